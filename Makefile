@@ -1,0 +1,35 @@
+# Two commands matter: `make site` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test check serve pdf bench golden clean setup system-deps
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+site: setup ## build both languages (and PDFs) into site/
+	$(PY) -m generator check --strict
+	$(PY) -m generator build --strict
+
+test: setup ## the whole test suite, as CI runs it
+	$(PY) -m pytest -q
+
+check: setup ## validate all data; every problem as path:line:col: field: message
+	$(PY) -m generator check --strict
+
+serve: setup ## live preview (LANG=en for English)
+	$(PY) -m generator serve --lang $(or $(filter en,$(LANG)),nb)
+
+golden: setup ## regenerate the golden Markdown of the test fixture
+	$(PY) -m tests.golden
+
+clean:
+	rm -rf build site

@@ -1,0 +1,1 @@
+"""Evidence publishing generator: YAML studies and findings -> bilingual MkDocs site and PDF reports."""

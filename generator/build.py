@@ -1,0 +1,208 @@
+"""The pipeline: load -> validate -> index -> plan -> render -> write -> MkDocs per language -> swap.
+
+Everything is read and checked before anything is written. The site is built into a
+temporary folder and swapped into place at the end, so a failed build leaves the last
+good `site/` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import urls
+from .errors import DataError, Report
+from .i18n import LANGUAGE_LABEL, resolve, ui
+from .index import Index, build_index
+from .pages import plan
+from .render import environment, render_page
+from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
+from .validate import load_data
+from .write import StagingWriter
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def record(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - started
+        return now
+
+
+def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]:
+    """Load, validate and index all data. Returns the index only when nothing blocks a build."""
+    report = Report()
+    data = load_data(project.data_dir, project.root, report)
+    index = build_index(data, report)
+    return (None if report.failed(strict) else index), report
+
+
+def load_or_fail(project: Project, strict: bool = False) -> Index:
+    index, report = check(project, strict)
+    if index is None:
+        raise DataError(report)
+    return index
+
+
+def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[str]]:
+    """Render every page into the staging folders; returns the changed files per language."""
+    env = environment()
+    pages = plan(index)
+    changed: dict[str, list[str]] = {}
+    for lang in languages:
+        writer = StagingWriter(project.staging_docs(lang))
+        for page in pages:
+            writer.write(page.doc, render_page(env, index, lang, page))
+        _copy_content(project, lang, writer)
+        writer.remove_stale()
+        changed[lang] = writer.changed
+    return changed
+
+
+def _copy_content(project: Project, lang: str, writer: StagingWriter) -> None:
+    """Hand-written pages (content/<lang>/) and shared assets (content/assets/)."""
+    for folder, prefix in ((project.content_dir / lang, ""), (project.content_dir / "assets", "assets/")):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                rel = prefix + path.relative_to(folder).as_posix()
+                content = path.read_bytes()
+                if path.suffix == ".md" and not content.startswith(b"---"):
+                    source = path.relative_to(project.root).as_posix()
+                    content = f"---\nedit_source: {source}\n---\n\n".encode() + content
+                writer.write(rel, content)
+
+
+def content_pages(project: Project, lang: str) -> list[tuple[str, str]]:
+    """(title, doc) of hand-written pages, for the sidebar: the first '# ' heading is the title."""
+    folder = project.content_dir / lang
+    pages = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        title = path.stem
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                title = line[2:].strip()
+                break
+        pages.append((title, path.name))
+    return pages
+
+
+def navigation(project: Project, index: Index, lang: str) -> list[Any]:
+    """The sidebar: section pages only. Entity pages stay out of it (FACTS: nav cost is quadratic)."""
+    pages = plan(index)
+    nav: list[Any] = [{ui("home", lang): urls.HOME}]
+    for pub in index.publications():
+        pub_docs = {urls.publication(pub.id), urls.findings_table(pub.id), urls.evidence_profiles(pub.id),
+                    urls.characteristics(pub.id), urls.method(pub.id), urls.publication_studies(pub.id), urls.notes(pub.id)}
+        pub_docs.update(urls.matrix(m) for m in pub.matrices)
+        entries = [{ui(p.nav_key, lang): p.doc} for p in pages if p.nav_key and p.doc in pub_docs]
+        nav.append({resolve(pub.short_title, lang).text: entries})
+    nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})
+    nav += [{title: doc} for title, doc in content_pages(project, lang)]
+    return nav
+
+
+def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
+    """What differs per language from the single top-level mkdocs.yml."""
+    raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8"))
+    theme = {**raw.get("theme", {}), "language": lang, "custom_dir": str(project.overrides_dir)}
+    base_url = raw.get("site_url", "").rstrip("/") + "/"
+    alternate = [
+        {"name": LANGUAGE_LABEL[other], "link": "/" if other == DEFAULT_LANGUAGE else f"/{other}/", "lang": other}
+        for other in LANGUAGES
+    ]
+    extra = {**raw.get("extra", {}), "alternate": alternate, "kb_lang": lang, "kb_default_lang": DEFAULT_LANGUAGE}
+    return {
+        "docs_dir": str(project.staging_docs(lang)),
+        "site_url": base_url if lang == DEFAULT_LANGUAGE else f"{base_url}{lang}/",
+        "site_description": ui("site_description", lang),
+        "theme": theme,
+        "extra": extra,
+        "nav": navigation(project, index, lang),
+    }
+
+
+def mkdocs_config(project: Project, index: Index, lang: str, site_dir: Path, strict: bool = True) -> Any:
+    from mkdocs.config import load_config
+
+    return load_config(
+        config_file=str(project.mkdocs_config),
+        site_dir=str(site_dir),
+        strict=strict,
+        **mkdocs_overrides(project, index, lang),
+    )
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_mkdocs(project: Project, index: Index, lang: str, site_dir: Path) -> list[str]:
+    """One MkDocs build for one language, strict. Returns the warnings MkDocs logged."""
+    from mkdocs.commands.build import build
+
+    counter = _WarningCounter()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    try:
+        build(mkdocs_config(project, index, lang, site_dir))
+    finally:
+        logger.removeHandler(counter)
+    return counter.messages
+
+
+def build_site(project: Project, strict: bool = False, with_pdf: bool = True) -> Timings:
+    """Full build into a temporary folder, then an atomic swap into site/."""
+    timings = Timings()
+    started = time.perf_counter()
+    index = load_or_fail(project, strict)
+    started = timings.record("load+validate+index", started)
+    generate(project, index)
+    started = timings.record("render+write", started)
+    staging_site = project.build_dir / "site-new"
+    if staging_site.exists():
+        shutil.rmtree(staging_site)
+    for lang in LANGUAGES:
+        target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
+        warnings = build_mkdocs(project, index, lang, project.build_dir / f"mkdocs-{lang}")
+        if warnings:
+            raise RuntimeError(f"MkDocs ({lang}) warned: " + "; ".join(warnings))
+        shutil.copytree(project.build_dir / f"mkdocs-{lang}", target, dirs_exist_ok=True)
+        started = timings.record(f"mkdocs-{lang}", started)
+    if with_pdf:
+        from .pdf import build_pdfs
+
+        build_pdfs(project, index, staging_site)
+        started = timings.record("pdf", started)
+    swap_into_place(staging_site, project.site_dir)
+    timings.record("swap", started)
+    return timings
+
+
+def swap_into_place(new: Path, final: Path) -> None:
+    """Replace `final` with `new` in two renames, so readers never see a half-written site."""
+    old = final.with_name(final.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,389 @@
+"""Cross-reference index: resolves every reference, builds back-links, finds translation gaps.
+
+Pure: takes validated models, returns an `Index` and adds located problems to a report.
+Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import Report
+from .models import (
+    Assessment,
+    Characteristic,
+    DataNote,
+    Finding,
+    Matrix,
+    Publication,
+    Study,
+    Term,
+    Text,
+    Theme,
+    Vocabulary,
+)
+from .settings import LANGUAGES
+from .validate import DataSet, Loaded
+
+REQUIRED_VOCABULARIES = (
+    "confidence",
+    "concern",
+    "cerqual-component",
+    "matrix-value",
+    "design",
+    "design-group",
+    "country",
+    "publication-type",
+    "appraisal-tool",
+    "appraisal-answer",
+    "metric",
+    "pyramid-level",
+    "status",
+    "note-category",
+)
+
+COMPONENT_FIELDS: dict[str, str] = {
+    "methodological_limitations": "methodological-limitations",
+    "coherence": "coherence",
+    "adequacy": "adequacy",
+    "relevance": "relevance",
+}
+"""Finding.components field -> cerqual-component term id (the order of Tabell 9's sentence)."""
+
+LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
+
+
+@dataclass
+class Index:
+    data: DataSet
+    vocabularies: dict[str, dict[str, Term]] = field(default_factory=dict)
+    alias_to_study: dict[str, str] = field(default_factory=dict)
+    publication_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    findings_by_study: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    assessments_by_study: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    publications_by_study: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    matrix_of_assessment: dict[str, str] = field(default_factory=dict)
+    notes_for: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    missing_translations: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    # --- typed accessors ---------------------------------------------------------------
+    def _get(self, kind: str, entity_id: str) -> Any:
+        return self.data.entities[kind][entity_id].model
+
+    def publication(self, pub_id: str) -> Publication:
+        return self._get("publication", pub_id)  # type: ignore[no-any-return]
+
+    def finding(self, finding_id: str) -> Finding:
+        return self._get("finding", finding_id)  # type: ignore[no-any-return]
+
+    def study(self, study_id: str) -> Study:
+        return self._get("study", study_id)  # type: ignore[no-any-return]
+
+    def theme(self, theme_id: str) -> Theme:
+        return self._get("theme", theme_id)  # type: ignore[no-any-return]
+
+    def characteristic(self, char_id: str) -> Characteristic:
+        return self._get("characteristic", char_id)  # type: ignore[no-any-return]
+
+    def assessment(self, assessment_id: str) -> Assessment:
+        return self._get("assessment", assessment_id)  # type: ignore[no-any-return]
+
+    def matrix(self, matrix_id: str) -> Matrix:
+        return self._get("matrix", matrix_id)  # type: ignore[no-any-return]
+
+    def note(self, note_id: str) -> DataNote:
+        return self._get("note", note_id)  # type: ignore[no-any-return]
+
+    def term(self, vocabulary: str, term_id: str) -> Term:
+        return self.vocabularies[vocabulary][term_id]
+
+    def terms(self, vocabulary: str) -> list[Term]:
+        return list(self.vocabularies[vocabulary].values())
+
+    def ids(self, kind: str) -> list[str]:
+        return sorted(self.data.entities[kind])
+
+    def source_path(self, kind: str, entity_id: str) -> str:
+        return self.data.entities[kind][entity_id].source.display_path
+
+    def publications(self) -> list[Publication]:
+        return [self.publication(p) for p in self.ids("publication")]
+
+    def notes_about(self, kind: str, entity_id: str) -> list[DataNote]:
+        return [self.note(n) for n in self.notes_for.get((kind, entity_id), [])]
+
+    def entities_of(self, pub: Publication) -> set[tuple[str, str]]:
+        """Every (kind, id) that belongs to a publication, including its matrix rows."""
+        members = {("publication", pub.id)}
+        for list_name, kind in (("themes", "theme"), ("findings", "finding"), ("studies", "study"),
+                                ("characteristics", "characteristic"), ("matrices", "matrix")):
+            members.update((kind, member) for member in getattr(pub, list_name))
+        for matrix_id in pub.matrices:
+            members.update(("assessment", row) for row in self.matrix(matrix_id).rows)
+        return members
+
+    def notes_in_publication(self, pub: Publication) -> list[tuple[DataNote, list[tuple[str, str]]]]:
+        """Notes about the publication or anything in it, with the targets they concern."""
+        members = self.entities_of(pub)
+        result = []
+        for note_id in self.ids("note"):
+            note = self.note(note_id)
+            targets = [tuple(t.split(":", 1)) for t in note.applies_to]
+            if any(t in members for t in targets):
+                result.append((note, [t for t in targets if t in members]))
+        return result  # type: ignore[return-value]
+
+    def findings_of(self, pub: Publication) -> list[Finding]:
+        return sorted((self.finding(f) for f in pub.findings), key=lambda f: f.number)
+
+
+# --- walking models ----------------------------------------------------------------------
+
+
+def iter_texts(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    """Every bilingual text inside a model, with its field path."""
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from iter_texts(getattr(value, name), (*path, name))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from iter_texts(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_texts(item, (*path, key))
+
+
+def _suggest(value: str, candidates: list[str], aliases: dict[str, str] | None = None) -> str:
+    if aliases and value in aliases:
+        return f" (did you mean '{aliases[value]}'? '{value}' is one of its aliases)"
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return ""
+
+
+class _Checker:
+    def __init__(self, data: DataSet, report: Report) -> None:
+        self.data = data
+        self.report = report
+        self.index = Index(data)
+
+    # helpers ------------------------------------------------------------------------
+    def problem(self, entity: Loaded[Any], path: tuple[str | int, ...], message: str, *, warning: bool = False) -> None:
+        from .sources import format_field_path
+
+        location = entity.source.location(path)
+        if warning:
+            self.report.warn(location, format_field_path(path), message)
+        else:
+            self.report.add(location, format_field_path(path), message)
+
+    def term(self, entity: Loaded[Any], path: tuple[str | int, ...], vocabulary: str, value: str) -> bool:
+        terms = self.index.vocabularies.get(vocabulary)
+        if terms is None:
+            return False  # reported once as a missing vocabulary
+        if value not in terms:
+            allowed = ", ".join(terms)
+            self.problem(entity, path, f"unknown {vocabulary} '{value}' (allowed: {allowed})")
+            return False
+        return True
+
+    def ref(self, entity: Loaded[Any], path: tuple[str | int, ...], kind: str, value: str) -> bool:
+        if value in self.data.entities[kind]:
+            return True
+        aliases = self.index.alias_to_study if kind == "study" else None
+        hint = _suggest(value, list(self.data.entities[kind]), aliases)
+        self.problem(entity, path, f"unknown {kind} '{value}'{hint}")
+        return False
+
+    # stages -------------------------------------------------------------------------
+    def run(self) -> Index:
+        self.vocabularies()
+        self.aliases()
+        self.studies()
+        self.publications()
+        self.findings()
+        self.matrices()
+        self.notes()
+        self.translations()
+        return self.index
+
+    def vocabularies(self) -> None:
+        vocabs: dict[str, Loaded[Vocabulary]] = self.data.entities["vocabulary"]
+        for vocab_id, entity in vocabs.items():
+            seen: dict[str, int] = {}
+            for i, term in enumerate(entity.model.terms):
+                if term.id in seen:
+                    self.problem(entity, ("terms", i, "id"), f"duplicate term '{term.id}' (first at terms[{seen[term.id]}])")
+                seen.setdefault(term.id, i)
+            self.index.vocabularies[vocab_id] = {t.id: t for t in entity.model.terms}
+        for required in REQUIRED_VOCABULARIES:
+            if required not in vocabs:
+                from .errors import Location
+
+                self.report.add(Location(f"data/vocabularies/{required}.yaml"), "", f"required vocabulary '{required}' is missing")
+        design_groups = self.index.vocabularies.get("design-group", {})
+        if "design" in vocabs:
+            entity = vocabs["design"]
+            for i, term in enumerate(entity.model.terms):
+                if term.group not in design_groups:
+                    self.problem(entity, ("terms", i, "group"), f"design group '{term.group}' is not a term of vocabulary 'design-group'")
+
+    def aliases(self) -> None:
+        studies: dict[str, Loaded[Study]] = self.data.entities["study"]
+        owner: dict[str, str] = {}
+        for study_id, entity in sorted(studies.items()):
+            for i, name in enumerate([entity.model.citation, *entity.model.aliases]):
+                path: tuple[str | int, ...] = ("citation",) if i == 0 else ("aliases", i - 1)
+                other = owner.get(name)
+                if other is not None and other != study_id:
+                    self.problem(entity, path, f"name '{name}' is already used by study '{other}'")
+                    continue
+                owner[name] = study_id
+        self.index.alias_to_study = owner
+
+    def studies(self) -> None:
+        for entity in self.data.entities["study"].values():
+            study: Study = entity.model
+            self.term(entity, ("publication_type",), "publication-type", study.publication_type)
+            self.term(entity, ("design",), "design", study.design)
+            self.term(entity, ("country",), "country", study.country)
+            if study.appraisal:
+                appraisal = study.appraisal
+                if self.term(entity, ("appraisal", "tool"), "appraisal-tool", appraisal.tool):
+                    scale = self.index.term("appraisal-tool", appraisal.tool).scale
+                    if scale:
+                        self.term(entity, ("appraisal", "overall"), scale, appraisal.overall)
+                for key, answer in appraisal.items.items():
+                    self.term(entity, ("appraisal", "items", key), "appraisal-answer", answer)
+            for i, result in enumerate(study.results):
+                self.term(entity, ("results", i, "metric"), "metric", result.metric)
+
+    def publications(self) -> None:
+        for pub_id, entity in self.data.entities["publication"].items():
+            pub: Publication = entity.model
+            self.term(entity, ("publication_type",), "publication-type", pub.publication_type)
+            self.term(entity, ("status",), "status", pub.status)
+            for list_name, kind in (
+                ("themes", "theme"),
+                ("findings", "finding"),
+                ("studies", "study"),
+                ("characteristics", "characteristic"),
+                ("matrices", "matrix"),
+            ):
+                seen: set[str] = set()
+                for i, member in enumerate(getattr(pub, list_name)):
+                    if member in seen:
+                        self.problem(entity, (list_name, i), f"{kind} '{member}' is listed twice")
+                        continue
+                    seen.add(member)
+                    if not self.ref(entity, (list_name, i), kind, member):
+                        continue
+                    key = (kind, member)
+                    if kind in ("finding", "matrix", "characteristic", "theme") and key in self.index.publication_of:
+                        other = self.index.publication_of[key]
+                        self.problem(entity, (list_name, i), f"{kind} '{member}' already belongs to publication '{other}'")
+                        continue
+                    self.index.publication_of[key] = pub_id
+                    if kind == "study":
+                        self.index.publications_by_study[member].append(pub_id)
+        for study_id, entity in self.data.entities["study"].items():
+            if study_id not in self.index.publications_by_study:
+                self.problem(entity, ("id",), f"study '{study_id}' is not included in any publication", warning=True)
+
+    def findings(self) -> None:
+        numbers: dict[tuple[str, int], str] = {}
+        for finding_id, entity in sorted(self.data.entities["finding"].items()):
+            finding: Finding = entity.model
+            pub_id = self.index.publication_of.get(("finding", finding_id))
+            if pub_id is None:
+                self.problem(entity, ("id",), f"finding '{finding_id}' is not listed in any publication's findings", warning=True)
+            else:
+                pub = self.index.publication(pub_id)
+                other = numbers.get((pub_id, finding.number))
+                if other:
+                    self.problem(entity, ("number",), f"number {finding.number} is already used by finding '{other}' in publication '{pub_id}'")
+                numbers[(pub_id, finding.number)] = finding_id
+                if finding.theme in self.data.entities["theme"] and finding.theme not in pub.themes:
+                    self.problem(entity, ("theme",), f"theme '{finding.theme}' is not among the themes of publication '{pub_id}'")
+            self.ref(entity, ("theme",), "theme", finding.theme)
+            self.term(entity, ("confidence",), "confidence", finding.confidence)
+            for name in COMPONENT_FIELDS:
+                component = getattr(finding.components, name)
+                self.term(entity, ("components", name, "level"), "concern", component.level)
+            for i, level in enumerate(finding.pyramid_levels):
+                self.term(entity, ("pyramid_levels", i), "pyramid-level", level)
+            seen: set[str] = set()
+            for i, study_id in enumerate(finding.studies):
+                if study_id in seen:
+                    self.problem(entity, ("studies", i), f"study '{study_id}' is listed twice")
+                    continue
+                seen.add(study_id)
+                if not self.ref(entity, ("studies", i), "study", study_id):
+                    continue
+                self.index.findings_by_study[study_id].append(finding_id)
+                if pub_id and pub_id not in self.index.publications_by_study.get(study_id, []):
+                    self.problem(entity, ("studies", i), f"study '{study_id}' is not among the studies of publication '{pub_id}'")
+
+    def matrices(self) -> None:
+        for matrix_id, entity in self.data.entities["matrix"].items():
+            matrix: Matrix = entity.model
+            columns = [c for i, c in enumerate(matrix.columns) if self.ref(entity, ("columns", i), "characteristic", c)]
+            for i, row_id in enumerate(matrix.rows):
+                if not self.ref(entity, ("rows", i), "assessment", row_id):
+                    continue
+                if row_id in self.index.matrix_of_assessment:
+                    self.problem(entity, ("rows", i), f"assessment '{row_id}' is already a row of matrix '{self.index.matrix_of_assessment[row_id]}'")
+                    continue
+                self.index.matrix_of_assessment[row_id] = matrix_id
+                row_entity: Loaded[Assessment] = self.data.entities["assessment"][row_id]
+                for column in columns:
+                    if column not in row_entity.model.values:
+                        self.problem(row_entity, ("values",), f"no value for characteristic '{column}' (a column of matrix '{matrix_id}')")
+                for key in row_entity.model.values:
+                    if key in self.data.entities["characteristic"] and key not in matrix.columns:
+                        self.problem(row_entity, ("values", key), f"characteristic '{key}' is not a column of matrix '{matrix_id}'")
+        for assessment_id, entity in self.data.entities["assessment"].items():
+            assessment: Assessment = entity.model
+            if self.ref(entity, ("study",), "study", assessment.study):
+                self.index.assessments_by_study[assessment.study].append(assessment_id)
+            for key, value in assessment.values.items():
+                self.ref(entity, ("values", key), "characteristic", key)
+                self.term(entity, ("values", key), "matrix-value", value)
+            if assessment_id not in self.index.matrix_of_assessment:
+                self.problem(entity, ("id",), f"assessment '{assessment_id}' is not a row of any matrix", warning=True)
+
+    def notes(self) -> None:
+        for note_id, entity in self.data.entities["note"].items():
+            note: DataNote = entity.model
+            self.term(entity, ("category",), "note-category", note.category)
+            for i, target in enumerate(note.applies_to):
+                kind, sep, target_id = target.partition(":")
+                if not sep or kind not in self.data.entities or kind in ("note", "vocabulary"):
+                    kinds = ", ".join(k for k in self.data.entities if k not in ("note", "vocabulary"))
+                    self.problem(entity, ("applies_to", i), f"'{target}' must be 'kind:id' with kind one of: {kinds}")
+                    continue
+                if self.ref(entity, ("applies_to", i), kind, target_id):
+                    self.index.notes_for[(kind, target_id)].append(note_id)
+
+    def translations(self) -> None:
+        for kind, entities in self.data.entities.items():
+            for entity_id, entity in sorted(entities.items()):
+                for path, text in iter_texts(entity.model):
+                    for lang in LANGUAGES:
+                        if text.get(lang) is None:
+                            self.index.missing_translations[(kind, entity_id)].append(lang)
+                            self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+
+
+def build_index(data: DataSet, report: Report) -> Index:
+    """Resolve references and collect back-links. Problems are added to `report`."""
+    return _Checker(data, report).run()

@@ -1,0 +1,188 @@
+"""Jinja2 rendering of planned pages into Markdown, one language at a time.
+
+Templates emit Markdown headings and raw HTML blocks for tables. Autoescaping is on, so
+every value from the data is HTML-escaped: a pull request cannot inject markup. Text inside
+raw HTML blocks is not parsed as Markdown, so data cannot inject Markdown either; headings
+go through the `md` filter, which escapes Markdown syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from . import counts, urls
+from .cerqual import justification
+from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
+from .index import COMPONENT_FIELDS, Index
+from .models import Text
+from .pages import PageSpec
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def md_escape(value: Any) -> Markup:
+    """Escape text for a Markdown heading or inline context: HTML first, then Markdown syntax."""
+    if isinstance(value, Markup):
+        return value
+    html = str(escape(str(value)))
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html))
+
+
+class View:
+    """What a template may ask for: texts in the page's language, labels, links, counts."""
+
+    def __init__(self, index: Index, lang: str, page: PageSpec) -> None:
+        self.index = index
+        self.lang = lang
+        self.other_lang = OTHER[lang]
+        self.page = page
+        self.counts = counts
+        self.COMPONENT_FIELDS = COMPONENT_FIELDS
+
+    # text -------------------------------------------------------------------------------
+    def loc(self, text: Text) -> Localized:
+        return resolve(text, self.lang)
+
+    def plain(self, text: Text | None) -> str:
+        return "" if text is None else resolve(text, self.lang).text
+
+    def text(self, text: Text | None) -> Markup:
+        """Inline text; a fallback to the other language is marked visibly, never silent."""
+        if text is None:
+            return Markup("")
+        shown = resolve(text, self.lang)
+        if not shown.fallback:
+            return escape(shown.text)
+        return Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>').format(
+            lang=shown.lang, text=shown.text, notice=ui("fallback_notice", self.lang)
+        )
+
+    def ui(self, key: str) -> str:
+        return ui(key, self.lang)
+
+    def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
+        term = self.index.term(vocabulary, term_id)
+        chosen: Text | None = getattr(term, which, None) or term.label
+        assert chosen is not None
+        return resolve(chosen, self.lang).text
+
+    def term(self, vocabulary: str, term_id: str) -> Any:
+        return self.index.term(vocabulary, term_id)
+
+    def terms(self, vocabulary: str) -> list[Any]:
+        return self.index.terms(vocabulary)
+
+    def num(self, value: float) -> str:
+        return number(value, self.lang)
+
+    def month_year(self, date: dt.date) -> str:
+        return month_year(date, self.lang)
+
+    def date(self, date: dt.date) -> str:
+        return long_date(date, self.lang)
+
+    # links --------------------------------------------------------------------------------
+    def href(self, doc: str, fragment: str | None = None) -> str:
+        return urls.href(self.page.doc, doc, fragment)
+
+    def md_link(self, doc: str, fragment: str | None = None) -> str:
+        return urls.relative(self.page.doc, doc, fragment)
+
+    @property
+    def urls(self) -> Any:
+        return urls
+
+    def study_link(self, study_id: str) -> Markup:
+        study = self.index.study(study_id)
+        return Markup('<a href="{href}">{name}</a>').format(href=self.href(urls.study(study_id)), name=study.citation)
+
+    def finding_link(self, finding_id: str) -> Markup:
+        finding = self.index.finding(finding_id)
+        label = f"{self.ui('finding')} {finding.number}"
+        return Markup('<a href="{href}">{label}</a>').format(href=self.href(urls.finding(finding_id)), label=label)
+
+    def entity_link(self, kind: str, entity_id: str) -> Markup:
+        """A link to wherever an entity is shown, labelled so a reader knows what it is."""
+        index = self.index
+        link = Markup('<a href="{href}">{label}</a>')
+        if kind == "finding":
+            return self.finding_link(entity_id)
+        if kind == "study":
+            return self.study_link(entity_id)
+        if kind == "publication":
+            return link.format(href=self.href(urls.publication(entity_id)), label=self.plain(index.publication(entity_id).short_title))
+        if kind == "matrix":
+            return link.format(href=self.href(urls.matrix(entity_id)), label=self.plain(index.matrix(entity_id).title))
+        if kind == "assessment":
+            matrix_id = index.matrix_of_assessment[entity_id]
+            study = index.study(index.assessment(entity_id).study)
+            return link.format(href=self.href(urls.matrix(matrix_id), urls.anchor("row", entity_id)), label=f"{self.ui('matrix')}: {study.citation}")
+        pub_id = index.publication_of[(kind, entity_id)]
+        if kind == "characteristic":
+            return link.format(href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)), label=self.plain(index.characteristic(entity_id).name))
+        return link.format(href=self.href(urls.findings_table(pub_id), urls.anchor("theme", entity_id)), label=self.plain(index.theme(entity_id).name))
+
+    def criterion_label(self, key: str) -> str:
+        terms = self.index.vocabularies.get("appraisal-criterion", {})
+        return self.label("appraisal-criterion", key) if key in terms else key
+
+    # domain -------------------------------------------------------------------------------
+    def confidence_badge(self, confidence: str) -> Markup:
+        term = self.index.term("confidence", confidence)
+        return Markup('<span class="kb-badge kb-confidence-{id}"><span aria-hidden="true">{symbol}</span> {label}</span>').format(
+            id=term.id, symbol=term.symbol or "", label=self.label("confidence", confidence)
+        )
+
+    def matrix_cell(self, value: str) -> Markup:
+        term = self.index.term("matrix-value", value)
+        return Markup('<span class="kb-cell kb-value-{id}"><span aria-hidden="true">{symbol}</span> {label}</span>').format(
+            id=term.id, symbol=term.symbol or "", label=self.label("matrix-value", value)
+        )
+
+    def justification(self, finding: Any) -> str:
+        return justification(finding, self.index, self.lang)
+
+    def notes(self, kind: str, entity_id: str) -> list[Any]:
+        return self.index.notes_about(kind, entity_id)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> str:
+    view = View(index, lang, page)
+    params = {name: _lookup(index, name, value) for name, value in page.params.items()}
+    body = env.get_template(page.template).render(v=view, page=page, **params)
+    front = ["---"]
+    if page.source:
+        front.append(f"edit_source: {page.source}")
+    front.append("---")
+    return "\n".join(front) + "\n\n" + _tidy(body)
+
+
+def _lookup(index: Index, name: str, value: str) -> Any:
+    getter = getattr(index, name)
+    return getter(value)
+
+
+def _tidy(body: str) -> str:
+    """Collapse runs of blank lines left by template logic; end with one newline."""
+    return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"

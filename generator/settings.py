@@ -1,0 +1,63 @@
+"""Project layout and languages: the one place that knows where things live on disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGES: tuple[str, ...] = ("nb", "en")
+DEFAULT_LANGUAGE = "nb"
+
+DATA_FOLDERS: dict[str, str] = {
+    "vocabularies": "vocabulary",
+    "publications": "publication",
+    "themes": "theme",
+    "findings": "finding",
+    "studies": "study",
+    "characteristics": "characteristic",
+    "assessments": "assessment",
+    "matrices": "matrix",
+    "notes": "note",
+}
+"""Folder under data/ -> entity kind. A file's folder decides what it is."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def overrides_dir(self) -> Path:
+        return self.root / "overrides"
+
+    @property
+    def mkdocs_config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def build_dir(self) -> Path:
+        """Scratch space: staging Markdown and half-built sites. Never committed."""
+        return self.root / "build"
+
+    def staging_docs(self, lang: str) -> Path:
+        return self.build_dir / "docs" / lang
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        here = (start or Path.cwd()).resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / "mkdocs.yml").is_file() and (candidate / "data").is_dir():
+                return cls(candidate)
+        return cls(here)

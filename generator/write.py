@@ -1,0 +1,48 @@
+"""Writing generated files: only changed files are rewritten, stale ones removed, no path twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CollisionError(RuntimeError):
+    pass
+
+
+class StagingWriter:
+    """Writes into a staging folder. Unchanged files keep their timestamps, so MkDocs'
+    live reload and incremental tools see only real changes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: set[str] = set()
+        self.changed: list[str] = []
+
+    def write(self, relative_path: str, content: str | bytes) -> bool:
+        if relative_path in self.written:
+            raise CollisionError(f"two pages want the same path: {relative_path}")
+        self.written.add(relative_path)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = self.root / relative_path
+        if target.is_file() and target.read_bytes() == data:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        self.changed.append(relative_path)
+        return True
+
+    def remove_stale(self) -> list[str]:
+        """Delete files from earlier runs that this run did not write."""
+        removed = []
+        if not self.root.is_dir():
+            return removed
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            rel = path.relative_to(self.root).as_posix()
+            if path.is_file() and rel not in self.written:
+                path.unlink()
+                removed.append(rel)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        return removed
