@@ -7,7 +7,8 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test check serve pdf bench golden clean setup system-deps
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt scripts/system-deps.sh
+	bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

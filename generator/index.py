@@ -164,7 +164,7 @@ def iter_texts(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[t
 def _suggest(value: str, candidates: list[str], aliases: dict[str, str] | None = None) -> str:
     if aliases and value in aliases:
         return f" (did you mean '{aliases[value]}'? '{value}' is one of its aliases)"
-    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
     if close:
         return f" (did you mean '{close[0]}'?)"
     return ""
@@ -199,6 +199,8 @@ class _Checker:
     def ref(self, entity: Loaded[Any], path: tuple[str | int, ...], kind: str, value: str) -> bool:
         if value in self.data.entities[kind]:
             return True
+        if value in self.data.invalid[kind]:
+            return False  # its own file's problem is already reported; do not cascade
         aliases = self.index.alias_to_study if kind == "study" else None
         hint = _suggest(value, list(self.data.entities[kind]), aliases)
         self.problem(entity, path, f"unknown {kind} '{value}'{hint}")

@@ -35,6 +35,8 @@ class Loaded(Generic[M]):
 @dataclass
 class DataSet:
     entities: dict[str, dict[str, Loaded[Any]]] = field(default_factory=lambda: {k: {} for k in ENTITY_MODELS})
+    invalid: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in ENTITY_MODELS})
+    """Ids (file names) of files that failed to load: references to them are not reported again."""
 
 
 _BOOL_HINT = (
@@ -43,7 +45,7 @@ _BOOL_HINT = (
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)
+    return [name for name in model.model_fields if name != "kind"]
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -130,10 +132,9 @@ def load_data(data_dir: Path, root: Path, report: Report) -> DataSet:
     for folder, kind in DATA_FOLDERS.items():
         for path in discover(data_dir / folder):
             source = load_file(path, root, report)
-            if source is None:
-                continue
-            model = validate_source(kind, source, report)
+            model = validate_source(kind, source, report) if source is not None else None
             if model is None:
+                kb.invalid[kind].add(path.stem)
                 continue
             entity_id = getattr(model, "id")
             existing = kb.entities[kind].get(entity_id)

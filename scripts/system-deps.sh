@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests and the PDF build need: Chromium (browser tests through
+# Playwright, never `playwright install`) and poppler-utils (pdftoppm, PDF page images).
+# Installs only what is missing, so it is cheap to call on every `make`.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
