@@ -114,19 +114,50 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     return nav
 
 
+def downloads(index: Index, lang: str) -> list[dict[str, str]]:
+    """PDF links for the header of every page (paths relative to the language's site root)."""
+    items = []
+    for pub in index.publications():
+        short = resolve(pub.short_title, lang).text
+        items.append({"href": urls.pdf_path(pub.id, "full", lang), "label": short, "title": f"{ui('pdf_full', lang)}: {short}"})
+    return items
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the assembled site: one index per <html lang>, stemmed (FACTS.md)."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True)
+
+
 def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
     """What differs per language from the single top-level mkdocs.yml."""
     raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8"))
     theme = {**raw.get("theme", {}), "language": lang, "custom_dir": str(project.overrides_dir)}
     base_url = raw.get("site_url", "").rstrip("/") + "/"
+    roots = {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}
+    # Links are relative so the site works under any base path; the switcher appends page.url.
+    to_site_root = "" if lang == DEFAULT_LANGUAGE else "../" * len(lang.split("/"))
     alternate = [
-        {"name": LANGUAGE_LABEL[other], "link": "/" if other == DEFAULT_LANGUAGE else f"/{other}/", "lang": other}
+        {"name": LANGUAGE_LABEL[other], "lang": other,
+         "link": "" if other == lang else to_site_root + ("" if other == DEFAULT_LANGUAGE else f"{other}/")}
         for other in LANGUAGES
     ]
-    extra = {**raw.get("extra", {}), "alternate": alternate, "kb_lang": lang, "kb_default_lang": DEFAULT_LANGUAGE}
+    extra = {
+        **raw.get("extra", {}),
+        "alternate": alternate,
+        "kb_lang": lang,
+        "kb_default_lang": DEFAULT_LANGUAGE,
+        "kb_roots": roots,
+        "kb_to_site_root": to_site_root,
+        "kb_to_lang_root": "",
+        "kb_downloads": downloads(index, lang),
+    }
     return {
         "docs_dir": str(project.staging_docs(lang)),
-        "site_url": base_url if lang == DEFAULT_LANGUAGE else f"{base_url}{lang}/",
+        "site_url": roots[lang],
+        "site_name": ui("site_name", lang),
         "site_description": ui("site_description", lang),
         "theme": theme,
         "extra": extra,
@@ -186,6 +217,8 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
             raise RuntimeError(f"MkDocs ({lang}) warned: " + "; ".join(warnings))
         shutil.copytree(project.build_dir / f"mkdocs-{lang}", target, dirs_exist_ok=True)
         started = timings.record(f"mkdocs-{lang}", started)
+    run_pagefind(staging_site)
+    started = timings.record("pagefind", started)
     if with_pdf:
         from .pdf import build_pdfs
 

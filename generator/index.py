@@ -42,6 +42,9 @@ REQUIRED_VOCABULARIES = (
     "publication-type",
     "appraisal-tool",
     "appraisal-answer",
+    "appraisal-criterion",
+    "limitations",
+    "risk-of-bias",
     "metric",
     "pyramid-level",
     "status",
@@ -138,6 +141,10 @@ class Index:
             if any(t in members for t in targets):
                 result.append((note, [t for t in targets if t in members]))
         return result  # type: ignore[return-value]
+
+    def matrix_rows_with(self, matrix_id: str, characteristic: str, value: str) -> list[str]:
+        """Rows of a matrix with `value` in column `characteristic` (a column total's drill-down)."""
+        return [r for r in self.matrix(matrix_id).rows if self.assessment(r).values.get(characteristic) == value]
 
     def findings_of(self, pub: Publication) -> list[Finding]:
         return sorted((self.finding(f) for f in pub.findings), key=lambda f: f.number)
@@ -265,6 +272,7 @@ class _Checker:
                     if scale:
                         self.term(entity, ("appraisal", "overall"), scale, appraisal.overall)
                 for key, answer in appraisal.items.items():
+                    self.term(entity, ("appraisal", "items", key), "appraisal-criterion", key)
                     self.term(entity, ("appraisal", "items", key), "appraisal-answer", answer)
             for i, result in enumerate(study.results):
                 self.term(entity, ("results", i, "metric"), "metric", result.metric)

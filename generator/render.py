@@ -22,6 +22,7 @@ from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Text
 from .pages import PageSpec
+from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -147,6 +148,33 @@ class View:
             id=term.id, symbol=term.symbol or "", label=self.label("matrix-value", value)
         )
 
+    def options(self, vocabulary: str) -> list[tuple[str, str]]:
+        """(value, label) pairs for a filter control."""
+        return [(t.id, self.label(vocabulary, t.id)) for t in self.index.terms(vocabulary)]
+
+    def options_themes(self, pub: Any) -> list[tuple[str, str]]:
+        return [(t, self.plain(self.index.theme(t).name)) for t in pub.themes]
+
+    def confidence_chart(self, pub: Any) -> Markup:
+        """Findings per theme, stacked by confidence; every segment links to its list."""
+        table = counts.confidence_by_theme(self.index, pub)
+        bars = [
+            Bar(self.plain(self.index.theme(theme).name),
+                [Segment(t.id, table[theme][t.id], self.href(urls.findings_list(pub.id, theme, t.id))) for t in self.index.terms("confidence")])
+            for theme in pub.themes
+        ]
+        legend = [(t.id, self.label("confidence", t.id)) for t in self.index.terms("confidence")]
+        total = sum(sum(c.values()) for c in table.values())
+        summary = ", ".join(f"{label}: {sum(table[th][key] for th in pub.themes)}" for key, label in legend)
+        return stacked_bars(
+            f"chart-{pub.id}",
+            self.ui("findings_by_theme"),
+            f"{total} {self.ui('finding').lower()}. {summary}.",
+            bars,
+            legend,
+            lambda bar, seg: f"{bar.label}: {self.label('confidence', seg.key)}: {seg.count}",
+        )
+
     def justification(self, finding: Any) -> str:
         return justification(finding, self.index, self.lang)
 
@@ -174,11 +202,19 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> st
     front = ["---"]
     if page.source:
         front.append(f"edit_source: {page.source}")
+    if page.wide:
+        front.append("hide: [navigation, toc]")
     front.append("---")
     return "\n".join(front) + "\n\n" + _tidy(body)
 
 
+_PLAIN_PARAMS = {"value", "confidence", "theme"}
+"""Parameters passed to templates as ids (possibly empty), not looked up as entities."""
+
+
 def _lookup(index: Index, name: str, value: str) -> Any:
+    if name in _PLAIN_PARAMS:
+        return value
     getter = getattr(index, name)
     return getter(value)
 

@@ -105,3 +105,27 @@ def asset(from_doc: str, asset_path: str) -> str:
     """Relative URL of a static file (e.g. 'downloads/x.pdf') from a page."""
     start = _url_dir(from_doc) or "."
     return posixpath.relpath(asset_path, start)
+
+
+def pdf_path(pub_id: str, kind: str, lang: str) -> str:
+    """A publication's PDF ('full' or 'summary'), relative to its language's site root."""
+    return f"downloads/{pub_id}-{kind}-{lang}.pdf"
+
+
+def findings_list(pub_id: str, theme: str | None = None, confidence: str | None = None) -> str:
+    """Drill-down page: the findings of one theme and/or confidence level."""
+    return f"publications/{pub_id}/lists/findings-{theme or 'all'}-{confidence or 'all'}.md"
+
+
+def matrix_list(matrix_id: str, characteristic: str, value: str) -> str:
+    """Drill-down page: the matrix rows with one value in one column (a column total)."""
+    return f"matrices/{matrix_id}/{characteristic}-{value}.md"
+
+
+def pdf_path(pub_id: str, kind: str, lang: str) -> str:
+    """A PDF report's path relative to its language's site root: 'downloads/<pub>-<kind>-<lang>.pdf'.
+
+    `kind` is 'full' or 'summary'. The language is in the file name as well as in the folder,
+    so a downloaded file still says which language it is.
+    """
+    return f"downloads/{pub_id}-{kind}-{lang}.pdf"

@@ -1,0 +1,105 @@
+/* Progressive enhancement only: every table is complete without JavaScript.
+   1. Mount Pagefind's search UI in the header (per-language index, chosen by <html lang>).
+   2. Add filters (native <select>s, so keyboard and screen readers work) above tables that
+      declare data-kb-filters="attr1 attr2"; rows carry data-<attr> values. */
+(function () {
+  "use strict";
+
+  function mountSearch() {
+    var host = document.getElementById("kb-search");
+    if (!host || host.dataset.mounted || typeof PagefindUI === "undefined") return;
+    host.dataset.mounted = "1";
+    new PagefindUI({
+      element: "#kb-search",
+      bundlePath: host.dataset.bundle,
+      showImages: false,
+      resetStyles: false,
+      showSubResults: true,
+      excerptLength: 20
+    });
+  }
+
+  function key(prefix, attr) {
+    var camel = attr.replace(/-([a-z0-9])/g, function (m, c) { return c.toUpperCase(); });
+    return prefix + camel.charAt(0).toUpperCase() + camel.slice(1);
+  }
+
+  function filterTable(table) {
+    var attrs = (table.dataset.kbFilters || "").split(/\s+/).filter(Boolean);
+    if (!attrs.length || table.dataset.kbFiltered) return;
+    table.dataset.kbFiltered = "1";
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-" + attrs[0] + "]"));
+    var bar = document.createElement("form");
+    bar.className = "kb-filters";
+    bar.setAttribute("role", "search");
+    bar.setAttribute("aria-label", table.dataset.kbFilterLabel || "Filter");
+    var selects = {};
+    attrs.forEach(function (attr) {
+      var labelText = table.dataset[key("kbLabel", attr)] || attr;
+      var options = JSON.parse(table.dataset[key("kbOptions", attr)] || "[]");
+      var label = document.createElement("label");
+      label.textContent = labelText + " ";
+      var select = document.createElement("select");
+      select.name = attr;
+      select.className = "kb-filter-" + attr;
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = table.dataset.kbAll || "Alle";
+      select.appendChild(all);
+      options.forEach(function (pair) {
+        var option = document.createElement("option");
+        option.value = pair[0];
+        option.textContent = pair[1];
+        select.appendChild(option);
+      });
+      select.addEventListener("change", apply);
+      label.appendChild(select);
+      bar.appendChild(label);
+      selects[attr] = select;
+    });
+    var status = document.createElement("p");
+    status.className = "kb-filter-status";
+    status.setAttribute("aria-live", "polite");
+    bar.appendChild(status);
+    var wrap = table.closest(".kb-table-wrap") || table;
+    wrap.parentNode.insertBefore(bar, wrap);
+
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = attrs.every(function (attr) {
+          var want = selects[attr].value;
+          return !want || row.getAttribute("data-" + attr) === want;
+        });
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      // Hide group rows (themes) whose findings are all filtered out.
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        var group = body.querySelector("tr.kb-group-row");
+        if (!group) return;
+        var visible = body.querySelectorAll("tr[data-" + attrs[0] + "]:not([hidden])").length;
+        group.hidden = visible === 0;
+      });
+      status.textContent = (table.dataset.kbShowing || "{n} / {total}")
+        .replace("{n}", shown).replace("{total}", rows.length);
+    }
+    // Drill-down links can preselect a filter: #filter:confidence=low
+    var match = /^#filter:([a-z-]+)=([a-z0-9-]+)$/.exec(window.location.hash);
+    if (match && selects[match[1]]) selects[match[1]].value = match[2];
+    apply();
+  }
+
+  function init() {
+    mountSearch();
+    document.querySelectorAll("table[data-kb-filters]").forEach(filterTable);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);  // Material's instant navigation
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
