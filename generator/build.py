@@ -128,7 +128,10 @@ def run_pagefind(site: Path) -> None:
     import subprocess
     import sys
 
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent", "--exclude-selectors", ".headerlink"],
+        check=True,
+    )
 
 
 def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
@@ -146,7 +149,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
     ]
     extra = {
         **raw.get("extra", {}),
-        "alternate": alternate,
+        "kb_alternate": alternate,
         "kb_lang": lang,
         "kb_default_lang": DEFAULT_LANGUAGE,
         "kb_roots": roots,

@@ -199,13 +199,13 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> st
     view = View(index, lang, page)
     params = {name: _lookup(index, name, value) for name, value in page.params.items()}
     body = env.get_template(page.template).render(v=view, page=page, **params)
-    front = ["---"]
+    meta = []
     if page.source:
-        front.append(f"edit_source: {page.source}")
+        meta.append(f"edit_source: {page.source}")
     if page.wide:
-        front.append("hide: [navigation, toc]")
-    front.append("---")
-    return "\n".join(front) + "\n\n" + _tidy(body)
+        meta.append("hide: [navigation, toc]")
+    front = "---\n" + "\n".join(meta) + "\n---\n\n" if meta else ""
+    return front + _tidy(body)
 
 
 _PLAIN_PARAMS = {"value", "confidence", "theme"}

@@ -23,3 +23,46 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the real knowledge base, built once per test session (site without PDFs)."""
+    from generator.build import build_site
+
+    root = tmp_path_factory.mktemp("real") / "kb"
+    root.mkdir()
+    for name in ("mkdocs.yml", "data", "content", "overrides"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    project = Project(root)
+    build_site(project, strict=True, with_pdf=False)
+    return project
+
+
+@pytest.fixture(scope="session")
+def real_index(real_project: Project):
+    from generator.build import load_or_fail
+
+    return load_or_fail(real_project, strict=True)
+
+
+@pytest.fixture(scope="session")
+def site_server(real_project: Project):
+    """The built real site over HTTP on localhost, as a reader's browser sees it."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(real_project.site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

@@ -11,7 +11,7 @@
     host.dataset.mounted = "1";
     new PagefindUI({
       element: "#kb-search",
-      bundlePath: host.dataset.bundle,
+      bundlePath: new URL(host.dataset.bundle, document.baseURI).href,
       showImages: false,
       resetStyles: false,
       showSubResults: true,

@@ -1,0 +1,145 @@
+"""The site as a reader uses it: Chromium (Debian's, driven by Playwright) against the built site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from generator import urls
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PUB = "skole-hjem-2025"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _search(page: Page, query: str) -> list[tuple[str, str]]:
+    box = page.locator(".pagefind-ui__search-input")
+    box.click()
+    page.keyboard.type(query, delay=20)
+    results = page.locator(".pagefind-ui__result-link")
+    expect(results.first).to_be_visible(timeout=10_000)
+    return [(results.nth(i).inner_text(), results.nth(i).get_attribute("href") or "") for i in range(results.count())]
+
+
+@pytest.mark.parametrize(
+    ("query", "word_on_page"),
+    [("skolefraværet", "skolefravær"), ("foresattes", "foresatte"), ("tiltakene", "tiltak")],
+)
+def test_norwegian_search_stems_and_stays_norwegian(page: Page, site_server: str, query: str, word_on_page: str) -> None:
+    page.goto(site_server + "/")
+    results = _search(page, query)
+    assert results, query
+    assert all("/en/" not in href for _, href in results), results
+    first_href = results[0][1]
+    page.goto(site_server + first_href if first_href.startswith("/") else first_href)
+    assert word_on_page in page.locator("article.md-content__inner").inner_text().lower()
+
+
+def test_english_search_stays_english(page: Page, site_server: str) -> None:
+    page.goto(site_server + "/en/")
+    results = _search(page, "absences")
+    assert results
+    assert all("/en/" in href for _, href in results), results
+
+
+def test_finding_result_is_titled_with_number_and_confidence(page: Page, site_server: str) -> None:
+    page.goto(site_server + "/")
+    results = _search(page, "tålmodig")
+    titles = [title for title, href in results if "skole-hjem-2025-f16" in href]
+    assert titles and set(titles) == {"Funn 16 – høy tillit"}
+
+
+def test_language_switch_round_trip_on_a_finding(page: Page, site_server: str) -> None:
+    nb_url = site_server + urls.site_url(urls.finding(f"{PUB}-f16"), "nb")
+    page.goto(nb_url)
+    assert page.locator("html").get_attribute("lang") == "nb"
+    page.locator(".md-header__option .md-select button").first.hover()
+    page.locator("a.kb-lang-en").click()
+    page.wait_for_url(re.compile(r"/en/findings/skole-hjem-2025-f16/$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().startswith("Finding 16 – high confidence")
+    page.locator(".md-header__option .md-select button").first.hover()
+    page.locator("a.kb-lang-nb").click()
+    page.wait_for_url(nb_url)
+    assert page.locator("h1").inner_text().startswith("Funn 16 – høy tillit")
+
+
+def test_findings_table_filters(page: Page, site_server: str, real_index) -> None:
+    pub = real_index.publication(PUB)
+    findings = real_index.findings_of(pub)
+    page.goto(site_server + urls.site_url(urls.findings_table(PUB), "en"))
+    rows = page.locator("table.kb-findings tbody tr[data-confidence]")
+    expect(rows).to_have_count(len(findings))
+    page.select_option("select.kb-filter-confidence", "low")
+    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(sum(f.confidence == "low" for f in findings))
+    page.select_option("select.kb-filter-theme", "kommunikasjon")
+    both = sum(f.confidence == "low" and f.theme == "kommunikasjon" for f in findings)
+    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(both)
+    expect(page.locator(".kb-filter-status")).to_have_text(f"Showing {both} of {len(findings)} findings")
+
+
+def test_filters_work_from_the_keyboard(page: Page, site_server: str, real_index) -> None:
+    findings = real_index.findings_of(real_index.publication(PUB))
+    page.goto(site_server + urls.site_url(urls.findings_table(PUB), "nb"))
+    page.locator("select.kb-filter-theme").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('kb-filter-confidence')")
+    page.keyboard.press("ArrowDown")  # first level: high
+    first = real_index.terms("confidence")[0].id
+    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(sum(f.confidence == first for f in findings))
+
+
+def test_matrix_column_total_drills_down(page: Page, site_server: str, real_index) -> None:
+    matrix = real_index.matrix(real_index.publication(PUB).matrices[0])
+    expected = real_index.matrix_rows_with(matrix.id, "tidlig-innsats", "yes")
+    page.goto(site_server + urls.site_url(urls.matrix(matrix.id), "nb"))
+    page.locator(f'table.kb-matrix tfoot a[href*="tidlig-innsats-yes"]').click()
+    page.wait_for_url(re.compile(r"tidlig-innsats-yes/$"))
+    expect(page.locator("article.md-content__inner table tbody tr")).to_have_count(len(expected))
+    assert page.locator("h1").inner_text().startswith(f"Tidlig innsats: Ja ({len(expected)})")
+
+
+def test_matrix_on_a_phone_keeps_the_first_column(browser: Browser, site_server: str, real_index) -> None:
+    matrix_id = real_index.publication(PUB).matrices[0]
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_server + urls.site_url(urls.matrix(matrix_id), "nb"))
+    wrap = page.locator(".kb-table-wrap").first
+    first_cell = page.locator("table.kb-matrix tbody th[scope=row]").first
+    before = first_cell.bounding_box()
+    wrap.evaluate("el => el.scrollLeft = 400")
+    after = first_cell.bounding_box()
+    assert before and after and abs(after["x"] - before["x"]) < 1, "first column must stay visible while the rest scrolls"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "matrix-phone-nb.png"), full_page=False)
+    assert (ARTIFACTS / "matrix-phone-nb.png").stat().st_size > 10_000
+    context.close()
+
+
+def test_tables_are_complete_without_javascript(browser: Browser, site_server: str, real_index) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_server + urls.site_url(urls.findings_table(PUB), "nb"))
+    expect(page.locator("table.kb-findings tbody tr[data-confidence]")).to_have_count(33)
+    assert page.locator("select.kb-filter-confidence").count() == 0
+    context.close()
