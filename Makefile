@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve pdf bench golden clean setup system-deps
+.PHONY: site test check serve pdf bench golden clean setup screenshots
 
 $(STAMP): requirements.txt scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -34,3 +34,6 @@ golden: setup ## regenerate the golden Markdown of the test fixture
 
 clean:
 	rm -rf build site
+
+screenshots: site ## README screenshots of the findings table and the matrix, both languages
+	$(PY) scripts/screenshots.py

@@ -19,7 +19,7 @@ import yaml
 
 from . import urls
 from .errors import DataError, Report
-from .i18n import LANGUAGE_LABEL, resolve, ui
+from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui
 from .index import Index, build_index
 from .pages import plan
 from .render import environment, render_page
@@ -157,7 +157,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_to_lang_root": "",
         "kb_downloads": downloads(index, lang),
     }
-    return {
+    overrides: dict[str, Any] = {
         "docs_dir": str(project.staging_docs(lang)),
         "site_url": roots[lang],
         "site_name": ui("site_name", lang),
@@ -166,6 +166,30 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "extra": extra,
         "nav": navigation(project, index, lang),
     }
+    plugins = search_plugin_languages(raw.get("plugins") or [], lang)
+    if plugins is not None:
+        overrides["plugins"] = plugins
+    return overrides
+
+
+def search_plugin_languages(plugins: list[Any], lang: str) -> list[Any] | None:
+    """If someone turns the theme's search back on, give it the language lunr knows.
+
+    We use Pagefind (FACTS.md: lunr cannot stem Norwegian behind Material's wildcard), but a
+    search plugin configured by hand must still get "no" for bokmål, never the boolean false.
+    """
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    if "search" not in names and "material/search" not in names:
+        return None
+    result: list[Any] = []
+    for plugin, name in zip(plugins, names):
+        if name in ("search", "material/search"):
+            options = dict(plugin[name] or {}) if isinstance(plugin, dict) else {}
+            options["lang"] = [LUNR_LANGUAGE[lang]]
+            result.append({name: options})
+        else:
+            result.append(plugin)
+    return result
 
 
 def mkdocs_config(project: Project, index: Index, lang: str, site_dir: Path, strict: bool = True) -> Any:

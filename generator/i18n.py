@@ -11,6 +11,9 @@ from babel.numbers import format_decimal
 from .models import Text
 
 BABEL_LOCALE = {"nb": "nb_NO", "en": "en_GB"}
+LUNR_LANGUAGE = {"nb": "no", "en": "en"}
+"""lunr.js (the theme's search) knows bokmål only as "no". Kept as Python strings so the
+YAML boolean trap (an unquoted no is false) cannot reach the search plugin's config."""
 OTHER = {"nb": "en", "en": "nb"}
 LANGUAGE_LABEL = {"nb": "Norsk (bokmål)", "en": "English"}
 

@@ -125,6 +125,7 @@ def test_matrix_on_a_phone_keeps_the_first_column(browser: Browser, site_server:
     page = context.new_page()
     page.goto(site_server + urls.site_url(urls.matrix(matrix_id), "nb"))
     wrap = page.locator(".kb-table-wrap").first
+    page.locator("table.kb-matrix tbody tr").first.scroll_into_view_if_needed()
     first_cell = page.locator("table.kb-matrix tbody th[scope=row]").first
     before = first_cell.bounding_box()
     wrap.evaluate("el => el.scrollLeft = 400")
@@ -143,3 +144,15 @@ def test_tables_are_complete_without_javascript(browser: Browser, site_server: s
     expect(page.locator("table.kb-findings tbody tr[data-confidence]")).to_have_count(33)
     assert page.locator("select.kb-filter-confidence").count() == 0
     context.close()
+
+
+def test_print_preview_shows_whole_tables(page: Page, site_server: str, real_index) -> None:
+    matrix_id = real_index.publication(PUB).matrices[0]
+    page.goto(site_server + urls.site_url(urls.matrix(matrix_id), "nb"))
+    page.emulate_media(media="print")
+    assert page.locator(".kb-table-wrap").first.evaluate("el => getComputedStyle(el).overflowX") == "visible"
+    table_width = page.locator("table.kb-matrix").evaluate("el => el.getBoundingClientRect().right")
+    content_width = page.locator("article.md-content__inner").evaluate("el => el.getBoundingClientRect().right")
+    assert table_width <= content_width + 1, "the matrix must fit the printed page, not be cut off"
+    pdf = page.pdf(format="A4", landscape=True)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
