@@ -105,7 +105,8 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     nav: list[Any] = [{ui("home", lang): urls.HOME}]
     for pub in index.publications():
         pub_docs = {urls.publication(pub.id), urls.findings_table(pub.id), urls.evidence_profiles(pub.id),
-                    urls.characteristics(pub.id), urls.method(pub.id), urls.publication_studies(pub.id), urls.notes(pub.id)}
+                    urls.characteristics(pub.id), urls.method(pub.id), urls.publication_studies(pub.id), urls.notes(pub.id),
+                    urls.changelog(pub.id)}
         pub_docs.update(urls.matrix(m) for m in pub.matrices)
         entries = [{ui(p.nav_key, lang): p.doc} for p in pages if p.nav_key and p.doc in pub_docs]
         nav.append({resolve(pub.short_title, lang).text: entries})

@@ -142,6 +142,14 @@ class Index:
                 result.append((note, [t for t in targets if t in members]))
         return result  # type: ignore[return-value]
 
+    def changes_in(self, pub: Publication) -> list[tuple[Any, str, str]]:
+        """Every history entry of the publication and its findings and studies, newest first,
+        as (change, kind, id)."""
+        entries: list[tuple[Any, str, str]] = [(c, "publication", pub.id) for c in pub.history]
+        entries += [(c, "finding", f.id) for f in self.findings_of(pub) for c in f.history]
+        entries += [(c, "study", s) for s in pub.studies for c in self.study(s).history]
+        return sorted(entries, key=lambda e: (e[0].date, e[1], e[2]), reverse=True)
+
     def matrix_rows_with(self, matrix_id: str, characteristic: str, value: str) -> list[str]:
         """Rows of a matrix with `value` in column `characteristic` (a column total's drill-down)."""
         return [r for r in self.matrix(matrix_id).rows if self.assessment(r).values.get(characteristic) == value]

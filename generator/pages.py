@@ -44,6 +44,7 @@ def plan(index: Index) -> list[PageSpec]:
             PageSpec(urls.publication_studies(pid), "publication_studies.md.j2", params, pub_source, nav_key="studies"),
             PageSpec(urls.method(pid), "method.md.j2", params, pub_source, nav_key="method"),
             PageSpec(urls.notes(pid), "notes.md.j2", params, pub_source, nav_key="notes"),
+            PageSpec(urls.changelog(pid), "changelog.md.j2", params, pub_source, nav_key="changelog"),
         ]
         pages += _drill_down_pages(index, pub.id, pub_source)
         for finding in index.findings_of(pub):

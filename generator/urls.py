@@ -28,6 +28,10 @@ def evidence_profiles(pub_id: str) -> str:
     return f"publications/{pub_id}/evidence-profiles.md"
 
 
+def changelog(pub_id: str) -> str:
+    return f"publications/{pub_id}/changelog.md"
+
+
 def characteristics(pub_id: str) -> str:
     return f"publications/{pub_id}/characteristics.md"
 
