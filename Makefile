@@ -37,3 +37,6 @@ clean:
 
 screenshots: site ## README screenshots of the findings table and the matrix, both languages
 	$(PY) scripts/screenshots.py
+
+bench: setup ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage -> bench-results.json
+	$(PY) -m generator.bench --sizes 1000,10000

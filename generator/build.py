@@ -99,11 +99,16 @@ def content_pages(project: Project, lang: str) -> list[tuple[str, str]]:
     return pages
 
 
+NAV_PUBLICATIONS = 5
+
+
 def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     """The sidebar: section pages only. Entity pages stay out of it (FACTS: nav cost is quadratic)."""
     pages = plan(index)
-    nav: list[Any] = [{ui("home", lang): urls.HOME}]
-    for pub in index.publications():
+    nav: list[Any] = [{ui("home", lang): urls.HOME}, {ui("publications", lang): urls.PUBLICATIONS_INDEX}]
+    # A section per publication reads well for a few; beyond that the index page carries them,
+    # because every sidebar entry is rendered into every page (FACTS.md: quadratic).
+    for pub in index.publications()[:NAV_PUBLICATIONS]:
         pub_docs = {urls.publication(pub.id), urls.findings_table(pub.id), urls.evidence_profiles(pub.id),
                     urls.characteristics(pub.id), urls.method(pub.id), urls.publication_studies(pub.id), urls.notes(pub.id),
                     urls.changelog(pub.id)}

@@ -21,10 +21,15 @@ class PageSpec:
     """UI key of the page's sidebar title; None keeps the page out of the sidebar (see FACTS: nav is quadratic)."""
     wide: bool = False
     """Wide tables: the page hides the sidebars so the table gets the whole width."""
+    searchable: bool = True
+    """Drill-down lists repeat content found elsewhere: kept out of the search index."""
 
 
 def plan(index: Index) -> list[PageSpec]:
-    pages: list[PageSpec] = [PageSpec(urls.HOME, "home.md.j2", nav_key="home")]
+    pages: list[PageSpec] = [
+        PageSpec(urls.HOME, "home.md.j2", nav_key="home"),
+        PageSpec(urls.PUBLICATIONS_INDEX, "publications_index.md.j2", nav_key="publications"),
+    ]
     for pub in index.publications():
         pid = pub.id
         pub_source = index.source_path("publication", pid)
@@ -73,7 +78,7 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
     keys += sorted(pairs)
     pages = [
         PageSpec(urls.findings_list(pub_id, theme, confidence), "findings_list.md.j2",
-                 {"publication": pub_id, "theme": theme or "", "confidence": confidence or ""}, pub_source)
+                 {"publication": pub_id, "theme": theme or "", "confidence": confidence or ""}, pub_source, searchable=False)
         for theme, confidence in keys
     ]
     for matrix_id in pub.matrices:
@@ -84,5 +89,5 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
                 if value in values:
                     pages.append(PageSpec(urls.matrix_list(matrix_id, column, value), "matrix_list.md.j2",
                                           {"publication": pub_id, "matrix": matrix_id, "characteristic": column, "value": value},
-                                          index.source_path("matrix", matrix_id)))
+                                          index.source_path("matrix", matrix_id), searchable=False))
     return pages

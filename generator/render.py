@@ -102,8 +102,9 @@ class View:
         return urls
 
     def study_link(self, study_id: str) -> Markup:
+        # Concatenation, not Markup.format: this runs for every study on every table row.
         study = self.index.study(study_id)
-        return Markup('<a href="{href}">{name}</a>').format(href=self.href(urls.study(study_id)), name=study.citation)
+        return Markup('<a href="' + str(escape(self.href(urls.study(study_id)))) + '">' + str(escape(study.citation)) + "</a>")
 
     def finding_link(self, finding_id: str) -> Markup:
         finding = self.index.finding(finding_id)
@@ -204,6 +205,8 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> st
         meta.append(f"edit_source: {page.source}")
     if page.wide:
         meta.append("hide: [navigation, toc]")
+    if not page.searchable:
+        meta.append("kb_noindex: true")
     front = "---\n" + "\n".join(meta) + "\n---\n\n" if meta else ""
     return front + _tidy(body)
 

@@ -8,12 +8,13 @@ else asks this module for a path or a relative link; nothing builds one by conca
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from .settings import DEFAULT_LANGUAGE
 
 HOME = "index.md"
 STUDIES_INDEX = "studies/index.md"
-FINDINGS_INDEX = "findings/index.md"
+PUBLICATIONS_INDEX = "publications/index.md"
 
 
 def publication(pub_id: str) -> str:
@@ -98,11 +99,20 @@ def href(from_doc: str, to_doc: str, fragment: str | None = None) -> str:
     Markdown links are rewritten by MkDocs, but links inside raw HTML (our tables) are not,
     so they must already be final, relative URLs; relative so the site works from any base.
     """
-    start = _url_dir(from_doc) or "."
-    target = _url_dir(to_doc) or "."
-    rel = posixpath.relpath(target, start)
-    rel = "./" if rel == "." else rel + "/"
+    rel = _relative_dir(from_doc, to_doc)
     return f"{rel}#{fragment}" if fragment else rel
+
+
+@lru_cache(maxsize=65536)
+def _relative_dir(from_doc: str, to_doc: str) -> str:
+    # Pure string work (no os.path.abspath): this runs for every link on every page.
+    start = [p for p in _url_dir(from_doc).split("/") if p]
+    target = [p for p in _url_dir(to_doc).split("/") if p]
+    common = 0
+    while common < min(len(start), len(target)) and start[common] == target[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) + "/" if parts else "./"
 
 
 def asset(from_doc: str, asset_path: str) -> str:
@@ -124,12 +134,3 @@ def findings_list(pub_id: str, theme: str | None = None, confidence: str | None 
 def matrix_list(matrix_id: str, characteristic: str, value: str) -> str:
     """Drill-down page: the matrix rows with one value in one column (a column total)."""
     return f"matrices/{matrix_id}/{characteristic}-{value}.md"
-
-
-def pdf_path(pub_id: str, kind: str, lang: str) -> str:
-    """A PDF report's path relative to its language's site root: 'downloads/<pub>-<kind>-<lang>.pdf'.
-
-    `kind` is 'full' or 'summary'. The language is in the file name as well as in the folder,
-    so a downloaded file still says which language it is.
-    """
-    return f"downloads/{pub_id}-{kind}-{lang}.pdf"

@@ -1,0 +1,187 @@
+"""`make bench`: the pipeline measured stage by stage on synthetic knowledge bases.
+
+For each size it reports wall time and peak memory of load, validate, index, render, write,
+MkDocs per language, Pagefind and the PDF, and the floor: parsing the same YAML with
+PyYAML's C loader and writing the same number of bytes. Results go to bench-results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .build import build_mkdocs, run_pagefind
+from .errors import Report
+from .index import build_index
+from .pages import plan
+from .render import environment, render_page
+from .settings import DATA_FOLDERS, LANGUAGES, Project
+from .sources import discover, load_file
+from .synthetic import generate
+from .validate import DataSet, Loaded, validate_source
+from .write import StagingWriter
+
+
+def _rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return own / 1024
+
+
+def _children_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+class Stages:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float]] = []
+
+    def time(self, name: str, func: Any, *args: Any) -> Any:
+        started = time.perf_counter()
+        result = func(*args)
+        self.rows.append((name, time.perf_counter() - started, _rss_mb()))
+        return result
+
+    def seconds(self, *names: str) -> float:
+        return sum(s for n, s, _ in self.rows if n in names or any(n.startswith(x + "-") for x in names))
+
+
+def _files(project: Project) -> list[tuple[str, Path]]:
+    return [(kind, path) for folder, kind in DATA_FOLDERS.items() for path in discover(project.data_dir / folder)]
+
+
+def floor(project: Project, output_sizes: list[int], scratch: Path) -> float:
+    """The least any generator could do: parse the YAML (libyaml) and write the same bytes."""
+    started = time.perf_counter()
+    for _, path in _files(project):
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+    scratch.mkdir(parents=True, exist_ok=True)
+    for i, size in enumerate(output_sizes):
+        (scratch / f"{i}.md").write_bytes(b"x" * size)
+    return time.perf_counter() - started
+
+
+def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with_pdf: bool) -> dict[str, Any]:
+    project = generate(source, workdir / f"kb-{studies}", studies)
+    findings = studies // 2
+    stages = Stages()
+    report = Report()
+    files = _files(project)
+    loaded = stages.time("load", lambda: [(k, load_file(p, project.root, report)) for k, p in files])
+
+    def validate() -> DataSet:
+        data = DataSet()
+        for kind, source_file in loaded:
+            model = validate_source(kind, source_file, report) if source_file else None
+            if model is not None:
+                data.entities[kind][model.id] = Loaded(model, source_file)  # type: ignore[attr-defined]
+        return data
+
+    data = stages.time("validate", validate)
+    index = stages.time("index", build_index, data, report)
+    if report.failed(strict=True):
+        raise SystemExit("synthetic data did not validate:\n" + "\n".join(map(str, report.problems[:20])))
+    env = environment()
+    pages = plan(index)
+    rendered = stages.time("render", lambda: {lang: [(p.doc, render_page(env, index, lang, p)) for p in pages] for lang in LANGUAGES})
+
+    def write() -> None:
+        for lang, items in rendered.items():
+            writer = StagingWriter(project.staging_docs(lang))
+            for doc, text in items:
+                writer.write(doc, text)
+
+    stages.time("write", write)
+    sizes = [len(text.encode("utf-8")) for items in rendered.values() for _, text in items]
+    floor_s = floor(project, sizes, workdir / f"floor-{studies}")
+    result: dict[str, Any] = {
+        "studies": studies,
+        "findings": findings,
+        "pages_per_language": len(pages),
+        "floor_s": round(floor_s, 3),
+        "generate_s": round(stages.seconds("load", "validate", "index", "render", "write"), 3),
+    }
+    if with_site:
+        from .build import generate as generate_staging
+
+        generate_staging(project, index)  # also copies content/ assets into the staging docs
+        site = workdir / f"site-{studies}"
+        for lang in LANGUAGES:
+            stages.time(f"mkdocs-{lang}", build_mkdocs, project, index, lang, site / ("" if lang == "nb" else lang))
+        stages.time("pagefind", run_pagefind, site)
+        result["site_s"] = round(result["generate_s"] + stages.seconds("mkdocs", "pagefind"), 3)
+        index_sizes = {}
+        for lang in LANGUAGES:
+            folder = site / "pagefind"
+            index_sizes[lang] = round(sum(f.stat().st_size for f in folder.rglob(f"*{lang}*") if f.is_file()) / 1e6, 2)
+        result["search_index_mb"] = index_sizes
+        result["search_index_total_mb"] = round(sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) / 1e6, 2)
+    if with_pdf:
+        result.update(pdf_run(source, workdir, stages))
+    result["peak_rss_mb"] = round(max(_rss_mb(), _children_rss_mb()), 1)
+    result["stages"] = [{"stage": n, "seconds": round(s, 3), "rss_mb": round(m, 1)} for n, s, m in stages.rows]
+    shutil.rmtree(project.root, ignore_errors=True)
+    return result
+
+
+def pdf_run(source: Project, workdir: Path, stages: Stages) -> dict[str, Any]:
+    """A full report of one publication with 1,000 findings."""
+    from .pdf import environment as print_environment
+    from .pdf import render_pdf
+
+    project = generate(source, workdir / "kb-pdf", 2000, publications=1)
+    report = Report()
+    from .validate import load_data
+
+    index = build_index(load_data(project.data_dir, project.root, report), report)
+    pub = index.publications()[0]
+    result = stages.time("pdf", render_pdf, print_environment(), index, pub, "full", "nb", workdir / "full-1000.pdf")
+    return {"pdf_s": round(result.seconds, 3), "pdf_pages": result.pages, "pdf_pages_per_s": round(result.pages / result.seconds, 2), "pdf_peak_mb": round(result.peak_mb, 1)}
+
+
+def print_table(runs: list[dict[str, Any]]) -> None:
+    for run in runs:
+        print(f"\n{run['studies']:,} studies, {run['findings']:,} findings, {run['pages_per_language']:,} pages per language")
+        print(f"{'stage':>12} {'seconds':>9} {'peak MB':>9}")
+        for row in run["stages"]:
+            print(f"{row['stage']:>12} {row['seconds']:>9.2f} {row['rss_mb']:>9.0f}")
+        for key in ("floor_s", "generate_s", "site_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb", "search_index_mb"):
+            if key in run:
+                print(f"{key:>16}: {run[key]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench")
+    parser.add_argument("--sizes", default="1000,10000", help="numbers of studies, comma separated")
+    parser.add_argument("--no-site", action="store_true", help="skip MkDocs and Pagefind")
+    parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import logging
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    source = Project.find()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        for i, size in enumerate(int(s) for s in args.sizes.split(",")):
+            runs.append(run_size(source, Path(tmp), size, not args.no_site, not args.no_pdf and i == 0))
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(), "system": platform.platform()}
+    args.output.write_text(json.dumps({"machine": machine, "runs": runs}, indent=2) + "\n", encoding="utf-8")
+    print_table(runs)
+    print(f"\nwritten {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
