@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve pdf bench golden clean setup screenshots
+.PHONY: site test check serve pdf bench golden clean setup screenshots schema
 
 $(STAMP): requirements.txt scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -28,6 +28,9 @@ check: setup ## validate all data; every problem as path:line:col: field: messag
 
 serve: setup ## live preview (LANG=en for English)
 	$(PY) -m generator serve --lang $(or $(filter en,$(LANG)),nb)
+
+schema: setup ## regenerate schemas/*.schema.json (editor completion) from the models and vocabularies
+	$(PY) -m generator schema
 
 golden: setup ## regenerate the golden Markdown of the test fixture
 	$(PY) -m tests.golden

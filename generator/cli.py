@@ -1,4 +1,4 @@
-"""Thin command line: check, build, generate, serve."""
+"""Thin command line: check, build, generate, serve, schema, new."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import DataError, Report
+from .models import ENTITY_MODELS
 from .settings import Project
 
 
@@ -71,6 +72,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(Project.find(args.root), args.lang, args.port)
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from . import schema
+
+    project = Project.find(args.root)
+    report = Report()
+    expected = schema.generate(project, report)
+    if report.failed():
+        _print_report(report, False, args.github)
+        print("schemas not written: fix the vocabularies above first", file=sys.stderr)
+        return 1
+    if args.check:
+        outdated = schema.stale(project, expected)
+        for path in outdated:
+            print(f"{path.relative_to(project.root).as_posix()}: stale; run `make schema`", file=sys.stderr)
+        return 1 if outdated else 0
+    for path in schema.write(project, expected):
+        print(f"{'wrote' if path.exists() else 'removed'} {path.relative_to(project.root).as_posix()}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, scaffold
+
+    project = Project.find(args.root)
+    try:
+        created = scaffold(project, args.kind, publication=args.publication, entity_id=args.id)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {created.path.relative_to(project.root).as_posix()}")
+    for step in created.next_steps:
+        print(f"  - {step}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
@@ -91,5 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", default="nb", choices=["nb", "en"])
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("schema", help="write schemas/<kind>.schema.json from the models and vocabularies")
+    p.add_argument("--check", action="store_true", help="write nothing; fail if a schema file is stale")
+    p.add_argument("--github", action="store_true", default=github_default, help="also print GitHub Actions annotations")
+    p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("new", help="scaffold a new data file (next free id, every required field to fill in)")
+    p.add_argument("kind", choices=sorted(ENTITY_MODELS), help="what to create")
+    p.add_argument("--publication", help="the publication it belongs to (findings: the id prefix; it is added to the publication's list)")
+    p.add_argument("--id", help="the new id (default for findings: the next number; otherwise a placeholder to rename)")
+    p.set_defaults(func=cmd_new)
     args = parser.parse_args(argv)
     return int(args.func(args))

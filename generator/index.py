@@ -74,9 +74,14 @@ class Index:
     matrix_of_assessment: dict[str, str] = field(default_factory=dict)
     notes_for: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     missing_translations: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    reads: set[tuple[str, str]] | None = None
+    """When set, every entity, vocabulary and id list a template reads is recorded here:
+    the page's dependencies, for incremental rebuilds (see incremental.py)."""
 
     # --- typed accessors ---------------------------------------------------------------
     def _get(self, kind: str, entity_id: str) -> Any:
+        if self.reads is not None:
+            self.reads.add((kind, entity_id))
         return self.data.entities[kind][entity_id].model
 
     def publication(self, pub_id: str) -> Publication:
@@ -104,12 +109,18 @@ class Index:
         return self._get("note", note_id)  # type: ignore[no-any-return]
 
     def term(self, vocabulary: str, term_id: str) -> Term:
+        if self.reads is not None:
+            self.reads.add(("vocabulary", vocabulary))
         return self.vocabularies[vocabulary][term_id]
 
     def terms(self, vocabulary: str) -> list[Term]:
+        if self.reads is not None:
+            self.reads.add(("vocabulary", vocabulary))
         return list(self.vocabularies[vocabulary].values())
 
     def ids(self, kind: str) -> list[str]:
+        if self.reads is not None:
+            self.reads.add(("all", kind))
         return sorted(self.data.entities[kind])
 
     def source_path(self, kind: str, entity_id: str) -> str:

@@ -63,7 +63,7 @@ class Change(Strict):
 
 
 class Term(Strict):
-    id: Id
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80), Field(description="Term id, used in data files.")]
     label: Text = Field(description="Full label, as shown in tables.")
     short: Text | None = Field(None, description="Short label for narrow columns and badges.")
     phrase: Text | None = Field(None, description="Form used inside generated sentences (lower case, no article).")
@@ -76,9 +76,9 @@ class Term(Strict):
 class Vocabulary(Strict):
     """A controlled vocabulary, defined once with labels in both languages."""
 
-    kind: Literal["vocabulary"] = "vocabulary"
+    kind: Literal["vocabulary"] = Field("vocabulary", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    name: Text
+    name: Text = Field(description="Name of the vocabulary, shown in legends and filters.")
     terms: list[Term] = Field(min_length=1, description="The allowed values, in display order.")
 
 
@@ -88,10 +88,10 @@ class Vocabulary(Strict):
 class Theme(Strict):
     """A theme grouping findings (Tabell 9 style full-width rows)."""
 
-    kind: Literal["theme"] = "theme"
+    kind: Literal["theme"] = Field("theme", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    name: Text
-    description: Text | None = None
+    name: Text = Field(description="Theme name, as in the findings table's group rows.")
+    description: Text | None = Field(None, description="What the theme covers, where the source defines it.")
 
 
 class Component(Strict):
@@ -102,31 +102,31 @@ class Component(Strict):
 class Components(Strict):
     """The four GRADE-CERQual components."""
 
-    methodological_limitations: Component
-    coherence: Component
-    adequacy: Component
-    relevance: Component
+    methodological_limitations: Component = Field(description="Methodological limitations of the contributing studies.")
+    coherence: Component = Field(description="Coherence between the finding and the data.")
+    adequacy: Component = Field(description="Adequacy (richness and quantity) of the data.")
+    relevance: Component = Field(description="Relevance of the data to the review question.")
 
 
 class Finding(Strict):
     """A review finding with its GRADE-CERQual assessment."""
 
-    kind: Literal["finding"] = "finding"
+    kind: Literal["finding"] = Field("finding", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     number: int = Field(ge=1, description="Finding number within its publication (Tabell 9 '#').")
     theme: Ref = Field(description="Theme id.")
     statement: Text = Field(description="The finding as the source words it (Tabell 9); English is ours.")
-    components: Components
+    components: Components = Field(description="The four GRADE-CERQual component assessments.")
     confidence: Ref = Field(description="Overall confidence, from vocabulary 'confidence'.")
     studies: list[Ref] = Field(min_length=1, description="Contributing studies by id, in the source's order.")
     pyramid_levels: list[Ref] = Field(default_factory=list, description="Intervention pyramid levels (vocabulary 'pyramid-level') the source links the finding to.")
-    history: list[Change] = Field(default_factory=list)
+    history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
 
 
 class Characteristic(Strict):
     """A key characteristic of a good intervention (Tabell 10 style)."""
 
-    kind: Literal["characteristic"] = "characteristic"
+    kind: Literal["characteristic"] = Field("characteristic", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     name: Text = Field(description="Full name, as in the characteristics table.")
     short_name: Text = Field(description="Short name, as in matrix column headers.")
@@ -137,7 +137,7 @@ class Characteristic(Strict):
 class Assessment(Strict):
     """One matrix row: an intervention scored against every characteristic (Tabell 11 style)."""
 
-    kind: Literal["assessment"] = "assessment"
+    kind: Literal["assessment"] = Field("assessment", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     study: Ref = Field(description="The study that tested the intervention.")
     intervention: Text = Field(description="Short description of the intervention.")
@@ -147,10 +147,10 @@ class Assessment(Strict):
 class Matrix(Strict):
     """An intervention x characteristic matrix."""
 
-    kind: Literal["matrix"] = "matrix"
+    kind: Literal["matrix"] = Field("matrix", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    title: Text
-    introduction: Text | None = None
+    title: Text = Field(description="Matrix title (the table caption).")
+    introduction: Text | None = Field(None, description="Text introducing the matrix.")
     columns: list[Ref] = Field(min_length=1, description="Characteristic ids, in column order.")
     rows: list[Ref] = Field(min_length=1, description="Assessment ids, in row order.")
 
@@ -171,12 +171,12 @@ class Appraisal(Strict):
 class Result(Strict):
     """A quantitative result the source reports for a study."""
 
-    outcome: Text
+    outcome: Text = Field(description="What was measured.")
     metric: Ref = Field(description="Kind of number, from vocabulary 'metric'.")
     value: float | None = Field(None, description="The reported value (negative for a reduction).")
     value_to: float | None = Field(None, description="Upper end when the source gives a range.")
     baseline: float | None = Field(None, description="The comparison or starting value, where given.")
-    subgroup: Text | None = None
+    subgroup: Text | None = Field(None, description="Subgroup the result applies to, if any.")
     significant: bool | None = Field(None, description="Statistically significant per the source; empty when not stated.")
     text: Text = Field(description="The result in words.")
 
@@ -184,120 +184,120 @@ class Result(Strict):
 class Study(Strict):
     """A primary study included in one or more publications."""
 
-    kind: Literal["study"] = "study"
+    kind: Literal["study"] = Field("study", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     citation: str = Field(min_length=1, description="Canonical citation name, e.g. 'Bergman & Chan 2019'.")
     aliases: list[str] = Field(default_factory=list, description="Other names the sources use for this study.")
     reference_number: int | None = Field(None, description="The study's number in the source's reference list.")
     authors: list[str] = Field(min_length=1, description="Authors as far as the source gives them (surname, initials).")
-    year: int = Field(ge=1900, le=2100)
+    year: int = Field(description="Publication year.", ge=1900, le=2100)
     title: str | None = Field(None, description="Title, where known.")
     publication_type: Ref = Field(description="From vocabulary 'publication-type'.")
     design: Ref = Field(description="From vocabulary 'design'.")
     design_detail: Text | None = Field(None, description="The design as the source words it.")
     country: Ref = Field(description="From vocabulary 'country'.")
-    setting: Text | None = None
+    setting: Text | None = Field(None, description="Country and context of the study (Tabell 7 'Land, kontekst').")
     population: Text | None = Field(None, description="Population (Tabell 3) or sample (Tabell 7-8).")
-    recruitment: Text | None = None
-    intervention: Text | None = None
-    aim: Text | None = None
-    outcomes: Text | None = None
-    school_level: Text | None = None
-    appraisal: Appraisal | None = None
-    results: list[Result] = Field(default_factory=list)
-    results_summary: Text | None = None
-    history: list[Change] = Field(default_factory=list)
+    recruitment: Text | None = Field(None, description="How informants were recruited (Tabell 8).")
+    intervention: Text | None = Field(None, description="The intervention studied (Tabell 3).")
+    aim: Text | None = Field(None, description="Aim of the study (Tabell 7-8 'Formål').")
+    outcomes: Text | None = Field(None, description="Outcomes measured (Tabell 3 'Utfall').")
+    school_level: Text | None = Field(None, description="School level(s) of the study.")
+    appraisal: Appraisal | None = Field(None, description="Quality or risk-of-bias assessment as the source gives it.")
+    results: list[Result] = Field(description="Quantitative results the source reports for the study.", default_factory=list)
+    results_summary: Text | None = Field(None, description="The study's results in a paragraph.")
+    history: list[Change] = Field(description="Version history of the study record, oldest first.", default_factory=list)
 
 
 # --- publications ----------------------------------------------------------------------------
 
 
 class KeyMessageGroup(Strict):
-    heading: Text
-    bullets: list[Text] = Field(min_length=1)
+    heading: Text = Field(description="Run-in heading of the group.")
+    bullets: list[Text] = Field(description="The key messages of the group.", min_length=1)
 
 
 class KeyMessages(Strict):
-    introduction: list[Text] = Field(default_factory=list)
-    groups: list[KeyMessageGroup] = Field(min_length=1)
-    closing: Text | None = None
+    introduction: list[Text] = Field(description="Paragraphs before the grouped key messages.", default_factory=list)
+    groups: list[KeyMessageGroup] = Field(description="Groups of key messages, each with a heading and bullets.", min_length=1)
+    closing: Text | None = Field(None, description="Closing sentence after the groups.")
 
 
 class Section(Strict):
-    heading: Text
-    paragraphs: list[Text] = Field(min_length=1)
+    heading: Text = Field(description="Section heading.")
+    paragraphs: list[Text] = Field(description="Paragraphs of the section.", min_length=1)
 
 
 class Criterion(Strict):
-    name: Text
-    description: Text
+    name: Text = Field(description="Criterion name (e.g. Populasjon).")
+    description: Text = Field(description="What the criterion requires.")
 
 
 class Prisma(Strict):
     """Counts of the study selection flow diagram, as the source reports them."""
 
-    database_records: int = Field(ge=0)
-    openalex_records: int = Field(ge=0)
-    other_source_records: int = Field(ge=0)
-    duplicates_removed: int = Field(ge=0)
-    screened: int = Field(ge=0)
-    excluded_by_reviewers: int = Field(ge=0)
-    excluded_by_machine: int = Field(ge=0)
-    other_source_excluded: int = Field(ge=0)
-    full_text_database: int = Field(ge=0)
-    included_database: int = Field(ge=0)
-    full_text_other: int = Field(ge=0)
-    included_other: int = Field(ge=0)
-    excluded_full_text_database: int = Field(ge=0)
-    excluded_full_text_other: int = Field(ge=0)
-    included_total: int = Field(ge=0)
+    database_records: int = Field(description="Count as the source reports it: database records.", ge=0)
+    openalex_records: int = Field(description="Count as the source reports it: openalex records.", ge=0)
+    other_source_records: int = Field(description="Count as the source reports it: other source records.", ge=0)
+    duplicates_removed: int = Field(description="Count as the source reports it: duplicates removed.", ge=0)
+    screened: int = Field(description="Count as the source reports it: screened.", ge=0)
+    excluded_by_reviewers: int = Field(description="Count as the source reports it: excluded by reviewers.", ge=0)
+    excluded_by_machine: int = Field(description="Count as the source reports it: excluded by machine.", ge=0)
+    other_source_excluded: int = Field(description="Count as the source reports it: other source excluded.", ge=0)
+    full_text_database: int = Field(description="Count as the source reports it: full text database.", ge=0)
+    included_database: int = Field(description="Count as the source reports it: included database.", ge=0)
+    full_text_other: int = Field(description="Count as the source reports it: full text other.", ge=0)
+    included_other: int = Field(description="Count as the source reports it: included other.", ge=0)
+    excluded_full_text_database: int = Field(description="Count as the source reports it: excluded full text database.", ge=0)
+    excluded_full_text_other: int = Field(description="Count as the source reports it: excluded full text other.", ge=0)
+    included_total: int = Field(description="Count as the source reports it: included total.", ge=0)
 
 
 class Method(Strict):
-    research_question: Text
-    inclusion_criteria: list[Criterion] = Field(min_length=1)
-    searches: Text
-    selection: Text
-    appraisal: Text
-    synthesis: Text
-    prisma: Prisma
+    research_question: Text = Field(description="The research question.")
+    inclusion_criteria: list[Criterion] = Field(description="Inclusion criteria (PICO-style rows).", min_length=1)
+    searches: Text = Field(description="How the literature was searched.")
+    selection: Text = Field(description="How studies were selected.")
+    appraisal: Text = Field(description="How study quality was assessed.")
+    synthesis: Text = Field(description="How the data were analysed and synthesised.")
+    prisma: Prisma = Field(description="Counts of the study selection flow diagram.")
 
 
 class Publication(Strict):
     """A report, review or thesis that the knowledge base publishes."""
 
-    kind: Literal["publication"] = "publication"
+    kind: Literal["publication"] = Field("publication", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    title: Text
+    title: Text = Field(description="Full title.")
     short_title: Text = Field(description="Short title for running headers and navigation.")
     publication_type: Ref = Field(description="From vocabulary 'publication-type'.")
-    institutions: list[Text] = Field(min_length=1)
-    commissioner: Text | None = None
-    funding: Text | None = None
-    year: int = Field(ge=1900, le=2100)
+    institutions: list[Text] = Field(description="Publishing institutions.", min_length=1)
+    commissioner: Text | None = Field(None, description="Who commissioned the publication.")
+    funding: Text | None = Field(None, description="Funding statement.")
+    year: int = Field(description="Year of publication.", ge=1900, le=2100)
     status: Ref = Field(description="From vocabulary 'status'.")
     version: str = Field(pattern=r"^\d+\.\d+$", description="Published version, e.g. '1.0'.")
     date: dt.date = Field(description="Date of this version.")
     url: str | None = Field(None, pattern=r"^https://", description="Address of the original publication.")
-    key_messages: KeyMessages
-    summary: list[Section] = Field(min_length=1)
-    method: Method
+    key_messages: KeyMessages = Field(description="Key messages, shown first on the publication page.")
+    summary: list[Section] = Field(description="Summary sections, shown after the key messages.", min_length=1)
+    method: Method = Field(description="Method in brief.")
     themes: list[Ref] = Field(default_factory=list, description="Theme ids, in table order.")
     findings: list[Ref] = Field(default_factory=list, description="Finding ids.")
     studies: list[Ref] = Field(default_factory=list, description="Included study ids.")
-    characteristics: list[Ref] = Field(default_factory=list)
-    matrices: list[Ref] = Field(default_factory=list)
-    history: list[Change] = Field(default_factory=list)
+    characteristics: list[Ref] = Field(description="Characteristic ids (Tabell 10 style), in table order.", default_factory=list)
+    matrices: list[Ref] = Field(description="Matrix ids (Tabell 11 style).", default_factory=list)
+    history: list[Change] = Field(description="Version history of the publication, oldest first.", default_factory=list)
 
 
 class DataNote(Strict):
     """A discrepancy or gap in a source, recorded rather than silently fixed."""
 
-    kind: Literal["note"] = "note"
+    kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     applies_to: list[str] = Field(min_length=1, description="Entities the note concerns, as 'kind:id' (e.g. 'finding:skole-hjem-2025-f04').")
     category: Ref = Field(description="From vocabulary 'note-category'.")
-    text: Text
+    text: Text = Field(description="The note: what the source says in each place, neutrally.")
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Resultater, Tabell 9'.")
 
 

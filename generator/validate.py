@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -109,6 +110,8 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
+            if loc in source.unreadable:
+                continue  # the loader already said why this value could not be read
             owner = _model_at(model_class, loc)
             report.add(source.location(loc), format_field_path(loc), _message(error, owner, source))
         return None
@@ -116,11 +119,23 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
     entity_id = getattr(model, "id")
     if entity_id != stem:
         report.add(source.location(("id",)), "id", f"id '{entity_id}' does not match the file name '{source.path.name}' (expected id '{stem}')")
+        return None  # registered under neither id: no duplicate blamed on the file it was copied from
     return model
 
 
-def load_data(data_dir: Path, root: Path, report: Report) -> DataSet:
-    """Read and validate every data file. All problems go to `report`; nothing is written."""
+FileLoader = Callable[[str, Path, Path, Report], "tuple[SourceFile | None, Strict | None]"]
+
+
+def load_and_validate(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
+    """One file: parse, then validate as `kind`."""
+    source = load_file(path, root, report)
+    return source, (validate_source(kind, source, report) if source is not None else None)
+
+
+def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = load_and_validate) -> DataSet:
+    """Read and validate every data file. All problems go to `report`; nothing is written.
+
+    `loader` handles one file; the live preview passes one that reuses unchanged files."""
     kb = DataSet()
     if not data_dir.is_dir():
         report.add(Location(str(data_dir)), "", "data folder not found")
@@ -131,9 +146,8 @@ def load_data(data_dir: Path, root: Path, report: Report) -> DataSet:
             report.add(Location(child.relative_to(root).as_posix()), "", f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(known_folders))})")
     for folder, kind in DATA_FOLDERS.items():
         for path in discover(data_dir / folder):
-            source = load_file(path, root, report)
-            model = validate_source(kind, source, report) if source is not None else None
-            if model is None:
+            source, model = loader(kind, path, root, report)
+            if model is None or source is None:
                 kb.invalid[kind].add(path.stem)
                 continue
             entity_id = getattr(model, "id")

@@ -1,0 +1,144 @@
+"""Incremental regeneration for the live preview: reparse only changed files, re-render only
+the pages that read what changed, rewrite only files whose bytes changed.
+
+A page's dependencies are recorded while it renders (`Index.reads`): every entity,
+vocabulary and id list its template touched. A changed file marks its entity and every
+entity it refers to (before and after the edit) as changed, because back-links (a study's
+list of findings) live on the other side of a reference.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .build import _copy_content
+from .errors import Problem, Report
+from .index import Index, build_index
+from .models import Strict
+from .pages import plan
+from .render import environment, render_page
+from .settings import LANGUAGES, Project
+from .sources import SourceFile
+from .validate import load_data
+from .write import StagingWriter
+
+Key = tuple[str, str]
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int]
+    source: SourceFile | None
+    model: Strict | None
+    problems: list[Problem]
+
+
+@dataclass
+class RefreshResult:
+    ok: bool
+    report: Report
+    rendered: int = 0
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, BaseModel):
+        return set().union(*(_strings(getattr(value, n)) for n in type(value).model_fields)) if type(value).model_fields else set()
+    if isinstance(value, dict):
+        return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+class IncrementalBuilder:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.env = environment()
+        self.cache: dict[Path, _Cached] = {}
+        self.deps: dict[tuple[str, str], set[Key]] = {}
+        self.index: Index | None = None
+
+    def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]]) -> Any:
+        from .validate import load_and_validate
+
+        def load(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = self.cache.get(path)
+            if cached is not None and cached.stamp == stamp:
+                for problem in cached.problems:
+                    report.add(problem.location, problem.field_path, problem.message, problem.severity)
+                return cached.source, cached.model
+            own = Report()
+            source, model = load_and_validate(kind, path, root, own)
+            report.extend(own)
+            touched.append((kind, cached.model if cached else None, model))
+            self.cache[path] = _Cached(stamp, source, model, own.problems)
+            return source, model
+
+        return load
+
+    def refresh(self) -> RefreshResult:
+        started = time.perf_counter()
+        report = Report()
+        touched: list[tuple[str, Strict | None, Strict | None]] = []
+        before = set(self.cache)
+        data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
+        for gone in before - {p for p in self.cache if p.exists()}:
+            cached = self.cache.pop(gone)
+            touched.append(("", cached.model, None))  # the model knows its own kind
+        index = build_index(data, report)
+        if report.failed():
+            return RefreshResult(False, report, seconds=time.perf_counter() - started)
+        changed = self._changed_keys(touched, index)
+        self.index = index
+        result = RefreshResult(True, report)
+        pages = plan(index)
+        for lang in LANGUAGES:
+            writer = StagingWriter(self.project.staging_docs(lang))
+            for page in pages:
+                key = (lang, page.doc)
+                deps = self.deps.get(key)
+                if deps is not None and not (deps & changed):
+                    writer.written.add(page.doc)  # unchanged: keep the file on disk as it is
+                    continue
+                index.reads = set()
+                text = render_page(self.env, index, lang, page)
+                self.deps[key] = index.reads
+                index.reads = None
+                result.rendered += 1
+                writer.write(page.doc, text)
+            _copy_content(self.project, lang, writer)
+            writer.remove_stale()
+            result.written += [f"{lang}/{doc}" for doc in writer.changed]
+        planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
+        self.deps = {k: v for k, v in self.deps.items() if k in planned}
+        result.seconds = time.perf_counter() - started
+        return result
+
+    @staticmethod
+    def _changed_keys(touched: list[tuple[str, Strict | None, Strict | None]], index: Index) -> set[Key]:
+        changed: set[Key] = set()
+        ids_by_kind = {kind: set(ents) for kind, ents in index.data.entities.items()}
+        for kind, old, new in touched:
+            strings: set[str] = set()
+            for model in (old, new):
+                if model is None:
+                    continue
+                model_kind = getattr(model, "kind", kind)
+                changed.add((model_kind, model.id))  # type: ignore[attr-defined]
+                strings |= _strings(model)
+            if (old is None) != (new is None):
+                changed.add(("all", getattr(old or new, "kind", kind)))
+            for other_kind, ids in ids_by_kind.items():
+                changed.update((other_kind, s) for s in strings & ids)
+        return changed

@@ -1,0 +1,362 @@
+"""JSON Schema for every entity kind: generated from the models, enriched from the data.
+
+Editors get completion, hover help and red squiggles from these files: the first line of
+every data file names its schema for the YAML language server. The models decide the
+structure; the data adds what the models only know as "an id":
+
+- a field that takes a controlled vocabulary gets an `enum` of the term ids in
+  `data/vocabularies/` (with each term's label as `enumDescriptions` for completion lists);
+- a field that references other entities is described (ids are not listed, so adding an
+  entity never makes the committed schemas stale).
+
+`python -m generator schema` rewrites `schemas/`; `tests/test_schema.py` fails when the
+committed files are stale. The output is deterministic: sorted keys, terms in vocabulary
+order, entity ids sorted, a trailing newline.
+
+The schemas declare JSON Schema draft-07, which is what the YAML language server
+validates with, and use nothing newer. Pydantic writes a description beside `$ref`, which
+draft-07 ignores, so such fields are wrapped as `allOf: [{$ref}]` to keep the hover text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel
+
+from .errors import Report
+from .models import (
+    ENTITY_MODELS,
+    Appraisal,
+    Assessment,
+    Component,
+    DataNote,
+    Finding,
+    Id,
+    Matrix,
+    Publication,
+    Ref,
+    Result,
+    Study,
+    Term,
+    Vocabulary,
+)
+from .settings import DATA_FOLDERS, Project
+from .sources import discover, load_file
+from .validate import validate_source
+
+DIALECT = "http://json-schema.org/draft-07/schema#"
+SCHEMA_FOLDER = "schemas"
+
+ID_PATTERN = re.compile(get_args(Id)[1].pattern)
+"""The id rule of the models; file names that break it offer no id for completion."""
+
+FOLDER_OF: dict[str, str] = {kind: folder for folder, kind in DATA_FOLDERS.items()}
+"""Entity kind -> its folder under data/."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a reference sits: a model's field, and for a mapping its keys or its values.
+
+    For a list field the slot is its items; for a plain string field, the string itself.
+    """
+
+    model: type[BaseModel]
+    field: str
+    part: Literal["value", "key"] = "value"
+
+
+VOCABULARY_SLOTS: dict[Slot, str] = {
+    Slot(Finding, "confidence"): "confidence",
+    Slot(Finding, "pyramid_levels"): "pyramid-level",
+    Slot(Component, "level"): "concern",
+    Slot(Study, "publication_type"): "publication-type",
+    Slot(Study, "design"): "design",
+    Slot(Study, "country"): "country",
+    Slot(Appraisal, "tool"): "appraisal-tool",
+    Slot(Appraisal, "items", "key"): "appraisal-criterion",
+    Slot(Appraisal, "items"): "appraisal-answer",
+    Slot(Result, "metric"): "metric",
+    Slot(Assessment, "values"): "matrix-value",
+    Slot(Publication, "publication_type"): "publication-type",
+    Slot(Publication, "status"): "status",
+    Slot(DataNote, "category"): "note-category",
+}
+"""Fields that take a term of a controlled vocabulary (the same checks as `index.py`).
+
+`Appraisal.overall` is special: its vocabulary is the scale of the chosen tool, so it gets
+one `if`/`then` rule per scale (see `_appraisal_rules`).
+"""
+
+ENTITY_SLOTS: dict[Slot, str] = {
+    Slot(Finding, "theme"): "theme",
+    Slot(Finding, "studies"): "study",
+    Slot(Assessment, "study"): "study",
+    Slot(Assessment, "values", "key"): "characteristic",
+    Slot(Matrix, "columns"): "characteristic",
+    Slot(Matrix, "rows"): "assessment",
+    Slot(Publication, "themes"): "theme",
+    Slot(Publication, "findings"): "finding",
+    Slot(Publication, "studies"): "study",
+    Slot(Publication, "characteristics"): "characteristic",
+    Slot(Publication, "matrices"): "matrix",
+}
+"""Fields that hold the id of another entity: completion from the ids that exist."""
+
+_REF_DESCRIPTION = get_args(Ref)[1].description
+"""The models' generic description of an id, replaced where the schema knows more."""
+
+NOTE_TARGET_KINDS = tuple(k for k in ENTITY_MODELS if k not in ("note", "vocabulary"))
+"""Kinds a data note may concern ('kind:id' in `DataNote.applies_to`), as `index.py` allows."""
+
+
+# --- what the data contributes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The vocabularies and entity ids the schemas are enriched with."""
+
+    vocabularies: dict[str, list[Term]]
+    entity_ids: dict[str, list[str]]
+
+
+def read_catalogue(project: Project, report: Report) -> Catalogue:
+    """Vocabulary terms and entity ids from data/. Problems with vocabularies go to `report`.
+
+    Entity ids are file names (an entity's id equals its file name), so a file with errors
+    still offers its id for completion.
+    """
+    vocabularies: dict[str, list[Term]] = {}
+    for path in discover(project.data_dir / FOLDER_OF["vocabulary"]):
+        source = load_file(path, project.root, report)
+        model = (
+            validate_source("vocabulary", source, report)
+            if source is not None
+            else None
+        )
+        if isinstance(model, Vocabulary):
+            vocabularies[model.id] = list(model.terms)
+    # Entity ids are deliberately not listed: adding a study must not make the committed
+    # schemas stale. Vocabularies change rarely and are worth completing.
+    entity_ids: dict[str, list[str]] = {kind: [] for kind in ENTITY_MODELS}
+    return Catalogue(vocabularies, entity_ids)
+
+
+# --- schema building (pure) ------------------------------------------------------------------
+
+
+def schema_for(kind: str, catalogue: Catalogue) -> dict[str, Any]:
+    """The enriched JSON Schema of one entity kind."""
+    model = ENTITY_MODELS[kind]
+    schema = model.model_json_schema()
+    definitions: dict[str, Any] = schema.get("$defs", {})
+    for slot, vocabulary in VOCABULARY_SLOTS.items():
+        terms = catalogue.vocabularies.get(vocabulary)
+        for target in _slot_targets(schema, definitions, model, slot):
+            if terms is not None:
+                target["enum"] = [t.id for t in terms]
+                target["enumDescriptions"] = [_label(t) for t in terms]
+            _describe(
+                target,
+                f"A term of vocabulary '{vocabulary}' (data/vocabularies/{vocabulary}.yaml).",
+            )
+    for slot, target_kind in ENTITY_SLOTS.items():
+        for target in _slot_targets(schema, definitions, model, slot):
+            if catalogue.entity_ids.get(target_kind):
+                target["examples"] = catalogue.entity_ids[target_kind]
+            _describe(
+                target,
+                f"The id of a {target_kind} (a file name in data/{FOLDER_OF[target_kind]}/).",
+            )
+    if "Appraisal" in definitions:
+        definitions["Appraisal"]["allOf"] = _appraisal_rules(catalogue.vocabularies)
+    if "Text" in definitions:
+        definitions["Text"]["anyOf"] = [{"required": ["nb"]}, {"required": ["en"]}]
+    if model is DataNote:
+        _note_targets(schema["properties"]["applies_to"]["items"], catalogue)
+    _keep_descriptions_beside_refs(schema)
+    return {"$schema": DIALECT, **schema}
+
+
+def _describe(target: dict[str, Any], description: str) -> None:
+    """Name the vocabulary or kind where the model only says "an id" (list items, mapping keys)."""
+    if target.get("description") in (None, _REF_DESCRIPTION):
+        target["description"] = description
+
+
+def _label(term: Term) -> str:
+    labels = [term.label.nb, term.label.en]
+    return " / ".join(dict.fromkeys(label for label in labels if label))
+
+
+def _slot_targets(
+    schema: dict[str, Any],
+    definitions: dict[str, Any],
+    model: type[BaseModel],
+    slot: Slot,
+) -> Iterator[dict[str, Any]]:
+    """The string schemas a slot stands for, if the slot's model is part of this schema."""
+    owner = schema if slot.model is model else definitions.get(slot.model.__name__)
+    if owner is None:
+        return
+    yield from _strings(owner["properties"][slot.field], slot.part)
+
+
+def _strings(node: dict[str, Any], part: str) -> Iterator[dict[str, Any]]:
+    for branch in node.get("anyOf", ()):
+        if branch.get("type") != "null":
+            yield from _strings(branch, part)
+    kind = node.get("type")
+    if kind == "array":
+        yield from _strings(node["items"], part)
+    elif kind == "object" and part == "key":
+        yield node.setdefault("propertyNames", {})
+    elif kind == "object":
+        values = node.get("additionalProperties")
+        if isinstance(values, dict):
+            yield values
+    elif kind == "string":
+        yield node
+
+
+def _appraisal_rules(vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]]:
+    """`overall` must be a term of the scale of the chosen `tool` (as `index.py` checks)."""
+    tools_by_scale: dict[str, list[str]] = {}
+    for tool in vocabularies.get("appraisal-tool", []):
+        if tool.scale:
+            tools_by_scale.setdefault(tool.scale, []).append(tool.id)
+    rules = []
+    for scale, tools in sorted(tools_by_scale.items()):
+        terms = vocabularies.get(scale)
+        if terms is None:
+            continue
+        rules.append(
+            {
+                "if": {"properties": {"tool": {"enum": tools}}, "required": ["tool"]},
+                "then": {
+                    "properties": {
+                        "overall": {
+                            "description": f"A term of vocabulary '{scale}', the scale of tools {', '.join(tools)}.",
+                            "enum": [t.id for t in terms],
+                            "enumDescriptions": [_label(t) for t in terms],
+                        }
+                    }
+                },
+            }
+        )
+    return rules
+
+
+def _note_targets(items: dict[str, Any], catalogue: Catalogue) -> None:
+    kinds = "|".join(NOTE_TARGET_KINDS)
+    items["pattern"] = rf"^({kinds}):[a-z0-9]+(-[a-z0-9]+)*$"
+    examples = [f"{kind}:{i}" for kind in NOTE_TARGET_KINDS for i in catalogue.entity_ids.get(kind, [])]
+    if examples:
+        items["examples"] = examples
+    items["description"] = (
+        f"'kind:id' of the entity the note concerns; kind is one of: {', '.join(NOTE_TARGET_KINDS)}."
+    )
+
+
+def _keep_descriptions_beside_refs(node: Any) -> None:
+    """Draft-07 ignores keywords beside `$ref`: move the reference into `allOf`."""
+    if isinstance(node, dict):
+        if "$ref" in node and len(node) > 1:
+            node["allOf"] = [{"$ref": node.pop("$ref")}]
+        for value in node.values():
+            _keep_descriptions_beside_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _keep_descriptions_beside_refs(value)
+
+
+def render(schema: dict[str, Any]) -> str:
+    """The one serialisation: sorted keys, two-space indent, UTF-8 text, trailing newline."""
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def schema_path(project: Project, kind: str) -> Path:
+    return project.root / SCHEMA_FOLDER / f"{kind}.schema.json"
+
+
+def schema_line(kind: str, data_file: Path, project: Project) -> str:
+    """The first line of a data file: tells the YAML language server which schema applies."""
+    relative = Path(
+        os.path.relpath(schema_path(project, kind), data_file.parent)
+    ).as_posix()
+    return f"# yaml-language-server: $schema={relative}"
+
+
+def generate(project: Project, report: Report) -> dict[Path, str]:
+    """Every schema file's path and text, freshly generated."""
+    catalogue = read_catalogue(project, report)
+    return {
+        schema_path(project, kind): render(schema_for(kind, catalogue))
+        for kind in ENTITY_MODELS
+    }
+
+
+def stale(project: Project, expected: dict[Path, str]) -> list[Path]:
+    """Schema files that differ from `expected`, are missing, or belong to no kind."""
+    out = [
+        path
+        for path, text in expected.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    folder = project.root / SCHEMA_FOLDER
+    if folder.is_dir():
+        out += [p for p in folder.glob("*.schema.json") if p not in expected]
+    return sorted(out)
+
+
+def write(project: Project, expected: dict[Path, str]) -> list[Path]:
+    """Bring schemas/ up to date: rewrite changed files, remove schemas of no kind."""
+    changed = stale(project, expected)
+    for path in changed:
+        if path in expected:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(expected[path], encoding="utf-8")
+        else:
+            path.unlink()
+    return changed
+
+
+# --- documentation gaps ----------------------------------------------------------------------
+
+
+def undocumented_fields() -> list[str]:
+    """'Model.field' for every field, in every model an entity uses, without a description."""
+    found: list[str] = []
+    seen: set[type[BaseModel]] = set()
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            if not info.description:
+                found.append(f"{model.__name__}.{name}")
+            for inner in _models_in(info.annotation):
+                visit(inner)
+
+    for model in ENTITY_MODELS.values():
+        visit(model)
+    return found
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models_in(arg)

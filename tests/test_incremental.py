@@ -1,0 +1,75 @@
+"""Incremental regeneration must re-render only affected pages and give the same bytes as a full build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.build import generate, load_or_fail
+from generator.incremental import IncrementalBuilder
+from generator.settings import Project
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _full_build_of(project: Project, tmp: Path) -> dict[str, bytes]:
+    copy = Project(tmp / "full")
+    shutil.copytree(project.root, copy.root, ignore=shutil.ignore_patterns("build", "site"))
+    generate(copy, load_or_fail(copy))
+    return _tree(copy.build_dir / "docs")
+
+
+def test_nothing_changed_renders_nothing(fixture_project: Project) -> None:
+    builder = IncrementalBuilder(fixture_project)
+    first = builder.refresh()
+    assert first.ok and first.rendered > 0
+    second = builder.refresh()
+    assert second.ok and second.rendered == 0 and second.written == []
+
+
+def test_editing_a_finding_rerenders_only_its_dependants(fixture_project: Project, tmp_path: Path) -> None:
+    builder = IncrementalBuilder(fixture_project)
+    total = builder.refresh().rendered
+    path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget"), encoding="utf-8")
+    result = builder.refresh()
+    assert result.ok
+    assert 0 < result.rendered < total
+    written = set(result.written)
+    assert "nb/findings/demo-2025-f03.md" in written
+    assert "nb/publications/demo-2025/findings.md" in written
+    assert "nb/studies/gamma-2022.md" in written  # lists the finding among its back-links
+    assert "nb/studies/alpha-2020.md" not in written  # not related
+    assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
+
+
+def test_adding_a_study_to_a_finding_updates_the_new_backlink(fixture_project: Project, tmp_path: Path) -> None:
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    path = fixture_project.data_dir / "findings" / "demo-2025-f02.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("studies: [gamma-2022]", "studies: [gamma-2022, alpha-2020]"), encoding="utf-8")
+    result = builder.refresh()
+    assert "nb/studies/alpha-2020.md" in set(result.written)
+    assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
+
+
+def test_bad_edit_keeps_the_last_good_pages(fixture_project: Project) -> None:
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    before = _tree(fixture_project.build_dir / "docs")
+    (fixture_project.data_dir / "themes" / "tema-a.yaml").write_text("id: tema-a\n", encoding="utf-8")
+    result = builder.refresh()
+    assert not result.ok
+    assert [str(p) for p in result.report.errors()] == ["data/themes/tema-a.yaml:1:1: name: required field is missing"]
+    assert _tree(fixture_project.build_dir / "docs") == before
+
+
+def test_deleting_a_note_updates_its_pages(fixture_project: Project, tmp_path: Path) -> None:
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    (fixture_project.data_dir / "notes" / "note-demo-count.yaml").unlink()
+    result = builder.refresh()
+    assert "nb/findings/demo-2025-f02.md" in set(result.written)
+    assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)

@@ -1,0 +1,231 @@
+"""`python -m generator new`: the next free id, a file check can point into, nothing publishable
+by accident."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from generator import scaffold as sc
+from generator.build import check
+from generator.cli import main
+from generator.models import ENTITY_MODELS
+from generator.settings import Project
+
+from .conftest import write
+
+FINDING_PLACEHOLDERS = [
+    "theme",
+    "statement.nb",
+    "statement.en",
+    "components.methodological_limitations.level",
+    "components.coherence.level",
+    "components.adequacy.level",
+    "components.relevance.level",
+    "confidence",
+    "studies",
+]
+
+
+def _problems_in(project: Project, relative: str) -> list[tuple[int, int, str, str]]:
+    _, report = check(project)
+    return [
+        (p.location.line, p.location.column, p.field_path, p.message)
+        for p in report.problems
+        if p.location.path == relative
+    ]
+
+
+def test_new_finding_gets_the_next_number_and_its_file_name_is_the_id(
+    fixture_project: Project,
+) -> None:
+    created = sc.scaffold(fixture_project, "finding")
+    assert created.entity_id == "demo-2025-f04"
+    assert created.path == fixture_project.data_dir / "findings" / "demo-2025-f04.yaml"
+    lines = created.path.read_text(encoding="utf-8").splitlines()
+    assert (
+        lines[0] == "# yaml-language-server: $schema=../../schemas/finding.schema.json"
+    )
+    value = yaml.safe_load("\n".join(lines))
+    assert (value["id"], value["number"], value["kind"]) == (
+        "demo-2025-f04",
+        4,
+        "finding",
+    )
+    publication = yaml.safe_load(
+        (fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert publication["findings"][-1] == "demo-2025-f04"
+
+
+def test_next_number_follows_the_highest_in_use(fixture_project: Project) -> None:
+    findings = fixture_project.data_dir / "findings"
+    (findings / "demo-2025-f03.yaml").rename(findings / "demo-2025-f12.yaml")
+    assert sc._next_finding(fixture_project, "demo-2025") == ("demo-2025-f13", 13)
+    assert sc._next_finding(fixture_project, "other-2030") == ("other-2030-f01", 1)
+
+
+def test_check_points_at_every_placeholder_of_a_new_finding(
+    fixture_project: Project,
+) -> None:
+    created = sc.scaffold(fixture_project, "finding")
+    lines = created.path.read_text(encoding="utf-8").splitlines()
+    problems = _problems_in(fixture_project, "data/findings/demo-2025-f04.yaml")
+    assert [field for _, _, field, _ in problems] == FINDING_PLACEHOLDERS
+    for line, column, field, _ in problems:
+        key = field.rsplit(".", 1)[-1]
+        assert lines[line - 1][column - 1 :].startswith(f"{key}:"), (
+            line,
+            column,
+            field,
+            lines[line - 1],
+        )
+    messages = {field: message for _, _, field, message in problems}
+    assert messages["statement.nb"] == "text is empty"
+    assert messages["confidence"] == "input should be a valid string, got NoneType None"
+    assert (
+        messages["studies"]
+        == "list should have at least 1 item after validation, not 0"
+    )
+
+
+def test_comments_name_the_allowed_terms(fixture_project: Project) -> None:
+    text = sc.scaffold(fixture_project, "finding").path.read_text(encoding="utf-8")
+    assert "confidence: ~  # one of: high, moderate, low, very-low\n" in text
+    assert "theme: ~  # one of: tema-a, tema-b\n" in text
+    assert '    # explanation: {nb: "", en: ""}  # Why this level was given' in text
+
+
+def test_filled_in_finding_passes_check(fixture_project: Project) -> None:
+    path = sc.scaffold(fixture_project, "finding").path
+    text = path.read_text(encoding="utf-8")
+    for old, new in (
+        ("theme: ~", "theme: tema-a"),
+        ("level: ~", "level: minor"),
+        ("confidence: ~", "confidence: high"),
+        ("studies: []", "studies: [beta-2021]"),
+        ('""', '"Tekst"'),
+    ):
+        text = text.replace(old, new)
+    write(path, text)
+    index, report = check(fixture_project)
+    assert index is not None, report.problems
+    assert "demo-2025-f04" in index.publication("demo-2025").findings
+    assert [p for p in report.problems if "demo-2025-f04" in p.location.path] == []
+
+
+def test_study_without_id_gets_a_placeholder_check_rejects(
+    fixture_project: Project,
+) -> None:
+    created = sc.scaffold(fixture_project, "study")
+    assert created.path.name == "TODO-study.yaml"
+    problems = _problems_in(fixture_project, "data/studies/TODO-study.yaml")
+    assert problems[0][2:] == (
+        "id",
+        "id 'TODO-study' must be lower-case letters, digits and single hyphens",
+    )
+    assert sc.scaffold(fixture_project, "study").path.name == "TODO-study-2.yaml"
+
+
+def test_study_with_id_joins_the_publication(fixture_project: Project) -> None:
+    created = sc.scaffold(
+        fixture_project, "study", publication="demo-2025", entity_id="delta-2024"
+    )
+    assert created.path.name == "delta-2024.yaml"
+    publication = yaml.safe_load(
+        (fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert publication["studies"] == [
+        "alpha-2020",
+        "beta-2021",
+        "gamma-2022",
+        "delta-2024",
+    ]
+    assert any("added 'delta-2024' to studies" in step for step in created.next_steps)
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "message"),
+    [
+        (
+            "finding",
+            {"entity_id": "demo-2025-f01"},
+            "a finding with id 'demo-2025-f01' already exists in data/findings/",
+        ),
+        (
+            "study",
+            {"entity_id": "Delta 2024"},
+            "id 'Delta 2024' must be lower-case letters, digits and single hyphens",
+        ),
+        (
+            "finding",
+            {"publication": "nope"},
+            "unknown publication 'nope' (known: demo-2025)",
+        ),
+    ],
+)
+def test_refusals_say_why(
+    fixture_project: Project, kind: str, options: dict[str, str], message: str
+) -> None:
+    with pytest.raises(sc.ScaffoldError, match=re.escape(message)):
+        sc.scaffold(fixture_project, kind, **options)
+
+
+@pytest.mark.parametrize("kind", sorted(ENTITY_MODELS))
+def test_every_kind_scaffolds_a_file_whose_problems_are_all_located_in_it(
+    fixture_project: Project, kind: str
+) -> None:
+    created = sc.scaffold(fixture_project, kind, entity_id=f"new-{kind}")
+    relative = created.path.relative_to(fixture_project.root).as_posix()
+    lines = created.path.read_text(encoding="utf-8").splitlines()
+    assert isinstance(yaml.safe_load("\n".join(lines)), dict)
+    problems = _problems_in(fixture_project, relative)
+    assert problems, "an empty scaffold must not pass check"
+    for line, column, field, _ in problems:
+        key = str(field).rsplit(".", 1)[-1].split("[")[0]
+        assert lines[line - 1][column - 1 :].startswith(f"{key}:") or lines[line - 1][
+            column - 1 :
+        ].startswith("- "), (field, lines[line - 1])
+
+
+def test_cli_new(fixture_project: Project, capsys) -> None:
+    assert main(["--root", str(fixture_project.root), "new", "finding"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("created data/findings/demo-2025-f04.yaml\n")
+    assert (
+        "added 'demo-2025-f04' to findings in data/publications/demo-2025.yaml" in out
+    )
+    assert (
+        main(
+            [
+                "--root",
+                str(fixture_project.root),
+                "new",
+                "finding",
+                "--publication",
+                "nope",
+            ]
+        )
+        == 1
+    )
+    assert "error: unknown publication 'nope'" in capsys.readouterr().err
+
+
+def test_append_to_block_and_flow_lists(tmp_path) -> None:
+    path = write(
+        tmp_path / "p.yaml",
+        "id: p\nstudies:\n  - a\n  # a comment\n  - b\nthemes: [x]\nfindings: []\nhistory: ~\n",
+    )
+    assert sc._append_to_list(path, "studies", "c")
+    assert sc._append_to_list(path, "themes", "no")
+    assert sc._append_to_list(path, "findings", "f")
+    assert not sc._append_to_list(path, "history", "h")
+    assert path.read_text(encoding="utf-8") == (
+        'id: p\nstudies:\n  - a\n  # a comment\n  - b\n  - c\nthemes: [x, "no"]\nfindings: [f]\nhistory: ~\n'
+    )
