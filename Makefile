@@ -32,6 +32,10 @@ serve: setup ## live preview (LANG=en for English)
 schema: setup ## regenerate schemas/*.schema.json (editor completion) from the models and vocabularies
 	$(PY) -m generator schema
 
+pdf: setup ## only the PDF reports, into site/
+	$(PY) -m generator check --strict
+	$(PY) -m generator pdf
+
 golden: setup ## regenerate the golden Markdown of the test fixture
 	$(PY) -m tests.golden
 

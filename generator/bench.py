@@ -93,16 +93,20 @@ def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with
         raise SystemExit("synthetic data did not validate:\n" + "\n".join(map(str, report.problems[:20])))
     env = environment()
     pages = plan(index)
-    rendered = stages.time("render", lambda: {lang: [(p.doc, render_page(env, index, lang, p)) for p in pages] for lang in LANGUAGES})
-
-    def write() -> None:
-        for lang, items in rendered.items():
-            writer = StagingWriter(project.staging_docs(lang))
-            for doc, text in items:
-                writer.write(doc, text)
-
-    stages.time("write", write)
-    sizes = [len(text.encode("utf-8")) for items in rendered.values() for _, text in items]
+    sizes: list[int] = []
+    render_s = write_s = 0.0
+    for lang in LANGUAGES:  # one language at a time, so the rendered text is never all in memory
+        started = time.perf_counter()
+        rendered = [(p.doc, render_page(env, index, lang, p)) for p in pages]
+        middle = time.perf_counter()
+        writer = StagingWriter(project.staging_docs(lang))
+        for doc, text in rendered:
+            writer.write(doc, text)
+        write_s += time.perf_counter() - middle
+        render_s += middle - started
+        sizes += [len(text.encode("utf-8")) for _, text in rendered]
+        del rendered
+    stages.rows += [("render", render_s, _rss_mb()), ("write", write_s, _rss_mb())]
     floor_s = floor(project, sizes, workdir / f"floor-{studies}")
     result: dict[str, Any] = {
         "studies": studies,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import escape
 
 from . import urls
 from .errors import DataError, Report
@@ -33,6 +34,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 @dataclass
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
+    pdfs: list[Any] = field(default_factory=list)
+    """What each PDF cost (pdf.PdfResult): pages, seconds, peak memory."""
 
     def record(self, name: str, started: float) -> float:
         now = time.perf_counter()
@@ -114,19 +117,11 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
                     urls.changelog(pub.id)}
         pub_docs.update(urls.matrix(m) for m in pub.matrices)
         entries = [{ui(p.nav_key, lang): p.doc} for p in pages if p.nav_key and p.doc in pub_docs]
-        nav.append({resolve(pub.short_title, lang).text: entries})
+        # The theme prints nav titles raw: data in them must be escaped here.
+        nav.append({str(escape(resolve(pub.short_title, lang).text)): entries})
     nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})
     nav += [{title: doc} for title, doc in content_pages(project, lang)]
     return nav
-
-
-def downloads(index: Index, lang: str) -> list[dict[str, str]]:
-    """PDF links for the header of every page (paths relative to the language's site root)."""
-    items = []
-    for pub in index.publications():
-        short = resolve(pub.short_title, lang).text
-        items.append({"href": urls.pdf_path(pub.id, "full", lang), "label": short, "title": f"{ui('pdf_full', lang)}: {short}"})
-    return items
 
 
 def run_pagefind(site: Path) -> None:
@@ -161,7 +156,9 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_roots": roots,
         "kb_to_site_root": to_site_root,
         "kb_to_lang_root": "",
-        "kb_downloads": downloads(index, lang),
+        "kb_pdf_full_title": ui("pdf_full", lang),
+        "kb_pdf_summary_title": ui("pdf_summary", lang),
+        "kb_pdf_summary_label": ui("pdf_summary_label", lang),
     }
     overrides: dict[str, Any] = {
         "docs_dir": str(project.staging_docs(lang)),
@@ -255,7 +252,7 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     if with_pdf:
         from .pdf import build_pdfs
 
-        build_pdfs(project, index, staging_site)
+        timings.pdfs = build_pdfs(project, index, staging_site)
         started = timings.record("pdf", started)
     swap_into_place(staging_site, project.site_dir)
     timings.record("swap", started)

@@ -47,6 +47,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for stage, seconds in timings.stages.items():
         print(f"{stage:>22}: {seconds:6.2f} s")
+    for result in timings.pdfs:
+        print(f"{'':>22}  {result}")
     print(f"site built in {project.site_dir}")
     return 0
 
@@ -64,6 +66,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for lang, files in changed.items():
         print(f"{lang}: {len(files)} file(s) changed")
     return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from .pdf import main as pdf_main
+
+    project = Project.find(args.root)
+    return pdf_main([str(project.root)])
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -123,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(func=func)
         if name == "build":
             p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports")
+    p = sub.add_parser("pdf", help="only the PDF reports, into site/ (with pages, seconds and memory of each)")
+    p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("serve", help="live preview while editing data/ or content/")
     p.add_argument("--lang", default="nb", choices=["nb", "en"])
     p.add_argument("--port", type=int, default=8000)

@@ -12,6 +12,17 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
+_LINE_BREAKING = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]} | {
+    ord("\t"): "\t", ord("\n"): "\\n", ord("\r"): "\\r", 0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029",
+}
+"""Control characters and line separators, written as escapes: a problem is always one line, so
+a key or value from the data (a hostile one, say "\\n::error::...") cannot forge output lines."""
+
+
+def one_line(text: str) -> str:
+    return text.translate(_LINE_BREAKING)
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A place in a source file. Lines and columns are 1-based, as editors show them."""
@@ -34,14 +45,15 @@ class Problem:
     def __str__(self) -> str:
         prefix = "" if self.severity is Severity.ERROR else "warning: "
         field_part = self.field_path or "(file)"
-        return f"{self.location}: {field_part}: {prefix}{self.message}"
+        return one_line(f"{self.location}: {field_part}: {prefix}{self.message}")
 
     def github_annotation(self) -> str:
         """The same problem as a GitHub Actions workflow command, so it shows on the changed line."""
         kind = "error" if self.severity is Severity.ERROR else "warning"
-        message = f"{self.field_path}: {self.message}".replace("%", "%25").replace("\n", "%0A")
+        message = f"{self.field_path}: {self.message}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         loc = self.location
-        return f"::{kind} file={loc.path},line={loc.line},col={loc.column}::{message}"
+        path = loc.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        return one_line(f"::{kind} file={path},line={loc.line},col={loc.column}::{message}")
 
 
 class Report:

@@ -9,6 +9,7 @@ go through the `md` filter, which escapes Markdown syntax.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -200,15 +201,44 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> st
     view = View(index, lang, page)
     params = {name: _lookup(index, name, value) for name, value in page.params.items()}
     body = env.get_template(page.template).render(v=view, page=page, **params)
-    meta = []
+    meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
     if page.source:
         meta.append(f"edit_source: {page.source}")
     if page.wide:
         meta.append("hide: [navigation, toc]")
     if not page.searchable:
         meta.append("kb_noindex: true")
+    pub_id = _publication_of(index, page)
+    if pub_id:
+        # The header links every page to the PDFs of its publication, in the page's language.
+        meta.append(f"kb_pdf_full: {urls.pdf_path(pub_id, 'full', lang)}")
+        meta.append(f"kb_pdf_summary: {urls.pdf_path(pub_id, 'summary', lang)}")
     front = "---\n" + "\n".join(meta) + "\n---\n\n" if meta else ""
     return front + _tidy(body)
+
+
+_MD_UNESCAPE = re.compile(r"\\(.)")
+
+
+def page_title(body: str) -> str:
+    """The page's title for <title>, the header and the sidebar, HTML-escaped.
+
+    Set explicitly in the front matter: otherwise MkDocs derives it from the heading and
+    unescapes it, and the theme prints it raw (a `</title><script>` in a study name would run).
+    """
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return _MD_UNESCAPE.sub(r"\1", line[2:].strip())
+    return ""
+
+
+def _publication_of(index: Index, page: PageSpec) -> str | None:
+    if "publication" in page.params:
+        return page.params["publication"]
+    if "study" in page.params:
+        pubs = index.publications_by_study.get(page.params["study"], [])
+        return pubs[0] if pubs else None
+    return None
 
 
 _PLAIN_PARAMS = {"value", "confidence", "theme"}

@@ -83,17 +83,17 @@ class _Builder:
         if id(node) in self.built:
             # The composer hands back the anchored node itself for every alias: expanding
             # them would let a few lines grow exponentially (or forever, for `&a [*a]`).
-            self._problem(at or node, path, "YAML aliases ('*name') are not allowed: write the value out")
-            return self._unreadable(path)
+            self._unreadable(at or node, path, "YAML aliases ('*name') are not allowed: write the value out")
+            return None
         self.built.add(id(node))
         if len(path) > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
-            self._problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
-            return self._unreadable(path)
+            self._unreadable(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            return None
         self.source.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         plain_tag = _PLAIN_TAGS.get(type(node))
         if plain_tag is not None and node.tag != plain_tag:
-            self._problem(node, path, f"cannot read value: the tag '{node.tag}' is not allowed")
-            return self._unreadable(path)
+            self._unreadable(node, path, f"cannot read value: the tag '{node.tag}' is not allowed")
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -120,15 +120,16 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except yaml.constructor.ConstructorError as exc:
-            self._problem(node, path, f"cannot read value: {exc.problem}")
-            return self._unreadable(path)
+            self._unreadable(node, path, f"cannot read value: {exc.problem}")
+            return None
         except ValueError as exc:  # e.g. `date: 2025-13-01`, or an integer of 5,000 digits
-            self._problem(node, path, f"cannot read value: {str(exc).split(';')[0]}")
-            return self._unreadable(path)
+            self._unreadable(node, path, f"cannot read value: {str(exc).split(';')[0]}")
+            return None
 
-    def _unreadable(self, path: FieldPath) -> None:
+    def _unreadable(self, node: yaml.Node, path: FieldPath, message: str) -> None:
+        """A value that cannot be read: reported here, read as None, and not reported again by validation."""
+        self._problem(node, path, message)
         self.source.unreadable.add(path)
-        return None
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
         mark = node.start_mark

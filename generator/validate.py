@@ -156,5 +156,6 @@ def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = l
                 first = existing.location("id")
                 report.add(source.location(("id",)), "id", f"duplicate {kind} id '{entity_id}' (first defined at {first})")
                 continue
+            source.value = None  # the model holds the data now; keep only the marks, for locations
             kb.entities[kind][entity_id] = Loaded(model, source)
     return kb

@@ -27,7 +27,7 @@ def write(path: Path, text: str) -> Path:
 
 @pytest.fixture(scope="session")
 def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of the real knowledge base, built once per test session (site without PDFs)."""
+    """A copy of the real knowledge base, built once per test session (site and PDFs)."""
     from generator.build import build_site
 
     root = tmp_path_factory.mktemp("real") / "kb"
@@ -39,7 +39,7 @@ def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         else:
             shutil.copy(source, root / name)
     project = Project(root)
-    build_site(project, strict=True, with_pdf=False)
+    build_site(project, strict=True, with_pdf=True)
     return project
 
 

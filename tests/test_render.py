@@ -19,8 +19,10 @@ def test_markup_in_data_is_escaped(fixture_project: Project) -> None:
     page = (docs / "nb" / "findings" / "demo-2025-f02.md").read_text(encoding="utf-8")
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    title = (docs / "nb" / "publications" / "demo-2025" / "index.md").read_text(encoding="utf-8").split("\n")[4]
-    assert title == r"# Demo\-oversikt om skole &amp; hjem &lt;test&gt;"
+    lines = (docs / "nb" / "publications" / "demo-2025" / "index.md").read_text(encoding="utf-8").split("\n")
+    assert r"# Demo\-oversikt om skole &amp; hjem &lt;test&gt;" in lines
+    # the theme prints the page title raw, so the front matter carries it escaped
+    assert lines[1] == 'title: "Demo-oversikt om skole &amp; hjem &lt;test&gt;"'
 
 
 def test_markdown_syntax_is_escaped_in_headings() -> None:
@@ -46,4 +48,5 @@ def test_generated_justification_and_counts(fixture_project: Project) -> None:
 def test_edit_link_points_at_the_yaml(fixture_project: Project) -> None:
     docs = _generate(fixture_project)
     page = (docs / "nb" / "studies" / "beta-2021.md").read_text(encoding="utf-8")
-    assert page.startswith("---\nedit_source: data/studies/beta-2021.yaml\n---\n")
+    front = page.split("---\n")[1]
+    assert "edit_source: data/studies/beta-2021.yaml\n" in front

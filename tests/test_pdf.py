@@ -1,0 +1,444 @@
+"""PDF reports: rendered from the fixture (fast) and from the real data, then read back the
+way a PDF viewer, a screen reader and a printer would: pages, outline, metadata, fonts, text."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from markupsafe import Markup
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from generator import pdf, urls
+from generator.build import load_or_fail
+from generator.i18n import resolve, ui
+from generator.index import Index
+from generator.models import Publication, Text
+from generator.settings import Project
+
+from .conftest import FIXTURE, REPO
+
+LANGS = ("nb", "en")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """Text without whitespace and hyphens: line breaks and WeasyPrint's hyphenation
+    (U+2010 at a line end) must not hide a sentence that is there."""
+    return re.sub(r"[\s\u2010\u00ad-]+", "", text)
+
+
+def pdf_text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def expected(text: Text, lang: str) -> str:
+    """A data text as the PDF prints it (typographic quotes included)."""
+    shown = resolve(text, lang)
+    return pdf.typographic(shown.text, shown.lang)
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark, in order."""
+    entries: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append(
+                    (
+                        depth,
+                        str(item.title),
+                        reader.get_destination_page_number(item) + 1,
+                    )
+                )
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def fonts(reader: PdfReader) -> dict[str, DictionaryObject]:
+    """Every font the pages use (Type0 fonts resolved to their descendant), by base name."""
+    found: dict[str, DictionaryObject] = {}
+
+    def visit(resources: DictionaryObject | None) -> None:
+        if not resources:
+            return
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            for part in [
+                font,
+                *[d.get_object() for d in font.get("/DescendantFonts", [])],
+            ]:
+                if "/FontDescriptor" in part:
+                    found[str(part["/BaseFont"])] = part
+        for ref in (resources.get("/XObject") or {}).values():
+            visit(ref.get_object().get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+class TextCollector(HTMLParser):
+    """Every character a reader sees in the HTML (not the CSS in <style>)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars: set[str] = set()
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        self._skip += tag in ("style", "title")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("style", "title")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.chars |= set(data)
+
+
+def our_glyphs() -> set[int]:
+    covered: set[int] = set()
+    for name in (
+        "NotoSans-Regular.ttf",
+        "NotoSans-Bold.ttf",
+        "NotoSansSymbols2-Regular.ttf",
+    ):
+        covered |= set(TTFont(pdf.FONTS_DIR / name).getBestCmap())
+    return covered
+
+
+def chapter_titles(pub: Publication, lang: str) -> list[str]:
+    keys = ["key_messages", "summary", "method", "findings_table", "evidence_profiles"]
+    keys += ["characteristics"] * bool(pub.characteristics) + ["matrix"] * bool(pub.matrices)
+    return [ui(key, lang) for key in [*keys, "studies", "notes"]]
+
+
+def assert_findings_in_order(text: str, index: Index, pub: Publication, lang: str) -> None:
+    flat = squash(text)
+    position = -1
+    for finding in index.findings_of(pub):
+        found = flat.find(squash(expected(finding.statement, lang)), position + 1)
+        assert found > position, f"finding {finding.number} missing or out of order"
+        position = found
+
+
+def assert_matrix_rows(reader: PdfReader, index: Index, pub: Publication, lang: str) -> None:
+    """Every matrix row, whole and with its values in column order, on landscape pages."""
+    landscape = [page for page in reader.pages if page.mediabox.width > page.mediabox.height]
+    assert landscape, "the matrix is not on landscape pages"
+    flat = squash("\n".join(page.extract_text() for page in landscape))
+    for matrix_id in pub.matrices:
+        matrix = index.matrix(matrix_id)
+        for row_id in matrix.rows:
+            row = index.assessment(row_id)
+            study = index.study(row.study)
+            values = "".join(
+                f"{index.term('matrix-value', row.values[c]).symbol}{resolve(index.term('matrix-value', row.values[c]).label, lang).text}"
+                for c in matrix.columns
+            )
+            country = resolve(index.term("country", study.country).label, lang).text
+            line = squash(study.citation + country + expected(row.intervention, lang) + values)
+            assert line in flat, f"matrix row {row_id} missing or wrong"
+
+
+def assert_no_heading_alone_at_page_foot(reader: PdfReader) -> None:
+    """No page ends with a heading whose text starts on the next page."""
+    pages = [page.extract_text() for page in reader.pages]
+    for _, title, number in outline(reader):
+        lines = [line.strip() for line in pages[number - 1].splitlines()]
+        body = lines[:-2]  # the running header and the footer come last in the text
+        assert body and body[-1] != title, f"heading {title!r} alone at the foot of page {number}"
+
+
+def assert_fonts_ours_and_embedded(reader: PdfReader) -> None:
+    used = fonts(reader)
+    assert used
+    for name, font in used.items():
+        # Subset ("ABCDEF+") of one of our families: no system font slipped in as a fallback.
+        assert re.fullmatch(r"/[A-Z]{6}\+KB-(Sans|Symbols)(-Bold|-Italic|-BoldItalic)?", name), name
+        descriptor = font["/FontDescriptor"].get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return load_or_fail(Project(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def pub(index: Index) -> Publication:
+    return index.publications()[0]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, index: Index) -> tuple[Path, list[pdf.PdfResult]]:
+    """The fixture's reports, built once as the site build does: into the staging site root."""
+    out = tmp_path_factory.mktemp("site")
+    return out, pdf.build_pdfs(Project(FIXTURE), index, out)
+
+
+def report(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, kind: str, lang: str) -> PdfReader:
+    out, _ = built
+    root = out if lang == "nb" else out / lang
+    return PdfReader(root / urls.pdf_path(pub.id, kind, lang))
+
+
+# --- tests on the fixture ------------------------------------------------------------------------
+
+
+def test_pdf_path_is_per_language_site_root() -> None:
+    assert urls.pdf_path("skole-hjem-2025", "full", "nb") == "downloads/skole-hjem-2025-full-nb.pdf"
+    assert urls.pdf_path("skole-hjem-2025", "summary", "en") == "downloads/skole-hjem-2025-summary-en.pdf"
+
+
+def test_every_report_written_with_its_cost(built: tuple[Path, list[pdf.PdfResult]], pub: Publication) -> None:
+    out, results = built
+    assert sorted(r.path.relative_to(out).as_posix() for r in results) == sorted(
+        [
+            "downloads/demo-2025-full-nb.pdf",
+            "downloads/demo-2025-summary-nb.pdf",
+            "en/downloads/demo-2025-full-en.pdf",
+            "en/downloads/demo-2025-summary-en.pdf",
+        ]
+    )
+    for result in results:
+        assert result.pages == len(PdfReader(result.path).pages)
+        assert result.seconds > 0 and result.peak_mb > 0
+        assert f"{result.pages} pages" in str(result)
+    assert not list(out.rglob("*.part")), "a partial file was left behind"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_counts_are_sane(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, lang: str) -> None:
+    assert 8 <= len(report(built, pub, "full", lang).pages) <= 30
+    assert 1 <= len(report(built, pub, "summary", lang).pages) <= 4
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_outline_has_every_chapter(built: tuple[Path, list[pdf.PdfResult]], index: Index, pub: Publication, lang: str) -> None:
+    entries = outline(report(built, pub, "full", lang))
+    top = [title for depth, title, _ in entries if depth == 0]
+    chapters = chapter_titles(pub, lang)
+    assert [t for t in top if t in chapters] == chapters, top
+    titles = [title for _, title, _ in entries]
+    for finding in index.findings_of(pub):
+        assert f"{ui('finding', lang)} {finding.number}" in titles
+    for study_id in pub.studies:
+        assert index.study(study_id).citation in titles
+    assert_no_heading_alone_at_page_foot(report(built, pub, "full", lang))
+    summary_top = [title for depth, title, _ in outline(report(built, pub, "summary", lang)) if depth == 0]
+    assert summary_top == [ui("key_messages", lang), ui("findings_table", lang)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_metadata_title_language_dates_and_tags(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, lang: str) -> None:
+    reader = report(built, pub, "full", lang)
+    title = resolve(pub.title, lang).text
+    assert "<test>" in title and "&" in title  # the fixture's title carries markup characters
+    assert reader.metadata is not None
+    assert reader.metadata.title == title
+    assert reader.metadata.author == resolve(pub.institutions[0], lang).text
+    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:" + pub.date.strftime("%Y%m%d")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged PDF (PDF/UA-1)
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    summary = report(built, pub, "summary", lang)
+    assert summary.metadata is not None and summary.metadata.title == f"{title} – {pdf.PRINT_UI[lang]['summary_kind']}"
+
+
+@pytest.mark.parametrize("kind", pdf.KINDS)
+def test_fonts_are_ours_embedded_and_subset(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, kind: str) -> None:
+    for lang in LANGS:
+        assert_fonts_ours_and_embedded(report(built, pub, kind, lang))
+
+
+def test_symbol_font_carries_the_badges(built: tuple[Path, list[pdf.PdfResult]], pub: Publication) -> None:
+    assert any("KB-Symbols" in name for name in fonts(report(built, pub, "full", "nb")))
+
+
+@pytest.mark.parametrize("kind", pdf.KINDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_character_is_in_our_fonts(index: Index, pub: Publication, kind: str, lang: str) -> None:
+    collector = TextCollector()
+    collector.feed(pdf.render_html(pdf.environment(), index, pub, kind, lang))
+    covered = our_glyphs() | {0x2010}  # U+2010: WeasyPrint's hyphenation character, in Noto Sans
+    missing = sorted(c for c in collector.chars if ord(c) not in covered and not c.isspace())
+    assert not missing, f"no glyph in fonts/ for {missing}: add a font that has them (fonts/README.md)"
+    assert "●" in collector.chars  # the confidence badges are in every report
+    assert kind == "summary" or "✓" in collector.chars  # the matrix only in the full one
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_finding_in_order(built: tuple[Path, list[pdf.PdfResult]], index: Index, pub: Publication, lang: str) -> None:
+    for kind in pdf.KINDS:
+        assert_findings_in_order(pdf_text(report(built, pub, kind, lang)), index, pub, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_matrix_rows_with_their_values(
+    built: tuple[Path, list[pdf.PdfResult]], index: Index, pub: Publication, lang: str
+) -> None:
+    assert_matrix_rows(report(built, pub, "full", lang), index, pub, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_numbers_cross_references_and_links(
+    built: tuple[Path, list[pdf.PdfResult]], index: Index, pub: Publication, lang: str
+) -> None:
+    reader = report(built, pub, "full", lang)
+    total = len(reader.pages)
+    page, of = pdf.PRINT_UI[lang]["page"], pdf.PRINT_UI[lang]["of"]
+    assert f"{page} 2 {of} {total}" in reader.pages[1].extract_text()
+    assert resolve(pub.short_title, lang).text in reader.pages[4].extract_text()  # running header
+    # "se side N" / "see page N" points at the page where the evidence profile really is.
+    profile_page = {title: number for _, title, number in outline(reader)}
+    first = index.findings_of(pub)[0]
+    see = pdf.PRINT_UI[lang]["see_page"]
+    target = profile_page[f"{ui('finding', lang)} {first.number}"]
+    assert f"{see} {target}" in pdf_text(reader)
+    # The table of contents carries the chapters' real page numbers.
+    toc = reader.pages[2].extract_text()
+    for _, title, number in [e for e in outline(reader) if e[0] == 0 and e[1] in chapter_titles(pub, lang)]:
+        assert re.search(re.escape(title) + r"[ .]*" + str(number) + r"\b", toc), title
+    # Internal links are clickable: link annotations with destinations inside the document.
+    internal = [
+        annot.get_object()
+        for p in reader.pages
+        for annot in p.get("/Annots", [])
+        if annot.get_object().get("/Subtype") == "/Link" and "/Dest" in annot.get_object()
+    ]
+    assert len(internal) >= len(index.findings_of(pub))
+
+
+def test_markup_in_data_is_printed_as_text(built: tuple[Path, list[pdf.PdfResult]], index: Index, pub: Publication) -> None:
+    text = pdf_text(report(built, pub, "full", "nb"))
+    assert "<test>" in text
+    assert squash("<script>alert(1)</script>") in squash(text)
+
+
+def test_pages_render_and_are_not_blank(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, tmp_path: Path) -> None:
+    out, _ = built
+    for kind in pdf.KINDS:
+        source = out / urls.pdf_path(pub.id, kind, "nb")
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / kind)],
+            check=True,
+        )
+        images = sorted(tmp_path.glob(f"{kind}-*.png"))
+        assert len(images) == len(PdfReader(source).pages)
+        for image in images:
+            # Ink inside the page body (below the top margin, above the bottom one), so a page
+            # with nothing but its running header and footer counts as blank.
+            grey = Image.open(image).convert("L")
+            body = grey.crop((0, grey.height * 25 // 297, grey.width, grey.height * 274 // 297))
+            inked = sum(body.histogram()[:230])
+            assert inked > 0.0005 * body.width * body.height, f"{image.name} is blank"
+
+
+def test_two_renders_are_byte_identical(index: Index, pub: Publication, tmp_path: Path) -> None:
+    """Same data, same bytes: also from another process with another hash seed (set order)."""
+    first = pdf.render_pdf(pdf.environment(), index, pub, "full", "nb", tmp_path / "a.pdf")
+    script = (
+        "import sys; from pathlib import Path; from generator import pdf; "
+        "from generator.build import load_or_fail; from generator.settings import Project; "
+        "index = load_or_fail(Project(Path(sys.argv[1]))); "
+        "pdf.render_pdf(pdf.environment(), index, index.publication(sys.argv[2]), 'full', 'nb', Path(sys.argv[3]))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [sys.executable, "-c", script, str(FIXTURE), pub.id, str(tmp_path / "b.pdf")],
+        check=True,
+        cwd=REPO,
+        env=env,
+    )
+    assert first.path.read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_typographic_quotes_and_apostrophes() -> None:
+    assert pdf.typographic('Han sa "hei" og "ha det"', "nb") == "Han sa «hei» og «ha det»"
+    assert pdf.typographic('the school\'s "plan"', "en") == "the school’s “plan”"
+    assert pdf.typographic("letters ('nudge letters')", "en") == "letters (‘nudge letters’)"
+    assert pdf.typographic('ett " alene', "nb") == 'ett " alene'  # unbalanced: left alone
+
+
+def test_css_string_cannot_break_out() -> None:
+    value = pdf.css_string('a"; } </style><script>x</script> æ')
+    assert isinstance(value, Markup)
+    assert not set('"<>;}') & set(value[1:-1]) and value.startswith('"') and value.endswith('"')
+
+
+def test_fallback_text_is_tagged_and_said(index: Index, pub: Publication) -> None:
+    view = pdf.PrintView(index, pub, "en")
+    shown = view.t(Text(nb="Bare på norsk"))
+    assert '<span lang="nb">Bare på norsk</span>' in shown
+    assert ui("fallback_notice", "en") in shown
+
+
+# --- the real knowledge base ------------------------------------------------------------------
+
+
+def test_real_reports(tmp_path: Path) -> None:
+    """The published data: a full report and a summary, checked like the fixture's."""
+    index = load_or_fail(Project(REPO), strict=True)
+    env = pdf.environment()
+    for pub in index.publications():
+        full = pdf.render_pdf(env, index, pub, "full", "nb", tmp_path / "full-nb.pdf")
+        summary = pdf.render_pdf(env, index, pub, "summary", "en", tmp_path / "summary-en.pdf")
+        assert 30 <= full.pages <= 150 and 2 <= summary.pages <= 10
+        full_reader, summary_reader = PdfReader(full.path), PdfReader(summary.path)
+        top = [title for depth, title, _ in outline(full_reader) if depth == 0]
+        assert [t for t in top if t in chapter_titles(pub, "nb")] == chapter_titles(pub, "nb")
+        full_text = pdf_text(full_reader)
+        assert_findings_in_order(full_text, index, pub, "nb")
+        assert_findings_in_order(pdf_text(summary_reader), index, pub, "en")
+        assert_matrix_rows(full_reader, index, pub, "nb")
+        assert_no_heading_alone_at_page_foot(full_reader)
+        assert_fonts_ours_and_embedded(full_reader)
+        assert_fonts_ours_and_embedded(summary_reader)
+        assert "\u2010" in full_text, "no word was hyphenated: is hyphens:auto with lang=nb working?"
+        assert full_reader.metadata is not None and full_reader.metadata.title == resolve(pub.title, "nb").text
+
+
+def test_hostile_data_is_printed_as_text(tmp_path: Path) -> None:
+    """The hostile pull request of test_hostile.py, printed: every payload is text, nothing runs."""
+    from .test_hostile import HOSTILE_EDITS, TEXT, _copy, _edit
+
+    project = _copy(tmp_path)
+    for rel, change in HOSTILE_EDITS.items():
+        _edit(project, rel, change)
+    index = load_or_fail(project)
+    pub = index.publications()[0]
+    result = pdf.render_pdf(pdf.environment(), index, pub, "full", "nb", tmp_path / "hostile.pdf")
+    reader = PdfReader(result.path)
+    text = squash(pdf_text(reader))
+    assert squash(pdf.typographic(TEXT, "nb")) in text  # all payloads, literally, in order
+    assert "kbpwned" not in text and "{%iffalse%}kbhidden{%endif%}" in text  # Jinja printed, not run
+    # The running header (short title, escaped into CSS) and then the chapter name, as text.
+    chapter = ui("key_messages", "nb")
+    page = {title: number for depth, title, number in outline(reader) if depth == 0}[chapter]
+    assert squash(pdf.typographic(TEXT, "nb")) + chapter in squash(reader.pages[page - 1].extract_text())
+    raw = result.path.read_bytes()
+    assert b"/JavaScript" not in raw and b"/JS " not in raw and b"/Launch" not in raw
+    for page in reader.pages:
+        for annot in page.get("/Annots", []):
+            action = annot.get_object().get("/A")
+            assert action is None or action.get_object().get("/S") != "/URI", "a link out of the document"
