@@ -120,16 +120,15 @@ def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with
 
         generate_staging(project, index)  # also copies content/ assets into the staging docs
         site = workdir / f"site-{studies}"
-        for lang in LANGUAGES:
-            stages.time(f"mkdocs-{lang}", build_mkdocs, project, index, lang, site / ("" if lang == "nb" else lang))
-        stages.time("pagefind", run_pagefind, site)
-        result["site_s"] = round(result["generate_s"] + stages.seconds("mkdocs", "pagefind"), 3)
         index_sizes = {}
         for lang in LANGUAGES:
-            folder = site / "pagefind"
-            index_sizes[lang] = round(sum(f.stat().st_size for f in folder.rglob(f"*{lang}*") if f.is_file()) / 1e6, 2)
-        result["search_index_mb"] = index_sizes
-        result["search_index_total_mb"] = round(sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) / 1e6, 2)
+            lang_site = site / lang
+            stages.time(f"mkdocs-{lang}", build_mkdocs, project, index, lang, lang_site)
+            stages.time(f"pagefind-{lang}", run_pagefind, lang_site)
+            bundle = [f for f in (lang_site / "pagefind").rglob("*") if f.is_file()]
+            index_sizes[lang] = {"mb": round(sum(f.stat().st_size for f in bundle) / 1e6, 2), "files": len(bundle)}
+        result["site_s"] = round(result["generate_s"] + stages.seconds("mkdocs", "pagefind"), 3)
+        result["search_index"] = index_sizes
     if with_pdf:
         result.update(pdf_run(source, workdir, stages))
     result["peak_rss_mb"] = round(max(_rss_mb(), _children_rss_mb()), 1)
@@ -159,7 +158,7 @@ def print_table(runs: list[dict[str, Any]]) -> None:
         print(f"{'stage':>12} {'seconds':>9} {'peak MB':>9}")
         for row in run["stages"]:
             print(f"{row['stage']:>12} {row['seconds']:>9.2f} {row['rss_mb']:>9.0f}")
-        for key in ("floor_s", "generate_s", "site_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb", "search_index_mb"):
+        for key in ("floor_s", "generate_s", "site_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb", "search_index"):
             if key in run:
                 print(f"{key:>16}: {run[key]}")
 

@@ -109,9 +109,10 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     """The sidebar: section pages only. Entity pages stay out of it (FACTS: nav cost is quadratic)."""
     pages = plan(index)
     nav: list[Any] = [{ui("home", lang): urls.HOME}, {ui("publications", lang): urls.PUBLICATIONS_INDEX}]
-    # A section per publication reads well for a few; beyond that the index page carries them,
+    # A section per publication reads well for a few; beyond that only the index page lists them,
     # because every sidebar entry is rendered into every page (FACTS.md: quadratic).
-    for pub in index.publications()[:NAV_PUBLICATIONS]:
+    publications = index.publications()
+    for pub in publications if len(publications) <= NAV_PUBLICATIONS else []:
         pub_docs = {urls.publication(pub.id), urls.findings_table(pub.id), urls.evidence_profiles(pub.id),
                     urls.characteristics(pub.id), urls.method(pub.id), urls.publication_studies(pub.id), urls.notes(pub.id),
                     urls.changelog(pub.id)}
@@ -125,7 +126,9 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
 
 
 def run_pagefind(site: Path) -> None:
-    """Index the assembled site: one index per <html lang>, stemmed (FACTS.md)."""
+    """Index one language's site into its own bundle (<lang root>/pagefind/), stemmed for
+    its <html lang> (FACTS.md). One run per language halves Pagefind's peak memory and keeps
+    each language's index apart by construction."""
     import subprocess
     import sys
 
@@ -138,7 +141,9 @@ def run_pagefind(site: Path) -> None:
 def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
     """What differs per language from the single top-level mkdocs.yml."""
     raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8"))
-    theme = {**raw.get("theme", {}), "language": lang, "custom_dir": str(project.overrides_dir)}
+    theme = {**raw.get("theme", {}), "language": lang}
+    if project.overrides_dir.is_dir():
+        theme["custom_dir"] = str(project.overrides_dir)
     base_url = raw.get("site_url", "").rstrip("/") + "/"
     roots = {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}
     # Links are relative so the site works under any base path; the switcher appends page.url.
@@ -154,8 +159,6 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_lang": lang,
         "kb_default_lang": DEFAULT_LANGUAGE,
         "kb_roots": roots,
-        "kb_to_site_root": to_site_root,
-        "kb_to_lang_root": "",
         "kb_pdf_full_title": ui("pdf_full", lang),
         "kb_pdf_summary_title": ui("pdf_summary", lang),
         "kb_pdf_summary_label": ui("pdf_summary_label", lang),
@@ -242,13 +245,14 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
         shutil.rmtree(staging_site)
     for lang in LANGUAGES:
         target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
-        warnings = build_mkdocs(project, index, lang, project.build_dir / f"mkdocs-{lang}")
+        lang_site = project.build_dir / f"mkdocs-{lang}"
+        warnings = build_mkdocs(project, index, lang, lang_site)
         if warnings:
             raise RuntimeError(f"MkDocs ({lang}) warned: " + "; ".join(warnings))
-        shutil.copytree(project.build_dir / f"mkdocs-{lang}", target, dirs_exist_ok=True)
         started = timings.record(f"mkdocs-{lang}", started)
-    run_pagefind(staging_site)
-    started = timings.record("pagefind", started)
+        run_pagefind(lang_site)
+        started = timings.record(f"pagefind-{lang}", started)
+        shutil.copytree(lang_site, target, dirs_exist_ok=True)
     if with_pdf:
         from .pdf import build_pdfs
 

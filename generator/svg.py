@@ -45,8 +45,10 @@ def stacked_bars(
     width = label_width + bar_width + 40
     parts = [
         # role="group", not "img": an image cannot contain the segments' links (WCAG 4.1.2, axe nested-interactive).
-        f'<svg class="kb-chart" id="{escape(chart_id)}" role="group" aria-labelledby="{escape(chart_id)}-title" aria-describedby="{escape(chart_id)}-desc" '
-        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
+        (
+            f'<svg class="kb-chart" id="{escape(chart_id)}" role="group" aria-labelledby="{escape(chart_id)}-title" aria-describedby="{escape(chart_id)}-desc" '
+            f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
+        ),
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
     ]

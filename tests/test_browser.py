@@ -156,3 +156,21 @@ def test_print_preview_shows_whole_tables(page: Page, site_server: str, real_ind
     assert table_width <= content_width + 1, "the matrix must fit the printed page, not be cut off"
     pdf = page.pdf(format="A4", landscape=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_no_request_leaves_the_site(browser: Browser, site_server: str) -> None:
+    """No fonts, scripts or API calls from third parties: a reader's address stays with us."""
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(site_server) else None)
+    for path in ("/", urls.site_url(urls.finding(f"{PUB}-f16"), "en"), urls.site_url(urls.findings_table(PUB), "nb")):
+        page.goto(site_server + path)
+        page.wait_for_load_state("networkidle")
+    context.close()
+    # The theme reads its own sitemap from the configured public address (site_url): on the
+    # published site that is the same origin. Anything else would be a third party.
+    import yaml
+
+    public = yaml.safe_load((Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    assert all(url.startswith(public) and url.endswith("sitemap.xml") for url in outside), outside
