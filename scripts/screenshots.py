@@ -50,7 +50,37 @@ def main(argv: list[str]) -> int:
             print(f"{OUT / name}.png")
         browser.close()
     server.shutdown()
+    if not argv:
+        pdf_pages()
     return 0
+
+
+
+PDF_PAGES = [
+    # (PDF relative to site/, text that identifies the page to show, output name);
+    # the search starts after the cover and the contents page
+    ("downloads/skole-hjem-2025-full-nb.pdf", "Oppsummering av kvalitative funn", "pdf-full-nb"),
+    ("en/downloads/skole-hjem-2025-full-en.pdf", "Interventions examined", "pdf-full-en"),
+    ("downloads/skole-hjem-2025-summary-nb.pdf", "Lav tillit", "pdf-summary-nb"),
+    ("en/downloads/skole-hjem-2025-summary-en.pdf", "Key messages", "pdf-summary-en"),
+]
+
+
+def pdf_pages() -> None:
+    """One page of each PDF as PNG, found by its text (pdftoppm from poppler-utils)."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    for rel, marker, name in PDF_PAGES:
+        pdf = SITE / rel
+        reader = PdfReader(pdf)
+        number = next(
+            (i + 1 for i, page in enumerate(reader.pages) if i >= 3 - 2 * ("summary" in rel) and marker in (page.extract_text() or "")),
+            1,
+        )
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), "-singlefile", str(pdf), str(OUT / name)], check=True)
+        print(f"{OUT / name}.png (page {number} of {rel})")
 
 
 if __name__ == "__main__":
