@@ -7,6 +7,7 @@ good `site/` exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -232,11 +233,20 @@ def build_mkdocs(project: Project, index: Index, lang: str, site_dir: Path) -> l
     return counter.messages
 
 
+def reproducible_epoch(index: Index) -> str:
+    """The build date MkDocs stamps into sitemaps, taken from the data, not the clock, so two
+    builds of the same commit are byte-identical (MkDocs honours SOURCE_DATE_EPOCH)."""
+    dates = [pub.date for pub in index.publications()] or [dt.date(2025, 1, 1)]
+    moment = dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.timezone.utc)
+    return str(int(moment.timestamp()))
+
+
 def build_site(project: Project, strict: bool = False, with_pdf: bool = True) -> Timings:
     """Full build into a temporary folder, then an atomic swap into site/."""
     timings = Timings()
     started = time.perf_counter()
     index = load_or_fail(project, strict)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(index))
     started = timings.record("load+validate+index", started)
     generate(project, index)
     started = timings.record("render+write", started)
