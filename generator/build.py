@@ -24,6 +24,7 @@ from .errors import DataError, Report
 from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui
 from .index import Index, build_index
 from .pages import plan
+from .references import ReferenceCache, csl_json, ris
 from .render import environment, render_page
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .validate import load_data
@@ -64,14 +65,24 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     env = environment()
     pages = plan(index)
     changed: dict[str, list[str]] = {}
+    index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
     for lang in languages:
         writer = StagingWriter(project.staging_docs(lang))
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page))
+        write_exports(index, writer)
         _copy_content(project, lang, writer)
         writer.remove_stale()
         changed[lang] = writer.changed
+    index.references.save()
     return changed
+
+
+def write_exports(index: Index, writer: StagingWriter) -> None:
+    """RIS and CSL-JSON of every publication's studies, for reference managers."""
+    for pub in index.publications():
+        writer.write(urls.references_path(pub.id, "ris"), ris(pub, index))
+        writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
 
 
 def _copy_content(project: Project, lang: str, writer: StagingWriter) -> None:

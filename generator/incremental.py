@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .build import _copy_content
+from .build import _copy_content, write_exports
+from .references import ReferenceCache
 from .errors import Problem, Report
 from .index import Index, build_index
 from .models import Strict
@@ -66,6 +67,7 @@ class IncrementalBuilder:
         self.cache: dict[Path, _Cached] = {}
         self.deps: dict[tuple[str, str], set[Key]] = {}
         self.index: Index | None = None
+        self.references = ReferenceCache(project.build_dir / "cache" / "references.json")
 
     def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]]) -> Any:
         from .validate import load_and_validate
@@ -100,6 +102,7 @@ class IncrementalBuilder:
         if report.failed():
             return RefreshResult(False, report, seconds=time.perf_counter() - started)
         changed = self._changed_keys(touched, index)
+        index.references = self.references
         self.index = index
         result = RefreshResult(True, report)
         pages = plan(index)
@@ -117,9 +120,11 @@ class IncrementalBuilder:
                 index.reads = None
                 result.rendered += 1
                 writer.write(page.doc, text)
+            write_exports(index, writer)
             _copy_content(self.project, lang, writer)
             writer.remove_stale()
             result.written += [f"{lang}/{doc}" for doc in writer.changed]
+        self.references.save()
         planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
         self.deps = {k: v for k, v in self.deps.items() if k in planned}
         result.seconds = time.perf_counter() - started

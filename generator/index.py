@@ -74,6 +74,8 @@ class Index:
     matrix_of_assessment: dict[str, str] = field(default_factory=dict)
     notes_for: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     missing_translations: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    references: Any = None
+    """references.ReferenceCache for formatted citations, set by the build (optional)."""
     reads: set[tuple[str, str]] | None = None
     """When set, every entity, vocabulary and id list a template reads is recorded here:
     the page's dependencies, for incremental rebuilds (see incremental.py)."""

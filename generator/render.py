@@ -133,6 +133,16 @@ class View:
             return link.format(href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)), label=self.plain(index.characteristic(entity_id).name))
         return link.format(href=self.href(urls.findings_table(pub_id), urls.anchor("theme", entity_id)), label=self.plain(index.theme(entity_id).name))
 
+    def reference(self, study_id: str) -> Markup:
+        """The study's reference formatted by citeproc-py (APA), sanitised."""
+        from .references import ReferenceCache
+
+        cache = self.index.references or ReferenceCache(None)
+        return cache.get(self.index.study(study_id), self.index, self.lang)
+
+    def asset(self, path: str) -> str:
+        return urls.asset(self.page.doc, path)
+
     def criterion_label(self, key: str) -> str:
         terms = self.index.vocabularies.get("appraisal-criterion", {})
         return self.label("appraisal-criterion", key) if key in terms else key

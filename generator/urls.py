@@ -134,3 +134,9 @@ def findings_list(pub_id: str, theme: str | None = None, confidence: str | None 
 def matrix_list(matrix_id: str, characteristic: str, value: str) -> str:
     """Drill-down page: the matrix rows with one value in one column (a column total)."""
     return f"matrices/{matrix_id}/{characteristic}-{value}.md"
+
+
+def references_path(pub_id: str, fmt: str) -> str:
+    """A publication's bibliographic export ('ris' or 'json' for CSL-JSON), relative to a language root."""
+    suffix = {"ris": "ris", "json": "csl.json"}[fmt]
+    return f"downloads/{pub_id}-references.{suffix}"
