@@ -14,7 +14,15 @@ $(STAMP): requirements.txt scripts/system-deps.sh
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end test tools (axe-core, the Nu Html Checker) from the npm registry. --ignore-scripts:
+# vnu-jar's postinstall would download a Java runtime; we run the system's java directly.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP)
 
 site: setup ## build both languages (and PDFs) into site/
 	$(PY) -m generator check --strict

@@ -181,7 +181,7 @@ class View:
         return stacked_bars(
             f"chart-{pub.id}",
             self.ui("findings_by_theme"),
-            f"{total} {self.ui('finding').lower()}. {summary}.",
+            f"{self.ui('findings_count').format(n=total)}. {summary}.",
             bars,
             legend,
             lambda bar, seg: f"{bar.label}: {self.label('confidence', seg.key)}: {seg.count}",

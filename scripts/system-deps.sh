@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the tests and the PDF build need: Chromium (browser tests through
-# Playwright, never `playwright install`) and poppler-utils (pdftoppm, PDF page images).
+# Playwright, never `playwright install`), poppler-utils (pdftoppm, PDF page images), and
+# Java and npm for the HTML validator (vnu-jar) and axe-core.
 # Installs only what is missing, so it is cheap to call on every `make`.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 SUDO=""
