@@ -149,7 +149,12 @@ def pdf_run(source: Project, workdir: Path, stages: Stages) -> dict[str, Any]:
     index = build_index(load_data(project.data_dir, project.root, report), report)
     pub = index.publications()[0]
     result = stages.time("pdf", render_pdf, print_environment(), index, pub, "full", "nb", workdir / "full-1000.pdf")
-    return {"pdf_s": round(result.seconds, 3), "pdf_pages": result.pages, "pdf_pages_per_s": round(result.pages / result.seconds, 2), "pdf_peak_mb": round(result.peak_mb, 1)}
+    return {
+        "pdf_s": round(result.seconds, 3),
+        "pdf_pages": result.pages,
+        "pdf_pages_per_s": round(result.pages / result.seconds, 2),
+        "pdf_peak_mb": round(result.peak_mb, 1),
+    }
 
 
 def print_table(runs: list[dict[str, Any]]) -> None:
@@ -179,7 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         for i, size in enumerate(int(s) for s in args.sizes.split(",")):
             runs.append(run_size(source, Path(tmp), size, not args.no_site, not args.no_pdf and i == 0))
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(), "system": platform.platform()}
+    machine = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "system": platform.platform(),
+    }
     args.output.write_text(json.dumps({"machine": machine, "runs": runs}, indent=2) + "\n", encoding="utf-8")
     print_table(runs)
     print(f"\nwritten {args.output}")

@@ -125,9 +125,16 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     # because every sidebar entry is rendered into every page (FACTS.md: quadratic).
     publications = index.publications()
     for pub in publications if len(publications) <= NAV_PUBLICATIONS else []:
-        pub_docs = {urls.publication(pub.id), urls.findings_table(pub.id), urls.evidence_profiles(pub.id),
-                    urls.characteristics(pub.id), urls.method(pub.id), urls.publication_studies(pub.id), urls.notes(pub.id),
-                    urls.changelog(pub.id)}
+        pub_docs = {
+            urls.publication(pub.id),
+            urls.findings_table(pub.id),
+            urls.evidence_profiles(pub.id),
+            urls.characteristics(pub.id),
+            urls.method(pub.id),
+            urls.publication_studies(pub.id),
+            urls.notes(pub.id),
+            urls.changelog(pub.id),
+        }
         pub_docs.update(urls.matrix(m) for m in pub.matrices)
         entries = [{ui(p.nav_key, lang): p.doc} for p in pages if p.nav_key and p.doc in pub_docs]
         # The theme prints nav titles raw: data in them must be escaped here.
@@ -161,8 +168,11 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
     # Links are relative so the site works under any base path; the switcher appends page.url.
     to_site_root = "" if lang == DEFAULT_LANGUAGE else "../" * len(lang.split("/"))
     alternate = [
-        {"name": LANGUAGE_LABEL[other], "lang": other,
-         "link": "" if other == lang else to_site_root + ("" if other == DEFAULT_LANGUAGE else f"{other}/")}
+        {
+            "name": LANGUAGE_LABEL[other],
+            "lang": other,
+            "link": "" if other == lang else to_site_root + ("" if other == DEFAULT_LANGUAGE else f"{other}/"),
+        }
         for other in LANGUAGES
     ]
     extra = {
@@ -200,7 +210,7 @@ def search_plugin_languages(plugins: list[Any], lang: str) -> list[Any] | None:
     if "search" not in names and "material/search" not in names:
         return None
     result: list[Any] = []
-    for plugin, name in zip(plugins, names):
+    for plugin, name in zip(plugins, names, strict=True):
         if name in ("search", "material/search"):
             options = dict(plugin[name] or {}) if isinstance(plugin, dict) else {}
             options["lang"] = [LUNR_LANGUAGE[lang]]
@@ -248,7 +258,7 @@ def reproducible_epoch(index: Index) -> str:
     """The build date MkDocs stamps into sitemaps, taken from the data, not the clock, so two
     builds of the same commit are byte-identical (MkDocs honours SOURCE_DATE_EPOCH)."""
     dates = [pub.date for pub in index.publications()] or [dt.date(2025, 1, 1)]
-    moment = dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.timezone.utc)
+    moment = dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC)
     return str(int(moment.timestamp()))
 
 

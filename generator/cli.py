@@ -20,7 +20,10 @@ def _print_report(report: Report, strict: bool, github: bool) -> None:
     errors = len(report.errors(strict))
     warnings = len(report.problems) - len(report.errors(False))
     if report.problems:
-        print(f"{errors} error(s), {warnings} warning(s){' (strict: warnings count as errors)' if strict and warnings else ''}", file=sys.stderr)
+        print(
+            f"{errors} error(s), {warnings} warning(s){' (strict: warnings count as errors)' if strict and warnings else ''}",
+            file=sys.stderr,
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -144,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("new", help="scaffold a new data file (next free id, every required field to fill in)")
     p.add_argument("kind", choices=sorted(ENTITY_MODELS), help="what to create")
-    p.add_argument("--publication", help="the publication it belongs to (findings: the id prefix; it is added to the publication's list)")
+    p.add_argument(
+        "--publication", help="the publication it belongs to (findings: the id prefix; it is added to the publication's list)"
+    )
     p.add_argument("--id", help="the new id (default for findings: the next number; otherwise a placeholder to rename)")
     p.set_defaults(func=cmd_new)
     args = parser.parse_args(argv)

@@ -18,9 +18,13 @@ from .settings import LANGUAGES, Project
 
 
 def _generate(root: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "generate"], cwd=root, check=True,
-                   env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "generate"],
+        cwd=root,
+        check=True,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+    )
     return root / "build" / "docs"
 
 
@@ -47,8 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     project = Project.find()
     with tempfile.TemporaryDirectory(prefix="kb-diff-") as tmp:
         worktree = Path(tmp) / "base"
-        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.base], cwd=project.root, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(worktree), args.base],
+            cwd=project.root,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             lines = compare(_generate(worktree), _generate(project.root))
         finally:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
 
 _LINE_BREAKING = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]} | {
-    ord("\t"): "\t", ord("\n"): "\\n", ord("\r"): "\\r", 0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029",
+    ord("\t"): "\t",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
 }
 """Control characters and line separators, written as escapes: a problem is always one line, so
 a key or value from the data (a hostile one, say "\\n::error::...") cannot forge output lines."""

@@ -17,11 +17,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from .build import _copy_content, write_exports
-from .references import ReferenceCache
 from .errors import Problem, Report
 from .index import Index, build_index
 from .models import Strict
 from .pages import plan
+from .references import ReferenceCache
 from .render import environment, render_page
 from .settings import LANGUAGES, Project
 from .sources import SourceFile
@@ -52,7 +52,9 @@ def _strings(value: Any) -> set[str]:
     if isinstance(value, str):
         return {value}
     if isinstance(value, BaseModel):
-        return set().union(*(_strings(getattr(value, n)) for n in type(value).model_fields)) if type(value).model_fields else set()
+        return (
+            set().union(*(_strings(getattr(value, n)) for n in type(value).model_fields)) if type(value).model_fields else set()
+        )
     if isinstance(value, dict):
         return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
     if isinstance(value, (list, tuple)):

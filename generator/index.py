@@ -137,8 +137,13 @@ class Index:
     def entities_of(self, pub: Publication) -> set[tuple[str, str]]:
         """Every (kind, id) that belongs to a publication, including its matrix rows."""
         members = {("publication", pub.id)}
-        for list_name, kind in (("themes", "theme"), ("findings", "finding"), ("studies", "study"),
-                                ("characteristics", "characteristic"), ("matrices", "matrix")):
+        for list_name, kind in (
+            ("themes", "theme"),
+            ("findings", "finding"),
+            ("studies", "study"),
+            ("characteristics", "characteristic"),
+            ("matrices", "matrix"),
+        ):
             members.update((kind, member) for member in getattr(pub, list_name))
         for matrix_id in pub.matrices:
             members.update(("assessment", row) for row in self.matrix(matrix_id).rows)
@@ -259,13 +264,17 @@ class _Checker:
             if required not in vocabs:
                 from .errors import Location
 
-                self.report.add(Location(f"data/vocabularies/{required}.yaml"), "", f"required vocabulary '{required}' is missing")
+                self.report.add(
+                    Location(f"data/vocabularies/{required}.yaml"), "", f"required vocabulary '{required}' is missing"
+                )
         design_groups = self.index.vocabularies.get("design-group", {})
         if "design" in vocabs:
             entity = vocabs["design"]
             for i, term in enumerate(entity.model.terms):
                 if term.group not in design_groups:
-                    self.problem(entity, ("terms", i, "group"), f"design group '{term.group}' is not a term of vocabulary 'design-group'")
+                    self.problem(
+                        entity, ("terms", i, "group"), f"design group '{term.group}' is not a term of vocabulary 'design-group'"
+                    )
 
     def aliases(self) -> None:
         studies: dict[str, Loaded[Study]] = self.data.entities["study"]
@@ -341,7 +350,11 @@ class _Checker:
                 pub = self.index.publication(pub_id)
                 other = numbers.get((pub_id, finding.number))
                 if other:
-                    self.problem(entity, ("number",), f"number {finding.number} is already used by finding '{other}' in publication '{pub_id}'")
+                    self.problem(
+                        entity,
+                        ("number",),
+                        f"number {finding.number} is already used by finding '{other}' in publication '{pub_id}'",
+                    )
                 numbers[(pub_id, finding.number)] = finding_id
                 if finding.theme in self.data.entities["theme"] and finding.theme not in pub.themes:
                     self.problem(entity, ("theme",), f"theme '{finding.theme}' is not among the themes of publication '{pub_id}'")
@@ -372,16 +385,24 @@ class _Checker:
                 if not self.ref(entity, ("rows", i), "assessment", row_id):
                     continue
                 if row_id in self.index.matrix_of_assessment:
-                    self.problem(entity, ("rows", i), f"assessment '{row_id}' is already a row of matrix '{self.index.matrix_of_assessment[row_id]}'")
+                    self.problem(
+                        entity,
+                        ("rows", i),
+                        f"assessment '{row_id}' is already a row of matrix '{self.index.matrix_of_assessment[row_id]}'",
+                    )
                     continue
                 self.index.matrix_of_assessment[row_id] = matrix_id
                 row_entity: Loaded[Assessment] = self.data.entities["assessment"][row_id]
                 for column in columns:
                     if column not in row_entity.model.values:
-                        self.problem(row_entity, ("values",), f"no value for characteristic '{column}' (a column of matrix '{matrix_id}')")
+                        self.problem(
+                            row_entity, ("values",), f"no value for characteristic '{column}' (a column of matrix '{matrix_id}')"
+                        )
                 for key in row_entity.model.values:
                     if key in self.data.entities["characteristic"] and key not in matrix.columns:
-                        self.problem(row_entity, ("values", key), f"characteristic '{key}' is not a column of matrix '{matrix_id}'")
+                        self.problem(
+                            row_entity, ("values", key), f"characteristic '{key}' is not a column of matrix '{matrix_id}'"
+                        )
         for assessment_id, entity in self.data.entities["assessment"].items():
             assessment: Assessment = entity.model
             if self.ref(entity, ("study",), "study", assessment.study):

@@ -33,11 +33,12 @@ class Text(Strict):
 
     nb: NonEmpty | None = Field(None, description="Bokmål text. For source content: the source's own wording.")
     en: NonEmpty | None = Field(None, description="English text.")
-    nb_origin: Origin = Field("source", description="'source': the source document's wording; 'editorial': written by the editors.")
+    nb_origin: Origin = Field(
+        "source", description="'source': the source document's wording; 'editorial': written by the editors."
+    )
     en_origin: Origin = Field(
         "editorial",
-        description="'source': the source document's own English version (e.g. its key messages); "
-        "'editorial': our translation.",
+        description="'source': the source document's own English version (e.g. its key messages); 'editorial': our translation.",
     )
 
     @model_validator(mode="after")
@@ -63,12 +64,18 @@ class Change(Strict):
 
 
 class Term(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80), Field(description="Term id, used in data files.")]
+    id: Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+        Field(description="Term id, used in data files."),
+    ]
     label: Text = Field(description="Full label, as shown in tables.")
     short: Text | None = Field(None, description="Short label for narrow columns and badges.")
     phrase: Text | None = Field(None, description="Form used inside generated sentences (lower case, no article).")
     description: Text | None = Field(None, description="Definition shown in legends.")
-    symbol: str | None = Field(None, max_length=4, description="Symbol shown beside the label so colour never carries meaning alone.")
+    symbol: str | None = Field(
+        None, max_length=4, description="Symbol shown beside the label so colour never carries meaning alone."
+    )
     group: str | None = Field(None, description="Group of the term (e.g. 'quantitative' or 'qualitative' for study designs).")
     scale: str | None = Field(None, description="For appraisal tools: the vocabulary of the tool's overall rating.")
 
@@ -119,14 +126,19 @@ class Finding(Strict):
     components: Components = Field(description="The four GRADE-CERQual component assessments.")
     confidence: Ref = Field(description="Overall confidence, from vocabulary 'confidence'.")
     studies: list[Ref] = Field(min_length=1, description="Contributing studies by id, in the source's order.")
-    pyramid_levels: list[Ref] = Field(default_factory=list, description="Intervention pyramid levels (vocabulary 'pyramid-level') the source links the finding to.")
+    pyramid_levels: list[Ref] = Field(
+        default_factory=list,
+        description="Intervention pyramid levels (vocabulary 'pyramid-level') the source links the finding to.",
+    )
     history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
 
 
 class Characteristic(Strict):
     """A key characteristic of a good intervention (Tabell 10 style)."""
 
-    kind: Literal["characteristic"] = Field("characteristic", description="Entity kind; optional, the folder under data/ decides it.")
+    kind: Literal["characteristic"] = Field(
+        "characteristic", description="Entity kind; optional, the folder under data/ decides it."
+    )
     id: Id
     name: Text = Field(description="Full name, as in the characteristics table.")
     short_name: Text = Field(description="Short name, as in matrix column headers.")
@@ -165,7 +177,9 @@ class Appraisal(Strict):
     overall: Ref = Field(description="Overall rating, from the tool's scale vocabulary ('risk-of-bias' or 'limitations').")
     source_wording: str | None = Field(None, description="The rating as the source words it, e.g. 'Moderate til små'.")
     items: dict[str, Ref] = Field(default_factory=dict, description="Per-criterion answers (criterion id -> answer term).")
-    table_wording: str | None = Field(None, description="The rating as a summary table words it, where that differs from the appraisal appendix.")
+    table_wording: str | None = Field(
+        None, description="The rating as a summary table words it, where that differs from the appraisal appendix."
+    )
 
 
 class Result(Strict):
@@ -295,7 +309,9 @@ class DataNote(Strict):
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    applies_to: list[str] = Field(min_length=1, description="Entities the note concerns, as 'kind:id' (e.g. 'finding:skole-hjem-2025-f04').")
+    applies_to: list[str] = Field(
+        min_length=1, description="Entities the note concerns, as 'kind:id' (e.g. 'finding:skole-hjem-2025-f04')."
+    )
     category: Ref = Field(description="From vocabulary 'note-category'.")
     text: Text = Field(description="The note: what the source says in each place, neutrally.")
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Resultater, Tabell 9'.")

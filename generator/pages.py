@@ -37,13 +37,24 @@ def plan(index: Index) -> list[PageSpec]:
         pages += [
             PageSpec(urls.publication(pid), "publication.md.j2", params, pub_source, nav_key="publication"),
             PageSpec(urls.findings_table(pid), "findings_table.md.j2", params, pub_source, nav_key="findings_table", wide=True),
-            PageSpec(urls.evidence_profiles(pid), "evidence_profiles.md.j2", params, pub_source, nav_key="evidence_profiles", wide=True),
+            PageSpec(
+                urls.evidence_profiles(pid), "evidence_profiles.md.j2", params, pub_source, nav_key="evidence_profiles", wide=True
+            ),
         ]
         if pub.characteristics:
-            pages.append(PageSpec(urls.characteristics(pid), "characteristics.md.j2", params, pub_source, nav_key="characteristics"))
+            pages.append(
+                PageSpec(urls.characteristics(pid), "characteristics.md.j2", params, pub_source, nav_key="characteristics")
+            )
         for matrix_id in pub.matrices:
             pages.append(
-                PageSpec(urls.matrix(matrix_id), "matrix.md.j2", {**params, "matrix": matrix_id}, index.source_path("matrix", matrix_id), nav_key="matrix", wide=True)
+                PageSpec(
+                    urls.matrix(matrix_id),
+                    "matrix.md.j2",
+                    {**params, "matrix": matrix_id},
+                    index.source_path("matrix", matrix_id),
+                    nav_key="matrix",
+                    wide=True,
+                )
             )
         pages += [
             PageSpec(urls.publication_studies(pid), "publication_studies.md.j2", params, pub_source, nav_key="studies"),
@@ -77,8 +88,13 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
     keys += [(t, None) for t in pub.themes]
     keys += sorted(pairs)
     pages = [
-        PageSpec(urls.findings_list(pub_id, theme, confidence), "findings_list.md.j2",
-                 {"publication": pub_id, "theme": theme or "", "confidence": confidence or ""}, pub_source, searchable=False)
+        PageSpec(
+            urls.findings_list(pub_id, theme, confidence),
+            "findings_list.md.j2",
+            {"publication": pub_id, "theme": theme or "", "confidence": confidence or ""},
+            pub_source,
+            searchable=False,
+        )
         for theme, confidence in keys
     ]
     for matrix_id in pub.matrices:
@@ -87,7 +103,13 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
             values = {index.assessment(r).values.get(column) for r in matrix.rows}
             for value in (t.id for t in index.terms("matrix-value")):
                 if value in values:
-                    pages.append(PageSpec(urls.matrix_list(matrix_id, column, value), "matrix_list.md.j2",
-                                          {"publication": pub_id, "matrix": matrix_id, "characteristic": column, "value": value},
-                                          index.source_path("matrix", matrix_id), searchable=False))
+                    pages.append(
+                        PageSpec(
+                            urls.matrix_list(matrix_id, column, value),
+                            "matrix_list.md.j2",
+                            {"publication": pub_id, "matrix": matrix_id, "characteristic": column, "value": value},
+                            index.source_path("matrix", matrix_id),
+                            searchable=False,
+                        )
+                    )
     return pages

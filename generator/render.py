@@ -121,17 +121,28 @@ class View:
         if kind == "study":
             return self.study_link(entity_id)
         if kind == "publication":
-            return link.format(href=self.href(urls.publication(entity_id)), label=self.plain(index.publication(entity_id).short_title))
+            return link.format(
+                href=self.href(urls.publication(entity_id)), label=self.plain(index.publication(entity_id).short_title)
+            )
         if kind == "matrix":
             return link.format(href=self.href(urls.matrix(entity_id)), label=self.plain(index.matrix(entity_id).title))
         if kind == "assessment":
             matrix_id = index.matrix_of_assessment[entity_id]
             study = index.study(index.assessment(entity_id).study)
-            return link.format(href=self.href(urls.matrix(matrix_id), urls.anchor("row", entity_id)), label=f"{self.ui('matrix')}: {study.citation}")
+            return link.format(
+                href=self.href(urls.matrix(matrix_id), urls.anchor("row", entity_id)),
+                label=f"{self.ui('matrix')}: {study.citation}",
+            )
         pub_id = index.publication_of[(kind, entity_id)]
         if kind == "characteristic":
-            return link.format(href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)), label=self.plain(index.characteristic(entity_id).name))
-        return link.format(href=self.href(urls.findings_table(pub_id), urls.anchor("theme", entity_id)), label=self.plain(index.theme(entity_id).name))
+            return link.format(
+                href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)),
+                label=self.plain(index.characteristic(entity_id).name),
+            )
+        return link.format(
+            href=self.href(urls.findings_table(pub_id), urls.anchor("theme", entity_id)),
+            label=self.plain(index.theme(entity_id).name),
+        )
 
     def reference(self, study_id: str) -> Markup:
         """The study's reference formatted by citeproc-py (APA), sanitised."""
@@ -171,8 +182,13 @@ class View:
         """Findings per theme, stacked by confidence; every segment links to its list."""
         table = counts.confidence_by_theme(self.index, pub)
         bars = [
-            Bar(self.plain(self.index.theme(theme).name),
-                [Segment(t.id, table[theme][t.id], self.href(urls.findings_list(pub.id, theme, t.id))) for t in self.index.terms("confidence")])
+            Bar(
+                self.plain(self.index.theme(theme).name),
+                [
+                    Segment(t.id, table[theme][t.id], self.href(urls.findings_list(pub.id, theme, t.id)))
+                    for t in self.index.terms("confidence")
+                ],
+            )
             for theme in pub.themes
         ]
         legend = [(t.id, self.label("confidence", t.id)) for t in self.index.terms("confidence")]

@@ -59,15 +59,11 @@ def scaffold(
 ) -> Created:
     """Write a new data file for `kind` and return where, with what the editor does next."""
     if kind not in ENTITY_MODELS:
-        raise ScaffoldError(
-            f"unknown kind '{kind}' (one of: {', '.join(sorted(ENTITY_MODELS))})"
-        )
+        raise ScaffoldError(f"unknown kind '{kind}' (one of: {', '.join(sorted(ENTITY_MODELS))})")
     folder = project.data_dir / schema.FOLDER_OF[kind]
     publications = _stems(project, "publication")
     if publication is not None and publication not in publications:
-        raise ScaffoldError(
-            f"unknown publication '{publication}' (known: {', '.join(publications) or 'none'})"
-        )
+        raise ScaffoldError(f"unknown publication '{publication}' (known: {', '.join(publications) or 'none'})")
     if kind == "finding" and publication is None:
         if len(publications) != 1:
             raise ScaffoldError(
@@ -79,24 +75,16 @@ def scaffold(
     placeholder = entity_id is None and kind != "finding"
     if entity_id is not None:
         if not schema.ID_PATTERN.match(entity_id):
-            raise ScaffoldError(
-                f"id '{entity_id}' must be lower-case letters, digits and single hyphens"
-            )
+            raise ScaffoldError(f"id '{entity_id}' must be lower-case letters, digits and single hyphens")
         if kind == "finding":
             match = re.search(r"-f(\d+)$", entity_id)
-            number = (
-                int(match.group(1))
-                if match
-                else _next_finding(project, publication or "")[1]
-            )
+            number = int(match.group(1)) if match else _next_finding(project, publication or "")[1]
     elif kind == "finding":
         entity_id, number = _next_finding(project, publication or "")
     else:
         entity_id = _placeholder_id(project, kind)
     if entity_id in _stems(project, kind):
-        raise ScaffoldError(
-            f"a {kind} with id '{entity_id}' already exists in {folder.relative_to(project.root).as_posix()}/"
-        )
+        raise ScaffoldError(f"a {kind} with id '{entity_id}' already exists in {folder.relative_to(project.root).as_posix()}/")
 
     path = folder / f"{entity_id}.yaml"
     context = _Context.read(project, publication)
@@ -109,9 +97,7 @@ def scaffold(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shown = path.relative_to(project.root).as_posix()
 
-    steps = [
-        f'fill in every ~, "" and [] in {shown}; `make check` lists each one still empty, at its line'
-    ]
+    steps = [f'fill in every ~, "" and [] in {shown}; `make check` lists each one still empty, at its line']
     if placeholder:
         steps.append(
             f"rename: choose the id, write it on the id line and rename the file to <id>.yaml (`new {kind} --id ...` does both)"
@@ -125,17 +111,13 @@ def scaffold(
         elif _append_to_list(pub_path, list_name, entity_id):
             steps.append(f"added '{entity_id}' to {list_name} in {pub_shown}")
         else:
-            steps.append(
-                f"add '{entity_id}' to {list_name} in {pub_shown} (the list could not be extended automatically)"
-            )
+            steps.append(f"add '{entity_id}' to {list_name} in {pub_shown} (the list could not be extended automatically)")
         if kind in ("finding", "study"):
             steps.append(
                 f"if the publication is already out: raise `version` and add a `history` entry in {pub_shown} (CONTRIBUTING.md)"
             )
     elif list_name:
-        steps.append(
-            f"add the id to {list_name} in its publication in data/publications/ (or use --publication)"
-        )
+        steps.append(f"add the id to {list_name} in its publication in data/publications/ (or use --publication)")
     if kind == "assessment":
         steps.append("add the id to the rows of its matrix in data/matrices/")
     steps.append("run `make schema` so that editors are offered the new id")
@@ -211,9 +193,7 @@ def _header(kind: str, publication: str | None) -> list[str]:
 
 def _choices(values: list[str]) -> str:
     shown = ", ".join(values[:MAX_CHOICES])
-    return shown + (
-        f", ... ({len(values)} in all)" if len(values) > MAX_CHOICES else ""
-    )
+    return shown + (f", ... ({len(values)} in all)" if len(values) > MAX_CHOICES else "")
 
 
 def _scalar(value: str) -> str:
@@ -222,11 +202,7 @@ def _scalar(value: str) -> str:
         plain = yaml.safe_load(value) == value
     except yaml.YAMLError:
         plain = False
-    return (
-        value
-        if plain and value.strip() == value and ":" not in value and "#" not in value
-        else f'"{value}"'
-    )
+    return value if plain and value.strip() == value and ":" not in value and "#" not in value else f'"{value}"'
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -236,18 +212,14 @@ class _Renderer:
     def __init__(self, context: _Context) -> None:
         self.context = context
 
-    def entity(
-        self, kind: str, entity_id: str, number: int | None, placeholder: bool
-    ) -> list[str]:
+    def entity(self, kind: str, entity_id: str, number: int | None, placeholder: bool) -> list[str]:
         model = ENTITY_MODELS[kind]
         fixed = {"kind": kind, "id": _scalar(entity_id)}
         if number is not None:
             fixed["number"] = str(number)
         notes = {}
         if placeholder:
-            notes["id"] = (
-                "rename: the real id (lower-case, hyphens), and the file to match"
-            )
+            notes["id"] = "rename: the real id (lower-case, hyphens), and the file to match"
         return self.model(model, "", fixed=fixed, notes=notes)
 
     def model(
@@ -263,16 +235,11 @@ class _Renderer:
         for name, info in model.model_fields.items():
             if fixed and name in fixed:
                 note = (notes or {}).get(name)
-                lines.append(
-                    f"{indent}{name}: {fixed[name]}" + (f"  # {note}" if note else "")
-                )
+                lines.append(f"{indent}{name}: {fixed[name]}" + (f"  # {note}" if note else ""))
             elif info.is_required():
                 lines += self.field(model, name, info, indent)
             elif optional_fields:
-                lines += [
-                    f"{indent}# {line[len(indent) :]}"
-                    for line in self.field(model, name, info, indent, optional=True)
-                ]
+                lines += [f"{indent}# {line[len(indent) :]}" for line in self.field(model, name, info, indent, optional=True)]
         return lines
 
     def field(
@@ -300,11 +267,7 @@ class _Renderer:
         if origin is list:
             (item,) = get_args(annotation)
             if _is_model(item) and not optional and _min_length(info):
-                item_lines = (
-                    [f'{inner}  nb: ""', f'{inner}  en: ""']
-                    if item is Text
-                    else self.model(item, inner + "  ")
-                )
+                item_lines = [f'{inner}  nb: ""', f'{inner}  en: ""'] if item is Text else self.model(item, inner + "  ")
                 return [f"{indent}{name}:{comment}", *_list_item(item_lines, inner)]
             return [f"{indent}{name}: []{comment}"]
         if origin is dict:
@@ -326,14 +289,8 @@ class _Renderer:
             return _one_line(info.description or "")  # the values get their own hints
         vocabulary = schema.VOCABULARY_SLOTS.get(slot)
         if vocabulary:
-            terms = [
-                t.id for t in self.context.catalogue.vocabularies.get(vocabulary, [])
-            ]
-            return (
-                f"one of: {_choices(terms)}"
-                if terms
-                else f"a term of vocabulary '{vocabulary}'"
-            )
+            terms = [t.id for t in self.context.catalogue.vocabularies.get(vocabulary, [])]
+            return f"one of: {_choices(terms)}" if terms else f"a term of vocabulary '{vocabulary}'"
         target = schema.ENTITY_SLOTS.get(slot)
         if target:
             if model is Finding and target == "theme":
@@ -351,9 +308,7 @@ class _Renderer:
 
     def value_hint(self, model: type[BaseModel], name: str) -> str:
         vocabulary = schema.VOCABULARY_SLOTS.get(schema.Slot(model, name))
-        terms = [
-            t.id for t in self.context.catalogue.vocabularies.get(vocabulary or "", [])
-        ]
+        terms = [t.id for t in self.context.catalogue.vocabularies.get(vocabulary or "", [])]
         return f"  # one of: {_choices(terms)}" if terms else ""
 
 
@@ -367,11 +322,7 @@ def _list_item(lines: list[str], indent: str) -> list[str]:
 
 def _without_none(annotation: Any) -> Any:
     args = [a for a in get_args(annotation) if a is not type(None)]
-    if (
-        get_origin(annotation) is not None
-        and type(None) in get_args(annotation)
-        and len(args) == 1
-    ):
+    if get_origin(annotation) is not None and type(None) in get_args(annotation) and len(args) == 1:
         return args[0]
     return annotation
 
@@ -423,11 +374,7 @@ def _append_to_list(path: Path, key: str, item: str) -> bool:
 
 def _with_item(lines: list[str], key: str, item: str) -> list[str] | None:
     start = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if re.match(rf"^{re.escape(key)}:(\s|$)", line)
-        ),
+        (i for i, line in enumerate(lines) if re.match(rf"^{re.escape(key)}:(\s|$)", line)),
         None,
     )
     if start is None:  # no such list yet: start one at the end

@@ -137,11 +137,7 @@ def read_catalogue(project: Project, report: Report) -> Catalogue:
     vocabularies: dict[str, list[Term]] = {}
     for path in discover(project.data_dir / FOLDER_OF["vocabulary"]):
         source = load_file(path, project.root, report)
-        model = (
-            validate_source("vocabulary", source, report)
-            if source is not None
-            else None
-        )
+        model = validate_source("vocabulary", source, report) if source is not None else None
         if isinstance(model, Vocabulary):
             vocabularies[model.id] = list(model.terms)
     # Entity ids are deliberately not listed: adding a study must not make the committed
@@ -261,9 +257,7 @@ def _note_targets(items: dict[str, Any], catalogue: Catalogue) -> None:
     examples = [f"{kind}:{i}" for kind in NOTE_TARGET_KINDS for i in catalogue.entity_ids.get(kind, [])]
     if examples:
         items["examples"] = examples
-    items["description"] = (
-        f"'kind:id' of the entity the note concerns; kind is one of: {', '.join(NOTE_TARGET_KINDS)}."
-    )
+    items["description"] = f"'kind:id' of the entity the note concerns; kind is one of: {', '.join(NOTE_TARGET_KINDS)}."
 
 
 def _keep_descriptions_beside_refs(node: Any) -> None:
@@ -292,28 +286,19 @@ def schema_path(project: Project, kind: str) -> Path:
 
 def schema_line(kind: str, data_file: Path, project: Project) -> str:
     """The first line of a data file: tells the YAML language server which schema applies."""
-    relative = Path(
-        os.path.relpath(schema_path(project, kind), data_file.parent)
-    ).as_posix()
+    relative = Path(os.path.relpath(schema_path(project, kind), data_file.parent)).as_posix()
     return f"# yaml-language-server: $schema={relative}"
 
 
 def generate(project: Project, report: Report) -> dict[Path, str]:
     """Every schema file's path and text, freshly generated."""
     catalogue = read_catalogue(project, report)
-    return {
-        schema_path(project, kind): render(schema_for(kind, catalogue))
-        for kind in ENTITY_MODELS
-    }
+    return {schema_path(project, kind): render(schema_for(kind, catalogue)) for kind in ENTITY_MODELS}
 
 
 def stale(project: Project, expected: dict[Path, str]) -> list[Path]:
     """Schema files that differ from `expected`, are missing, or belong to no kind."""
-    out = [
-        path
-        for path, text in expected.items()
-        if not path.is_file() or path.read_text(encoding="utf-8") != text
-    ]
+    out = [path for path, text in expected.items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
     folder = project.root / SCHEMA_FOLDER
     if folder.is_dir():
         out += [p for p in folder.glob("*.schema.json") if p not in expected]

@@ -35,7 +35,10 @@ def regenerate(project: Project, builder: IncrementalBuilder | None = None) -> b
     if not result.ok:
         print("data has errors: the preview shows the last good version", file=sys.stderr)
         return False
-    print(f"regenerated: {result.rendered} page(s) rendered, {len(result.written)} file(s) written in {result.seconds:.2f} s", file=sys.stderr)
+    print(
+        f"regenerated: {result.rendered} page(s) rendered, {len(result.written)} file(s) written in {result.seconds:.2f} s",
+        file=sys.stderr,
+    )
     return True
 
 

@@ -133,9 +133,7 @@ class _Builder:
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> None:
         mark = node.start_mark
-        self.report.add(
-            Location(self.source.display_path, mark.line + 1, mark.column + 1), format_field_path(path), message
-        )
+        self.report.add(Location(self.source.display_path, mark.line + 1, mark.column + 1), format_field_path(path), message)
 
 
 def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
@@ -165,7 +163,9 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        report.add(Location(display, line, column), "", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
+        report.add(
+            Location(display, line, column), "", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        )
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -173,7 +173,9 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
     for number, line_text in enumerate(text.splitlines(), start=1):
         stripped = line_text.lstrip(" ")
         if stripped.startswith("\t"):
-            report.add(Location(display, number, len(line_text) - len(stripped) + 1), "", "tab used for indentation; indent with spaces")
+            report.add(
+                Location(display, number, len(line_text) - len(stripped) + 1), "", "tab used for indentation; indent with spaces"
+            )
             return None
     try:
         too_deep = _too_deep(text)
@@ -183,7 +185,9 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
-        report.add(Location(display, line, column), "", f"YAML syntax error: unacceptable character #x{exc.character:04x}: {exc.reason}")
+        report.add(
+            Location(display, line, column), "", f"YAML syntax error: unacceptable character #x{exc.character:04x}: {exc.reason}"
+        )
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

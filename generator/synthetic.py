@@ -49,12 +49,20 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
     countries = ["nor", "swe", "dnk", "usa", "gbr", "nld"]
     study_ids = [f"study-{i:05d}" for i in range(studies)]
     for i, sid in enumerate(study_ids):
-        _dump(data / "studies" / f"{sid}.yaml", {
-            "id": sid, "citation": f"Forfatter{i} et al. {2010 + i % 15}", "authors": [f"Forfatter{i}, A."],
-            "year": 2010 + i % 15, "publication_type": "journal-article", "design": designs[i % len(designs)],
-            "country": countries[i % len(countries)], "population": populations[i % len(populations)],
-            "appraisal": {"tool": "epoc-qualitative", "overall": "moderate"},
-        })
+        _dump(
+            data / "studies" / f"{sid}.yaml",
+            {
+                "id": sid,
+                "citation": f"Forfatter{i} et al. {2010 + i % 15}",
+                "authors": [f"Forfatter{i}, A."],
+                "year": 2010 + i % 15,
+                "publication_type": "journal-article",
+                "design": designs[i % len(designs)],
+                "country": countries[i % len(countries)],
+                "population": populations[i % len(populations)],
+                "appraisal": {"tool": "epoc-qualitative", "overall": "moderate"},
+            },
+        )
     per_pub_studies = studies // publications
     per_pub_findings = findings_total // publications
     confidences = ["high", "moderate", "moderate", "low", "very-low"]
@@ -64,48 +72,90 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
         pid = f"pub-{p:03d}"
         themes = [f"{pid}-tema-{i}" for i in range(7)]
         for theme in themes:
-            _dump(data / "themes" / f"{theme}.yaml", {"id": theme, "name": {"nb": f"Tema {theme[-1]}", "en": f"Theme {theme[-1]}"}})
+            _dump(
+                data / "themes" / f"{theme}.yaml", {"id": theme, "name": {"nb": f"Tema {theme[-1]}", "en": f"Theme {theme[-1]}"}}
+            )
         characteristics = [f"{pid}-kjennetegn-{i}" for i in range(6)]
         for char in characteristics:
-            _dump(data / "characteristics" / f"{char}.yaml", {
-                "id": char, "name": {"nb": f"Kjennetegn {char[-1]}", "en": f"Characteristic {char[-1]}"},
-                "short_name": {"nb": f"kjennetegn {char[-1]}", "en": f"characteristic {char[-1]}"},
-                "description": [{"nb": "Systematisk kunnskapsheving blant ansatte", "en": "Systematic competence building among staff"}],
-                "question": {"nb": "Førte tiltaket til økt kompetanse?", "en": "Did the intervention build competence?"},
-            })
-        pub_studies = study_ids[p * per_pub_studies:(p + 1) * per_pub_studies]
+            _dump(
+                data / "characteristics" / f"{char}.yaml",
+                {
+                    "id": char,
+                    "name": {"nb": f"Kjennetegn {char[-1]}", "en": f"Characteristic {char[-1]}"},
+                    "short_name": {"nb": f"kjennetegn {char[-1]}", "en": f"characteristic {char[-1]}"},
+                    "description": [
+                        {"nb": "Systematisk kunnskapsheving blant ansatte", "en": "Systematic competence building among staff"}
+                    ],
+                    "question": {"nb": "Førte tiltaket til økt kompetanse?", "en": "Did the intervention build competence?"},
+                },
+            )
+        pub_studies = study_ids[p * per_pub_studies : (p + 1) * per_pub_studies]
         pub_findings = []
         for n in range(per_pub_findings):
             finding_number += 1
             fid = f"{pid}-f{n + 1:04d}"
             pub_findings.append(fid)
-            comps = {name: {"level": rng.choice(levels)} for name in ("methodological_limitations", "coherence", "adequacy", "relevance")}
+            comps = {
+                name: {"level": rng.choice(levels)}
+                for name in ("methodological_limitations", "coherence", "adequacy", "relevance")
+            }
             for comp in comps.values():
                 if comp["level"] != "none-or-very-minor":
-                    comp["explanation"] = {"nb": "Bekymringer knyttet til noe manglende beskrivelser av analyse", "en": "Concerns about incomplete descriptions of the analysis"}
-            _dump(data / "findings" / f"{fid}.yaml", {
-                "id": fid, "number": n + 1, "theme": themes[n % len(themes)],
-                "statement": statements[finding_number % len(statements)], "components": comps,
-                "confidence": confidences[n % len(confidences)],
-                "studies": rng.sample(pub_studies, k=min(len(pub_studies), rng.randint(2, 8))),
-            })
+                    comp["explanation"] = {
+                        "nb": "Bekymringer knyttet til noe manglende beskrivelser av analyse",
+                        "en": "Concerns about incomplete descriptions of the analysis",
+                    }
+            _dump(
+                data / "findings" / f"{fid}.yaml",
+                {
+                    "id": fid,
+                    "number": n + 1,
+                    "theme": themes[n % len(themes)],
+                    "statement": statements[finding_number % len(statements)],
+                    "components": comps,
+                    "confidence": confidences[n % len(confidences)],
+                    "studies": rng.sample(pub_studies, k=min(len(pub_studies), rng.randint(2, 8))),
+                },
+            )
         rows = []
         for r, sid in enumerate(pub_studies[:15]):
             aid = f"{pid}-tiltak-{r:02d}"
             rows.append(aid)
-            _dump(data / "assessments" / f"{aid}.yaml", {
-                "id": aid, "study": sid, "intervention": interventions[r % len(interventions)],
-                "values": {c: rng.choice(["yes", "partly", "no"]) for c in characteristics},
-            })
+            _dump(
+                data / "assessments" / f"{aid}.yaml",
+                {
+                    "id": aid,
+                    "study": sid,
+                    "intervention": interventions[r % len(interventions)],
+                    "values": {c: rng.choice(["yes", "partly", "no"]) for c in characteristics},
+                },
+            )
         mid = f"{pid}-matrise"
-        _dump(data / "matrices" / f"{mid}.yaml", {"id": mid, "title": {"nb": f"Tiltak og kjennetegn {p}", "en": f"Interventions and characteristics {p}"}, "columns": characteristics, "rows": rows})
-        real = yaml.load((source.data_dir / "publications" / "skole-hjem-2025.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        _dump(
+            data / "matrices" / f"{mid}.yaml",
+            {
+                "id": mid,
+                "title": {"nb": f"Tiltak og kjennetegn {p}", "en": f"Interventions and characteristics {p}"},
+                "columns": characteristics,
+                "rows": rows,
+            },
+        )
+        real = yaml.load(
+            (source.data_dir / "publications" / "skole-hjem-2025.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
+        )
         real.pop("kind", None)
-        real.update({
-            "id": pid, "title": {"nb": f"Syntetisk oversikt {p}", "en": f"Synthetic review {p}"},
-            "short_title": {"nb": f"Oversikt {p}", "en": f"Review {p}"},
-            "themes": themes, "findings": pub_findings, "studies": pub_studies,
-            "characteristics": characteristics, "matrices": [mid], "history": [],
-        })
+        real.update(
+            {
+                "id": pid,
+                "title": {"nb": f"Syntetisk oversikt {p}", "en": f"Synthetic review {p}"},
+                "short_title": {"nb": f"Oversikt {p}", "en": f"Review {p}"},
+                "themes": themes,
+                "findings": pub_findings,
+                "studies": pub_studies,
+                "characteristics": characteristics,
+                "matrices": [mid],
+                "history": [],
+            }
+        )
         _dump(data / "publications" / f"{pid}.yaml", real)
     return Project(target)

@@ -7,9 +7,9 @@ reports what is wrong with each file on its own. Cross-file checks live in `inde
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -40,9 +40,7 @@ class DataSet:
     """Ids (file names) of files that failed to load: references to them are not reported again."""
 
 
-_BOOL_HINT = (
-    "YAML reads an unquoted {raw} as the boolean {value}; write it in quotes (\"{raw}\") if you mean the text"
-)
+_BOOL_HINT = 'YAML reads an unquoted {raw} as the boolean {value}; write it in quotes ("{raw}") if you mean the text'
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
@@ -116,9 +114,13 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
             report.add(source.location(loc), format_field_path(loc), _message(error, owner, source))
         return None
     stem = source.path.stem
-    entity_id = getattr(model, "id")
+    entity_id = model.id
     if entity_id != stem:
-        report.add(source.location(("id",)), "id", f"id '{entity_id}' does not match the file name '{source.path.name}' (expected id '{stem}')")
+        report.add(
+            source.location(("id",)),
+            "id",
+            f"id '{entity_id}' does not match the file name '{source.path.name}' (expected id '{stem}')",
+        )
         return None  # registered under neither id: no duplicate blamed on the file it was copied from
     return model
 
@@ -143,14 +145,18 @@ def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = l
     known_folders = set(DATA_FOLDERS)
     for child in sorted(data_dir.iterdir()):
         if child.is_dir() and child.name not in known_folders and not child.name.startswith("."):
-            report.add(Location(child.relative_to(root).as_posix()), "", f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(known_folders))})")
+            report.add(
+                Location(child.relative_to(root).as_posix()),
+                "",
+                f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(known_folders))})",
+            )
     for folder, kind in DATA_FOLDERS.items():
         for path in discover(data_dir / folder):
             source, model = loader(kind, path, root, report)
             if model is None or source is None:
                 kb.invalid[kind].add(path.stem)
                 continue
-            entity_id = getattr(model, "id")
+            entity_id = model.id
             existing = kb.entities[kind].get(entity_id)
             if existing is not None:
                 first = existing.location("id")

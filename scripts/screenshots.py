@@ -13,7 +13,13 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 SHOTS = [
     ("findings-nb", "/publications/skole-hjem-2025/findings/", 1280, 900),
@@ -55,7 +61,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-
 PDF_PAGES = [
     # (PDF relative to site/, text that identifies the page to show, output name);
     # the search starts after the cover and the contents page
@@ -76,10 +81,17 @@ def pdf_pages() -> None:
         pdf = SITE / rel
         reader = PdfReader(pdf)
         number = next(
-            (i + 1 for i, page in enumerate(reader.pages) if i >= 3 - 2 * ("summary" in rel) and marker in (page.extract_text() or "")),
+            (
+                i + 1
+                for i, page in enumerate(reader.pages)
+                if i >= 3 - 2 * ("summary" in rel) and marker in (page.extract_text() or "")
+            ),
             1,
         )
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), "-singlefile", str(pdf), str(OUT / name)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), "-singlefile", str(pdf), str(OUT / name)],
+            check=True,
+        )
         print(f"{OUT / name}.png (page {number} of {rel})")
 
 

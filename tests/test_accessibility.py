@@ -70,7 +70,9 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "notes": lambda index: urls.notes(_pub(index).id),
     "changelog": lambda index: urls.changelog(_pub(index).id),
     # the list of one theme at one confidence level, for a finding with a note marker in the table
-    "findings drill-down list": lambda index: urls.findings_list(_pub(index).id, _finding_with_notes(index).theme, _finding_with_notes(index).confidence),
+    "findings drill-down list": lambda index: urls.findings_list(
+        _pub(index).id, _finding_with_notes(index).theme, _finding_with_notes(index).confidence
+    ),
     "matrix drill-down list": _matrix_list,
     "finding": lambda index: urls.finding(_finding_with_notes(index).id),
     "study (quantitative, with results)": lambda index: urls.study(_study(index, "quantitative", with_results=True)),
@@ -78,7 +80,11 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "all studies": lambda index: urls.STUDIES_INDEX,
 }
 # Hand-written pages (content/<lang>/**/*.md), whatever they are; the real project copies content/.
-CONTENT_PAGES = [(lang, path.relative_to(REPO / "content" / lang).as_posix()) for lang in LANGUAGES for path in sorted((REPO / "content" / lang).rglob("*.md"))]
+CONTENT_PAGES = [
+    (lang, path.relative_to(REPO / "content" / lang).as_posix())
+    for lang in LANGUAGES
+    for path in sorted((REPO / "content" / lang).rglob("*.md"))
+]
 
 
 # --- running axe ------------------------------------------------------------------------------
@@ -232,7 +238,9 @@ def test_every_badge_and_matrix_cell_on_every_page_says_its_value_in_words(real_
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("kind", ["findings table", "matrix", "finding"])
-def test_badges_and_cells_show_their_words_in_the_browser(page: Page, site_server: str, real_index: Index, kind: str, lang: str) -> None:
+def test_badges_and_cells_show_their_words_in_the_browser(
+    page: Page, site_server: str, real_index: Index, kind: str, lang: str
+) -> None:
     """Rendered, not just present: each badge or cell is visible and its words are on screen."""
     _open(page, site_server + urls.site_url(PAGE_KINDS[kind](real_index), lang))
     shown = page.locator(COLOURED).evaluate_all(

@@ -91,7 +91,9 @@ def test_findings_table_filters(page: Page, site_server: str, real_index) -> Non
     rows = page.locator("table.kb-findings tbody tr[data-confidence]")
     expect(rows).to_have_count(len(findings))
     page.select_option("select.kb-filter-confidence", "low")
-    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(sum(f.confidence == "low" for f in findings))
+    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(
+        sum(f.confidence == "low" for f in findings)
+    )
     page.select_option("select.kb-filter-theme", "kommunikasjon")
     both = sum(f.confidence == "low" and f.theme == "kommunikasjon" for f in findings)
     expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(both)
@@ -106,14 +108,16 @@ def test_filters_work_from_the_keyboard(page: Page, site_server: str, real_index
     assert page.evaluate("document.activeElement.classList.contains('kb-filter-confidence')")
     page.keyboard.press("ArrowDown")  # first level: high
     first = real_index.terms("confidence")[0].id
-    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(sum(f.confidence == first for f in findings))
+    expect(page.locator("table.kb-findings tbody tr[data-confidence]:visible")).to_have_count(
+        sum(f.confidence == first for f in findings)
+    )
 
 
 def test_matrix_column_total_drills_down(page: Page, site_server: str, real_index) -> None:
     matrix = real_index.matrix(real_index.publication(PUB).matrices[0])
     expected = real_index.matrix_rows_with(matrix.id, "tidlig-innsats", "yes")
     page.goto(site_server + urls.site_url(urls.matrix(matrix.id), "nb"))
-    page.locator(f'table.kb-matrix tfoot a[href*="tidlig-innsats-yes"]').click()
+    page.locator('table.kb-matrix tfoot a[href*="tidlig-innsats-yes"]').click()
     page.wait_for_url(re.compile(r"tidlig-innsats-yes/$"))
     expect(page.locator("article.md-content__inner table tbody tr")).to_have_count(len(expected))
     assert page.locator("h1").inner_text().startswith(f"Tidlig innsats: Ja ({len(expected)})")

@@ -26,11 +26,15 @@ def test_check_strict_fails_on_missing_translation(fixture_project: Project, cap
 def test_check_reports_every_problem_once_with_location(fixture_project: Project, capsys) -> None:
     write(fixture_project.data_dir / "themes" / "tema-a.yaml", "id: tema-a\nname: {nb: A, en: A}\ncolour: red\n")
     path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
-    write(path, path.read_text(encoding="utf-8").replace("studies: [beta-2021, gamma-2022]", "studies: [beta-2021, hetland-2024]"))
+    write(
+        path, path.read_text(encoding="utf-8").replace("studies: [beta-2021, gamma-2022]", "studies: [beta-2021, hetland-2024]")
+    )
     assert main(["--root", str(fixture_project.root), "check"]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert "data/themes/tema-a.yaml:3:1: colour: unknown field 'colour' (allowed: id, name, description)" in lines
-    assert any(line.startswith("data/findings/demo-2025-f03.yaml:11:22: studies[1]: unknown study 'hetland-2024'") for line in lines)
+    assert any(
+        line.startswith("data/findings/demo-2025-f03.yaml:11:22: studies[1]: unknown study 'hetland-2024'") for line in lines
+    )
     assert lines[-1] == "2 error(s), 1 warning(s)", lines
 
 
@@ -54,6 +58,8 @@ def test_failed_build_leaves_site_untouched(fixture_project: Project, capsys) ->
 def test_module_entry_point_runs(fixture_project: Project) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(fixture_project.root), "check"],
-        capture_output=True, text=True, cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
     )
     assert result.returncode == 0, result.stderr

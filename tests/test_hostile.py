@@ -52,7 +52,7 @@ PAYLOADS: list[str] = [
     "<object data=evil.swf></object><embed src=evil.swf>",
     "<math><mi xlink:href=\"javascript:alert('mathml')\">m</mi></math>",
     "<details open ontoggle=alert('ontoggle')>d</details>",
-    "<base href=\"https://evil.example/\">",
+    '<base href="https://evil.example/">',
     "<!-- <script>alert('comment')</script> -->",
     "`<script>alert('code-span')</script>`",
     "raw block:\n\n<div onclick=\"alert('html-block')\">raw html block</div>\n\nafter the block",
@@ -151,6 +151,7 @@ def _labels(*term_ids: str, fields: tuple[str, ...] = ("label",)) -> Callable[[d
             if term["id"] in term_ids:
                 for name in fields:
                     term[name] = _text()
+
     return change
 
 
@@ -203,7 +204,10 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(site: Path) -> dict[str, BeautifulSoup]:
-    return {p.relative_to(site).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in sorted(site.rglob("*.html"))}
+    return {
+        p.relative_to(site).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in sorted(site.rglob("*.html"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +241,10 @@ def test_the_corpus_is_big_enough_and_every_edit_is_valid_data(tmp_path: Path, c
 def _allowed_script(script: tuple[str, str, str, str]) -> bool:
     src, kind, ident, body = script
     if src:
-        return re.search(r"(^|/)(assets/javascripts/bundle\.[0-9a-f]+\.min\.js|assets/kb\.js|pagefind/pagefind-ui\.js)$", src) is not None
+        return (
+            re.search(r"(^|/)(assets/javascripts/bundle\.[0-9a-f]+\.min\.js|assets/kb\.js|pagefind/pagefind-ui\.js)$", src)
+            is not None
+        )
     if ident == "__config":
         return kind == "application/json"
     return body.startswith(("__md_scope=new URL(", "var target=document.getElementById(location.hash.slice(1))"))
@@ -254,7 +261,9 @@ def test_a_clean_build_has_only_the_themes_scripts(clean_pages: dict[str, Beauti
     assert {s[2] for s in scripts if not s[0]} == {"__config", ""}
 
 
-def test_the_hostile_site_has_the_same_pages(clean_pages: dict[str, BeautifulSoup], hostile_pages: dict[str, BeautifulSoup]) -> None:
+def test_the_hostile_site_has_the_same_pages(
+    clean_pages: dict[str, BeautifulSoup], hostile_pages: dict[str, BeautifulSoup]
+) -> None:
     assert sorted(hostile_pages) == sorted(clean_pages)
 
 
@@ -262,8 +271,29 @@ def test_the_hostile_site_has_the_same_pages(clean_pages: dict[str, BeautifulSou
 
 DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset")
-COUNTED_ELEMENTS = ("script", "iframe", "form", "object", "embed", "base", "frame", "frameset", "applet", "input",
-                    "button", "details", "math", "img", "svg", "a", "style", "link", "meta", "strong", "em")
+COUNTED_ELEMENTS = (
+    "script",
+    "iframe",
+    "form",
+    "object",
+    "embed",
+    "base",
+    "frame",
+    "frameset",
+    "applet",
+    "input",
+    "button",
+    "details",
+    "math",
+    "img",
+    "svg",
+    "a",
+    "style",
+    "link",
+    "meta",
+    "strong",
+    "em",
+)
 """Elements a payload could smuggle in: the hostile page must have exactly as many as the clean one."""
 PAYLOAD_LINK_LABELS = {"md-js", "md-data", "md-vb", "ref-link", "a-href", "a-data", "click"}
 
@@ -285,14 +315,21 @@ def _problems(region: str, soup: BeautifulSoup, clean: BeautifulSoup) -> list[st
     tags = [t for t in soup.find_all(True) if inside(t)]
     clean_tags = [t for t in clean.find_all(True) if inside(t)]
     found = []
-    scripts, clean_scripts = [_script(t) for t in tags if t.name == "script"], [_script(t) for t in clean_tags if t.name == "script"]
+    scripts, clean_scripts = (
+        [_script(t) for t in tags if t.name == "script"],
+        [_script(t) for t in clean_tags if t.name == "script"],
+    )
     if scripts != clean_scripts:
         found.append(f"scripts differ from the clean build: {[s for s in scripts if s not in clean_scripts][:3]}")
     for tag in tags:
         for attr, value in tag.attrs.items():
             if attr.lower().startswith("on"):
                 found.append(f"<{tag.name} {attr}>")
-            if attr.lower() in URL_ATTRIBUTES and isinstance(value, str) and "".join(value.split()).lower().startswith(DANGEROUS_SCHEMES):
+            if (
+                attr.lower() in URL_ATTRIBUTES
+                and isinstance(value, str)
+                and "".join(value.split()).lower().startswith(DANGEROUS_SCHEMES)
+            ):
                 found.append(f"<{tag.name} {attr}={value[:40]!r}>")
         if tag.name == "a" and tag.get_text().strip() in PAYLOAD_LINK_LABELS:
             found.append(f"link made from data: <a>{tag.get_text()}</a>")
@@ -319,11 +356,16 @@ def _has_chart(soup: BeautifulSoup) -> bool:
         pytest.param("article", "with a chart"),
     ],
 )
-def test_no_markup_from_the_data(clean_pages: dict[str, BeautifulSoup], hostile_pages: dict[str, BeautifulSoup], region: str, pages: str) -> None:
+def test_no_markup_from_the_data(
+    clean_pages: dict[str, BeautifulSoup], hostile_pages: dict[str, BeautifulSoup], region: str, pages: str
+) -> None:
     """No script but the theme's, no on* attribute, no javascript:/data:/vbscript: URL, no extra
     iframe/form/object/embed/base/img/... element, no link made from Markdown in the data."""
-    chosen = {name: soup for name, soup in hostile_pages.items()
-              if pages == "all" or _has_chart(clean_pages[name]) == (pages == "with a chart")}
+    chosen = {
+        name: soup
+        for name, soup in hostile_pages.items()
+        if pages == "all" or _has_chart(clean_pages[name]) == (pages == "with a chart")
+    }
     assert chosen
     found = {name: problems for name, soup in chosen.items() if (problems := _problems(region, soup, clean_pages[name]))}
     assert found == {}, f"{len(found)} of {len(chosen)} page(s), e.g. {next(iter(found.items()))}"
@@ -368,8 +410,12 @@ def test_jinja_syntax_in_data_is_printed_not_evaluated(hostile_site: Path, hosti
         assert "__globals__" not in text.replace("{{ config.__class__.__init__.__globals__ }}", ""), name
         assert "kb-hidden" not in text or "{% if false %}kb-hidden{% endif %}" in text, name
     page = _flat(hostile_pages["findings/demo-2025-f01/index.html"].find("article").get_text())
-    for literal in ("{{ 'kb' ~ 'pwned' }}", "{% if false %}kb-hidden{% endif %}", "{# kb-jinja-comment #}",
-                    "{{ config.__class__.__init__.__globals__ }}"):
+    for literal in (
+        "{{ 'kb' ~ 'pwned' }}",
+        "{% if false %}kb-hidden{% endif %}",
+        "{# kb-jinja-comment #}",
+        "{{ config.__class__.__init__.__globals__ }}",
+    ):
         assert literal in page
     staged = hostile_site.parent / "build" / "docs" / "nb" / "findings" / "demo-2025-f01.md"
     assert "{{ &#39;kb&#39; ~ &#39;pwned&#39; }}" in staged.read_text(encoding="utf-8")

@@ -48,8 +48,8 @@ ALLOWED = [
     Allowed(
         message="Bad value “” for attribute “tabindex” on element “label”: The empty string is not a valid integer.",
         markup=r'<label class="md-nav__link" for="__nav_[0-9_]+" id="__nav_[0-9_]+_label" tabindex="">',
-        reason="mkdocs-material partials/nav-item.html with navigation.sections: section titles get tabindex=\"\" "
-        "(it sets \"0\" only for collapsible items). Browsers treat the invalid value as absent, so a section title "
+        reason='mkdocs-material partials/nav-item.html with navigation.sections: section titles get tabindex="" '
+        '(it sets "0" only for collapsible items). Browsers treat the invalid value as absent, so a section title '
         "is not a tab stop, which is what the theme means; fixing it needs a copy of the whole partial.",
     ),
     Allowed(
@@ -87,8 +87,13 @@ def _vnu(*args: str) -> tuple[list[dict[str, Any]], list[str]]:
         pytest.fail("java is not installed: the Nu Html Checker needs Java 17 or later (Debian: openjdk-17-jre-headless)")
     # --exit-zero-always: the verdict is ours (allow-list). The JSON report goes to stderr;
     # --verbose lists each file checked on stdout.
-    done = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--verbose", "--exit-zero-always", *args],
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--verbose", "--exit-zero-always", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:] or done.stdout[-2000:]
     return json.loads(done.stderr)["messages"], done.stdout.split()
 

@@ -49,7 +49,9 @@ def test_adding_a_study_to_a_finding_updates_the_new_backlink(fixture_project: P
     builder = IncrementalBuilder(fixture_project)
     builder.refresh()
     path = fixture_project.data_dir / "findings" / "demo-2025-f02.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("studies: [gamma-2022]", "studies: [gamma-2022, alpha-2020]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("studies: [gamma-2022]", "studies: [gamma-2022, alpha-2020]"), encoding="utf-8"
+    )
     result = builder.refresh()
     assert "nb/studies/alpha-2020.md" in set(result.written)
     assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)

@@ -54,7 +54,20 @@ def _assert_located(report: Report) -> None:
 # --- (a) arbitrary file contents ---------------------------------------------------------
 
 YAML_PIECES = list("{}[]:-?,&*!|>'\"#%@`~\\ \t\n\r\ufeff\x85aeknoy0123456789.") + [
-    "yes", "no", "<<", "!!python/object:os.system", "!!set", "&a ", "*a", "- ", ": ", "\n  ", "\n- ", "id: ", "nb: ", "---\n",
+    "yes",
+    "no",
+    "<<",
+    "!!python/object:os.system",
+    "!!set",
+    "&a ",
+    "*a",
+    "- ",
+    ": ",
+    "\n  ",
+    "\n- ",
+    "id: ",
+    "nb: ",
+    "---\n",
 ]
 YAMLISH = st.lists(st.sampled_from(YAML_PIECES), max_size=60).map("".join)
 """Text made of YAML's special characters and words: finds the syntax corners quickly."""
@@ -93,7 +106,10 @@ def test_load_data_never_raises(workdir: Path, content: str | bytes, kind: str) 
 
 # --- (b) arbitrary structures, validated as every kind ---------------------------------------
 
-FIELD_NAMES = sorted({name for model in ENTITY_MODELS.values() for name in model.model_fields} | {"nb", "en", "nb_origin", "en_origin", "level", "explanation", "label", "terms"})
+FIELD_NAMES = sorted(
+    {name for model in ENTITY_MODELS.values() for name in model.model_fields}
+    | {"nb", "en", "nb_origin", "en_origin", "level", "explanation", "label", "terms"}
+)
 
 SCALARS = st.one_of(
     st.none(),
@@ -132,7 +148,10 @@ def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 
 FIXTURE_VALUES: dict[str, list[Any]] = {
-    kind: [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in sorted((FIXTURE / "data" / FOLDER_OF[kind]).glob("*.yaml"))]
+    kind: [
+        yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        for p in sorted((FIXTURE / "data" / FOLDER_OF[kind]).glob("*.yaml"))
+    ]
     for kind in ENTITY_MODELS
 }
 
@@ -148,7 +167,14 @@ def documents(draw: st.DrawFn, kind: str) -> Any:
 
 
 def _dump(value: Any, style: str | None) -> str:
-    return yaml.dump(value, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, default_flow_style=style == "flow", default_style='"' if style == "quoted" else None)
+    return yaml.dump(
+        value,
+        Dumper=yaml.CSafeDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=style == "flow",
+        default_style='"' if style == "quoted" else None,
+    )
 
 
 @SETTINGS

@@ -25,7 +25,10 @@ def test_exports_hold_every_study(fixture_project: Project) -> None:
 
 def test_citeproc_formats_and_nothing_else_survives(fixture_project: Project, tmp_path) -> None:
     path = fixture_project.data_dir / "studies" / "gamma-2022.yaml"
-    write(path, path.read_text(encoding="utf-8").replace('authors: ["Gamma, G."]', 'authors: ["<img src=x onerror=alert(1)>Gamma, G."]'))
+    write(
+        path,
+        path.read_text(encoding="utf-8").replace('authors: ["Gamma, G."]', 'authors: ["<img src=x onerror=alert(1)>Gamma, G."]'),
+    )
     index, _ = check(fixture_project)
     cache = ReferenceCache(tmp_path / "refs.json")
     html = str(cache.get(index.study("gamma-2022"), index, "nb"))

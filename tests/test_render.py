@@ -39,10 +39,13 @@ def test_missing_english_falls_back_visibly(fixture_project: Project) -> None:
 def test_generated_justification_and_counts(fixture_project: Project) -> None:
     docs = _generate(fixture_project)
     table = (docs / "en" / "publications" / "demo-2025" / "findings.md").read_text(encoding="utf-8")
-    assert "Moderate concerns regarding methodological limitations, no or very minor concerns regarding coherence, minor concerns regarding adequacy and no or very minor concerns regarding relevance." in table
+    assert (
+        "Moderate concerns regarding methodological limitations, no or very minor concerns regarding coherence, minor concerns regarding adequacy and no or very minor concerns regarding relevance."
+        in table
+    )
     # footer totals per confidence: high 1, moderate 1, low 0, very low 1, total 3
     cells = '<td class="kb-num">{}</td>'
-    assert "<tfoot><tr><th scope=\"row\">Total</th>" + "".join(cells.format(n) for n in (1, 1, 0, 1, 3)) + "</tr></tfoot>" in table
+    assert '<tfoot><tr><th scope="row">Total</th>' + "".join(cells.format(n) for n in (1, 1, 0, 1, 3)) + "</tr></tfoot>" in table
 
 
 def test_edit_link_points_at_the_yaml(fixture_project: Project) -> None:

@@ -31,11 +31,7 @@ FINDING_PLACEHOLDERS = [
 
 def _problems_in(project: Project, relative: str) -> list[tuple[int, int, str, str]]:
     _, report = check(project)
-    return [
-        (p.location.line, p.location.column, p.field_path, p.message)
-        for p in report.problems
-        if p.location.path == relative
-    ]
+    return [(p.location.line, p.location.column, p.field_path, p.message) for p in report.problems if p.location.path == relative]
 
 
 def test_new_finding_gets_the_next_number_and_its_file_name_is_the_id(
@@ -45,20 +41,14 @@ def test_new_finding_gets_the_next_number_and_its_file_name_is_the_id(
     assert created.entity_id == "demo-2025-f04"
     assert created.path == fixture_project.data_dir / "findings" / "demo-2025-f04.yaml"
     lines = created.path.read_text(encoding="utf-8").splitlines()
-    assert (
-        lines[0] == "# yaml-language-server: $schema=../../schemas/finding.schema.json"
-    )
+    assert lines[0] == "# yaml-language-server: $schema=../../schemas/finding.schema.json"
     value = yaml.safe_load("\n".join(lines))
     assert (value["id"], value["number"], value["kind"]) == (
         "demo-2025-f04",
         4,
         "finding",
     )
-    publication = yaml.safe_load(
-        (fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(
-            encoding="utf-8"
-        )
-    )
+    publication = yaml.safe_load((fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(encoding="utf-8"))
     assert publication["findings"][-1] == "demo-2025-f04"
 
 
@@ -87,10 +77,7 @@ def test_check_points_at_every_placeholder_of_a_new_finding(
     messages = {field: message for _, _, field, message in problems}
     assert messages["statement.nb"] == "text is empty"
     assert messages["confidence"] == "input should be a valid string, got NoneType None"
-    assert (
-        messages["studies"]
-        == "list should have at least 1 item after validation, not 0"
-    )
+    assert messages["studies"] == "list should have at least 1 item after validation, not 0"
 
 
 def test_comments_name_the_allowed_terms(fixture_project: Project) -> None:
@@ -132,15 +119,9 @@ def test_study_without_id_gets_a_placeholder_check_rejects(
 
 
 def test_study_with_id_joins_the_publication(fixture_project: Project) -> None:
-    created = sc.scaffold(
-        fixture_project, "study", publication="demo-2025", entity_id="delta-2024"
-    )
+    created = sc.scaffold(fixture_project, "study", publication="demo-2025", entity_id="delta-2024")
     assert created.path.name == "delta-2024.yaml"
-    publication = yaml.safe_load(
-        (fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(
-            encoding="utf-8"
-        )
-    )
+    publication = yaml.safe_load((fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(encoding="utf-8"))
     assert publication["studies"] == [
         "alpha-2020",
         "beta-2021",
@@ -170,17 +151,13 @@ def test_study_with_id_joins_the_publication(fixture_project: Project) -> None:
         ),
     ],
 )
-def test_refusals_say_why(
-    fixture_project: Project, kind: str, options: dict[str, str], message: str
-) -> None:
+def test_refusals_say_why(fixture_project: Project, kind: str, options: dict[str, str], message: str) -> None:
     with pytest.raises(sc.ScaffoldError, match=re.escape(message)):
         sc.scaffold(fixture_project, kind, **options)
 
 
 @pytest.mark.parametrize("kind", sorted(ENTITY_MODELS))
-def test_every_kind_scaffolds_a_file_whose_problems_are_all_located_in_it(
-    fixture_project: Project, kind: str
-) -> None:
+def test_every_kind_scaffolds_a_file_whose_problems_are_all_located_in_it(fixture_project: Project, kind: str) -> None:
     created = sc.scaffold(fixture_project, kind, entity_id=f"new-{kind}")
     relative = created.path.relative_to(fixture_project.root).as_posix()
     lines = created.path.read_text(encoding="utf-8").splitlines()
@@ -189,18 +166,17 @@ def test_every_kind_scaffolds_a_file_whose_problems_are_all_located_in_it(
     assert problems, "an empty scaffold must not pass check"
     for line, column, field, _ in problems:
         key = str(field).rsplit(".", 1)[-1].split("[")[0]
-        assert lines[line - 1][column - 1 :].startswith(f"{key}:") or lines[line - 1][
-            column - 1 :
-        ].startswith("- "), (field, lines[line - 1])
+        assert lines[line - 1][column - 1 :].startswith(f"{key}:") or lines[line - 1][column - 1 :].startswith("- "), (
+            field,
+            lines[line - 1],
+        )
 
 
 def test_cli_new(fixture_project: Project, capsys) -> None:
     assert main(["--root", str(fixture_project.root), "new", "finding"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("created data/findings/demo-2025-f04.yaml\n")
-    assert (
-        "added 'demo-2025-f04' to findings in data/publications/demo-2025.yaml" in out
-    )
+    assert "added 'demo-2025-f04' to findings in data/publications/demo-2025.yaml" in out
     assert (
         main(
             [

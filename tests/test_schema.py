@@ -40,20 +40,12 @@ def _load_as_editor(path: Path) -> Any:
 
 
 def _errors(schema_doc: dict[str, Any], value: Any) -> list[str]:
-    validator = jsonschema.Draft7Validator(
-        schema_doc, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    )
-    return [
-        f"{error.json_path}: {error.message}" for error in validator.iter_errors(value)
-    ]
+    validator = jsonschema.Draft7Validator(schema_doc, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(value)]
 
 
 def _data_files(project: Project) -> list[tuple[str, Path]]:
-    return [
-        (kind, path)
-        for folder, kind in DATA_FOLDERS.items()
-        for path in discover(project.data_dir / folder)
-    ]
+    return [(kind, path) for folder, kind in DATA_FOLDERS.items() for path in discover(project.data_dir / folder)]
 
 
 # --- documentation -----------------------------------------------------------------------------
@@ -72,37 +64,23 @@ def test_every_field_is_documented() -> None:
 
 def test_committed_schemas_are_fresh() -> None:
     expected = schema.generate(PROJECT, Report())
-    stale = [
-        path.relative_to(REPO).as_posix() for path in schema.stale(PROJECT, expected)
-    ]
-    assert not stale, (
-        f"stale JSON schema(s): {', '.join(stale)}; run `make schema` and commit the result"
-    )
+    stale = [path.relative_to(REPO).as_posix() for path in schema.stale(PROJECT, expected)]
+    assert not stale, f"stale JSON schema(s): {', '.join(stale)}; run `make schema` and commit the result"
 
 
 def test_one_schema_per_kind_deterministic_sorted_with_trailing_newline() -> None:
     first = schema.generate(PROJECT, Report())
     assert first == schema.generate(PROJECT, Report())
-    assert sorted(p.name for p in first) == sorted(
-        f"{kind}.schema.json" for kind in ENTITY_MODELS
-    )
+    assert sorted(p.name for p in first) == sorted(f"{kind}.schema.json" for kind in ENTITY_MODELS)
     for text in first.values():
         assert text.endswith("}\n") and not text.endswith("\n\n")
-        assert (
-            text
-            == json.dumps(
-                json.loads(text), indent=2, sort_keys=True, ensure_ascii=False
-            )
-            + "\n"
-        )
+        assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def test_schemas_are_valid_draft_07() -> None:
     for path, text in schema.generate(PROJECT, Report()).items():
         document = json.loads(text)
-        assert document["$schema"] == "http://json-schema.org/draft-07/schema#", (
-            path.name
-        )
+        assert document["$schema"] == "http://json-schema.org/draft-07/schema#", path.name
         jsonschema.Draft7Validator.check_schema(document)
 
 
@@ -128,9 +106,7 @@ def test_stale_schema_is_found_and_rewritten(fixture_project: Project) -> None:
     assert not orphan.exists()
 
 
-def test_cli_schema_check_names_the_stale_file(
-    fixture_project: Project, capsys
-) -> None:
+def test_cli_schema_check_names_the_stale_file(fixture_project: Project, capsys) -> None:
     from generator.cli import main
 
     root = ["--root", str(fixture_project.root)]
@@ -138,9 +114,7 @@ def test_cli_schema_check_names_the_stale_file(
     assert main([*root, "schema", "--check"]) == 0
     schema.schema_path(fixture_project, "theme").write_text("{}\n", encoding="utf-8")
     assert main([*root, "schema", "--check"]) == 1
-    assert (
-        "schemas/theme.schema.json: stale; run `make schema`" in capsys.readouterr().err
-    )
+    assert "schemas/theme.schema.json: stale; run `make schema`" in capsys.readouterr().err
 
 
 # --- the data files ------------------------------------------------------------------------------
@@ -151,21 +125,13 @@ def test_every_data_file_names_its_schema() -> None:
     for kind, path in _data_files(PROJECT):
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
         expected = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
-        if (
-            first != expected
-            or not (path.parent / first.split("=", 1)[1]).resolve().is_file()
-        ):
-            wrong.append(
-                f"{path.relative_to(REPO)}: first line should be {expected!r}, is {first!r}"
-            )
+        if first != expected or not (path.parent / first.split("=", 1)[1]).resolve().is_file():
+            wrong.append(f"{path.relative_to(REPO)}: first line should be {expected!r}, is {first!r}")
     assert not wrong, "\n".join(wrong)
 
 
 def test_every_data_file_validates_against_its_schema() -> None:
-    schemas = {
-        kind: json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8"))
-        for kind in ENTITY_MODELS
-    }
+    schemas = {kind: json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8")) for kind in ENTITY_MODELS}
     problems = [
         f"{path.relative_to(REPO)}: {error}"
         for kind, path in _data_files(PROJECT)
@@ -182,16 +148,9 @@ def test_vocabulary_fields_list_the_terms() -> None:
     finding = schema.schema_for("finding", catalogue)
     confidence = [t.id for t in catalogue.vocabularies["confidence"]]
     assert finding["properties"]["confidence"]["enum"] == confidence
-    assert (
-        finding["properties"]["confidence"]["description"]
-        == "Overall confidence, from vocabulary 'confidence'."
-    )
-    assert finding["$defs"]["Component"]["properties"]["level"]["enum"] == [
-        t.id for t in catalogue.vocabularies["concern"]
-    ]
-    assert finding["properties"]["pyramid_levels"]["items"]["enum"] == [
-        t.id for t in catalogue.vocabularies["pyramid-level"]
-    ]
+    assert finding["properties"]["confidence"]["description"] == "Overall confidence, from vocabulary 'confidence'."
+    assert finding["$defs"]["Component"]["properties"]["level"]["enum"] == [t.id for t in catalogue.vocabularies["concern"]]
+    assert finding["properties"]["pyramid_levels"]["items"]["enum"] == [t.id for t in catalogue.vocabularies["pyramid-level"]]
     # entity ids are described, not listed: adding a study must not make the schemas stale
     assert "examples" not in finding["properties"]["studies"]["items"]
     assert "study" in finding["properties"]["studies"]["items"]["description"]
@@ -205,9 +164,7 @@ def test_vocabulary_fields_list_the_terms() -> None:
         ("country", "country"),
         ("publication_type", "publication-type"),
     ):
-        assert study["properties"][name]["enum"] == [
-            t.id for t in catalogue.vocabularies[vocabulary]
-        ]
+        assert study["properties"][name]["enum"] == [t.id for t in catalogue.vocabularies[vocabulary]]
 
 
 def test_every_slot_names_a_real_field() -> None:
@@ -317,15 +274,10 @@ def test_schema_and_check_reject_the_same_unknown_term(
     assert old in text
     write(path, text.replace(old, new, 1))
     _, report = check(fixture_project)
-    assert any(
-        p.location.path == f"data/{file}" and message in p.message
-        for p in report.problems
-    ), report.problems
+    assert any(p.location.path == f"data/{file}" and message in p.message for p in report.problems), report.problems
     kind = DATA_FOLDERS[file.split("/")[0]]
     document = schema.schema_for(kind, schema.read_catalogue(fixture_project, Report()))
-    assert _errors(document, _load_as_editor(path)), (
-        f"the {kind} schema accepts what check rejects: {new}"
-    )
+    assert _errors(document, _load_as_editor(path)), f"the {kind} schema accepts what check rejects: {new}"
 
 
 def test_text_needs_a_language() -> None:
@@ -340,7 +292,5 @@ def test_note_targets_are_kind_and_id() -> None:
     items = document["properties"]["applies_to"]["items"]
     assert "examples" not in items
     base = {"id": "n", "category": "discrepancy", "text": {"nb": "x"}}
-    assert not _errors(
-        document, {**base, "applies_to": ["finding:skole-hjem-2025-f01"]}
-    )
+    assert not _errors(document, {**base, "applies_to": ["finding:skole-hjem-2025-f01"]})
     assert _errors(document, {**base, "applies_to": ["note:other"]})

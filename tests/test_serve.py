@@ -43,7 +43,10 @@ def test_edit_shows_in_the_live_preview(fixture_project: Project) -> None:
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(fixture_project.root), "serve", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         url = f"http://127.0.0.1:{port}/publications/demo-2025/findings/"

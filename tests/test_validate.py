@@ -37,7 +37,9 @@ def test_wrong_type_names_the_value(fixture_project: Project) -> None:
     text = path.read_text(encoding="utf-8").replace("year: 2021", "year: twenty")
     write(path, text)
     problems = _problems(fixture_project)
-    assert problems == ["data/studies/beta-2021.yaml:4:1: year: input should be a valid integer, unable to parse string as an integer, got str 'twenty'"]
+    assert problems == [
+        "data/studies/beta-2021.yaml:4:1: year: input should be a valid integer, unable to parse string as an integer, got str 'twenty'"
+    ]
 
 
 def test_norway_problem_is_explained(fixture_project: Project) -> None:
@@ -45,7 +47,7 @@ def test_norway_problem_is_explained(fixture_project: Project) -> None:
     write(path, path.read_text(encoding="utf-8").replace("country: nor", "country: no"))
     assert _problems(fixture_project) == [
         "data/studies/beta-2021.yaml:7:1: country: YAML reads an unquoted no as the boolean false; "
-        "write it in quotes (\"no\") if you mean the text"
+        'write it in quotes ("no") if you mean the text'
     ]
 
 

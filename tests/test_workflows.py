@@ -60,9 +60,7 @@ def test_workflow_matches_the_github_schema(path: Path) -> None:
 
 def test_the_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text(
-        "on: push\njobs:\n  a:\n    runz-on: ubuntu-latest\n", encoding="utf-8"
-    )
+    broken.write_text("on: push\njobs:\n  a:\n    runz-on: ubuntu-latest\n", encoding="utf-8")
     result = subprocess.run(
         [
             str(BIN / "check-jsonschema"),
@@ -89,17 +87,9 @@ def test_pull_requests_check_test_build_and_upload_a_preview() -> None:
     runs = _runs(build)
     assert runs.index("make check") < runs.index("make test") < runs.index("make site")
     assert _uses(build)[:2] == ["actions/checkout", "actions/setup-python"]
-    setup = next(
-        s
-        for s in build["steps"]
-        if s.get("uses", "").startswith("actions/setup-python")
-    )
+    setup = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["python-version"] == "3.11"
-    preview = next(
-        s
-        for s in build["steps"]
-        if s.get("uses", "").startswith("actions/upload-artifact")
-    )
+    preview = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
     assert preview["with"]["path"] == "site/"
     assert preview["if"] == "github.event_name == 'pull_request'"
 
@@ -108,20 +98,14 @@ def test_only_main_deploys() -> None:
     workflow = _load(REPO / ".github" / "workflows" / "ci.yml")
     assert workflow["permissions"] == {"contents": "read"}
     jobs = workflow["jobs"]
-    deploying = [
-        name for name, job in jobs.items() if "actions/deploy-pages" in _uses(job)
-    ]
+    deploying = [name for name, job in jobs.items() if "actions/deploy-pages" in _uses(job)]
     assert deploying == ["deploy"]
     deploy = jobs["deploy"]
     assert deploy["if"] == MAIN_ONLY
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
-    pages = next(
-        s
-        for s in jobs["build"]["steps"]
-        if s.get("uses", "").startswith("actions/upload-pages-artifact")
-    )
+    pages = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert pages["if"] == MAIN_ONLY
     assert pages["with"]["path"] == "site/"
 
@@ -137,11 +121,7 @@ def test_the_cli_annotates_github_runs() -> None:
 
 def test_pre_commit_config_names_the_hooks() -> None:
     config = _load(REPO / ".pre-commit-config.yaml")
-    hooks = {
-        hook["id"]: (repo["repo"], hook)
-        for repo in config["repos"]
-        for hook in repo["hooks"]
-    }
+    hooks = {hook["id"]: (repo["repo"], hook) for repo in config["repos"] for hook in repo["hooks"]}
     assert hooks["ruff-check"][0] == "https://github.com/astral-sh/ruff-pre-commit"
     assert hooks["ruff-format"][1]["args"] == ["--check"]
     assert hooks["check-yaml"][0] == "https://github.com/pre-commit/pre-commit-hooks"
@@ -153,9 +133,7 @@ def test_pre_commit_config_names_the_hooks() -> None:
 
 def test_pre_commit_ruff_matches_the_pinned_ruff() -> None:
     config = _load(REPO / ".pre-commit-config.yaml")
-    rev = next(
-        r["rev"] for r in config["repos"] if r["repo"].endswith("ruff-pre-commit")
-    )
+    rev = next(r["rev"] for r in config["repos"] if r["repo"].endswith("ruff-pre-commit"))
     pins = (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert f"ruff=={rev.removeprefix('v')}" in pins
 
