@@ -36,3 +36,34 @@ def test_citeproc_formats_and_nothing_else_survives(fixture_project: Project, tm
     cache.save()
     again = ReferenceCache(tmp_path / "refs.json")
     assert str(again.get(index.study("gamma-2022"), index, "nb")) == html and not again.dirty
+
+
+def test_macro_memo_gives_the_same_references() -> None:
+    from citeproc import model
+
+    from generator.references import _format
+
+    items = [
+        {
+            "id": "a",
+            "type": "thesis",
+            "genre": "Masteroppgave",
+            "author": [{"family": "Levik", "given": "E."}],
+            "issued": {"date-parts": [[2023]]},
+            "title": "T",
+        },
+        {
+            "id": "b",
+            "type": "article-journal",
+            "author": [{"family": "Bergman"}, {"family": "Chan"}],
+            "issued": {"date-parts": [[2019]]},
+        },
+    ]
+    memoized = [_format(i, lang) for i in items for lang in ("nb", "en")]
+    patched = model.CitationStylesElement.get_macro
+    model.CitationStylesElement.get_macro = patched.original
+    try:
+        plain = [_format(i, lang) for i in items for lang in ("nb", "en")]
+    finally:
+        model.CitationStylesElement.get_macro = patched
+    assert memoized == plain
