@@ -54,7 +54,7 @@ screenshots: site ## README screenshots of the findings table and the matrix, bo
 	$(PY) scripts/screenshots.py
 
 bench: setup ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage -> bench-results.json
-	$(PY) -m generator.bench --sizes 1000,10000
+	$(PY) -m generator.bench --sizes 1000,10000 --incremental
 
 diff: setup ## which published pages differ from BASE (default origin/main): make diff BASE=HEAD~1
 	$(PY) -m generator.diff --base $(or $(BASE),origin/main)

@@ -157,6 +157,46 @@ def pdf_run(source: Project, workdir: Path, stages: Stages) -> dict[str, Any]:
     }
 
 
+def incremental_run(source: Project, workdir: Path, studies: int) -> dict[str, Any]:
+    """What `make serve` does after an editor saves one finding: incremental regeneration,
+    then MkDocs' dirty rebuild (only changed pages) of one language."""
+    from mkdocs.commands.build import build
+
+    from .build import mkdocs_config
+    from .incremental import IncrementalBuilder
+
+    project = generate(source, workdir / f"kb-incremental-{studies}", studies)
+    builder = IncrementalBuilder(project)
+    started = time.perf_counter()
+    first = builder.refresh()
+    cold_s = time.perf_counter() - started
+    assert builder.index is not None
+    site = workdir / f"site-incremental-{studies}"
+    build(mkdocs_config(project, builder.index, "nb", site, strict=False))
+    finding = sorted((project.data_dir / "findings").glob("*.yaml"))[
+        len(list((project.data_dir / "findings").glob("*.yaml"))) // 2
+    ]
+    text = finding.read_text(encoding="utf-8")
+    finding.write_text(text.replace("nb: ", "nb: Redigert. ", 1), encoding="utf-8")
+    started = time.perf_counter()
+    result = builder.refresh()
+    regenerate_s = time.perf_counter() - started
+    started = time.perf_counter()
+    build(mkdocs_config(project, builder.index, "nb", site, strict=False), dirty=True)
+    mkdocs_dirty_s = time.perf_counter() - started
+    shutil.rmtree(project.root, ignore_errors=True)
+    return {
+        "studies": studies,
+        "cold_generate_s": round(cold_s, 3),
+        "pages_rendered_cold": first.rendered,
+        "edit_pages_rendered": result.rendered,
+        "edit_files_written": len(result.written),
+        "edit_regenerate_s": round(regenerate_s, 3),
+        "edit_mkdocs_dirty_s": round(mkdocs_dirty_s, 3),
+        "edit_total_s": round(regenerate_s + mkdocs_dirty_s, 3),
+    }
+
+
 def print_table(runs: list[dict[str, Any]]) -> None:
     for run in runs:
         print(f"\n{run['studies']:,} studies, {run['findings']:,} findings, {run['pages_per_language']:,} pages per language")
@@ -174,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-site", action="store_true", help="skip MkDocs and Pagefind")
     parser.add_argument("--no-pdf", action="store_true")
     parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
+    parser.add_argument(
+        "--incremental", action="store_true", help="also measure one edit in the live preview at the largest size"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import logging
@@ -184,13 +227,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         for i, size in enumerate(int(s) for s in args.sizes.split(",")):
             runs.append(run_size(source, Path(tmp), size, not args.no_site, not args.no_pdf and i == 0))
+        incremental = incremental_run(source, Path(tmp), max(int(s) for s in args.sizes.split(","))) if args.incremental else None
     machine = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
         "system": platform.platform(),
     }
-    args.output.write_text(json.dumps({"machine": machine, "runs": runs}, indent=2) + "\n", encoding="utf-8")
+    results: dict[str, Any] = {"machine": machine, "runs": runs}
+    if incremental:
+        results["incremental"] = incremental
+        print("\nincremental (one finding edited):", json.dumps(incremental))
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(runs)
     print(f"\nwritten {args.output}")
     return 0
