@@ -208,6 +208,14 @@ def print_table(runs: list[dict[str, Any]]) -> None:
                 print(f"{key:>16}: {run[key]}")
 
 
+def _child(what: str, args: argparse.Namespace) -> dict[str, Any]:
+    import subprocess
+
+    command = [sys.executable, "-m", "generator.bench", "--one", what] + (["--no-site"] if args.no_site else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.bench")
     parser.add_argument("--sizes", default="1000,10000", help="numbers of studies, comma separated")
@@ -223,11 +231,24 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     source = Project.find()
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
-        for i, size in enumerate(int(s) for s in args.sizes.split(",")):
-            runs.append(run_size(source, Path(tmp), size, not args.no_site, not args.no_pdf and i == 0))
-        incremental = incremental_run(source, Path(tmp), max(int(s) for s in args.sizes.split(","))) if args.incremental else None
+    if args.one:
+        # Child mode: one measurement in a fresh process, so ru_maxrss is this run's own peak.
+        kind, size = args.one.split(":")
+        with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+            if kind == "size":
+                result = run_size(source, Path(tmp), int(size), not args.no_site, False)
+            elif kind == "pdf":
+                result = pdf_run(source, Path(tmp), Stages())
+                result["pdf_process_peak_mb"] = round(max(_rss_mb(), _children_rss_mb()), 1)
+            else:
+                result = incremental_run(source, Path(tmp), int(size))
+        print(json.dumps(result))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = [_child(f"size:{size}", args) for size in sizes]
+    if not args.no_pdf:
+        runs[0].update(_child("pdf:1000", args))
+    incremental = _child(f"incremental:{max(sizes)}", args) if args.incremental else None
     machine = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
