@@ -225,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--incremental", action="store_true", help="also measure one edit in the live preview at the largest size"
     )
+    parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import logging
