@@ -23,3 +23,16 @@ def test_bench_reports_every_stage(tmp_path: Path) -> None:
     assert [row["stage"] for row in run["stages"]] == ["load", "validate", "index", "render", "write"]
     assert run["studies"] == 100 and run["findings"] == 50
     assert run["floor_s"] > 0 and run["generate_s"] > 0 and run["peak_rss_mb"] > 0
+
+
+def test_make_bench_entry_point_writes_results(tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from generator.bench import main
+
+    monkeypatch.chdir(REPO)
+    output = tmp_path / "bench-results.json"
+    assert main(["--sizes", "60,120", "--no-site", "--no-pdf", "--output", str(output)]) == 0
+    runs = json.loads(output.read_text())["runs"]
+    assert [(r["studies"], r["findings"]) for r in runs] == [(60, 30), (120, 60)]
+    assert all({"floor_s", "generate_s", "peak_rss_mb"} <= set(r) for r in runs)
