@@ -70,6 +70,9 @@ class IncrementalBuilder:
         self.deps: dict[tuple[str, str], set[Key]] = {}
         self.index: Index | None = None
         self.references = ReferenceCache(project.build_dir / "cache" / "references.json")
+        self.layout: tuple[frozenset[str], tuple[tuple[str, int, int], ...]] | None = None
+        """The planned docs and the content files at the last refresh: when neither changed,
+        no file can have gone stale, and the staging folders need not be walked."""
 
     def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]]) -> Any:
         from .validate import load_and_validate
@@ -108,6 +111,8 @@ class IncrementalBuilder:
         self.index = index
         result = RefreshResult(True, report)
         pages = plan(index)
+        layout = (frozenset(p.doc for p in pages), self._content_files())
+        same_layout = layout == self.layout
         for lang in LANGUAGES:
             writer = StagingWriter(self.project.staging_docs(lang))
             for page in pages:
@@ -122,15 +127,24 @@ class IncrementalBuilder:
                 index.reads = None
                 result.rendered += 1
                 writer.write(page.doc, text)
-            write_exports(index, writer)
-            _copy_content(self.project, lang, writer)
-            writer.remove_stale()
+            if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):
+                write_exports(index, writer)  # the RIS and CSL-JSON of the studies
+            if not same_layout:
+                _copy_content(self.project, lang, writer)
+                writer.remove_stale()
             result.written += [f"{lang}/{doc}" for doc in writer.changed]
+        self.layout = layout
         self.references.save()
         planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
         self.deps = {k: v for k, v in self.deps.items() if k in planned}
         result.seconds = time.perf_counter() - started
         return result
+
+    def _content_files(self) -> tuple[tuple[str, int, int], ...]:
+        folder = self.project.content_dir
+        if not folder.is_dir():
+            return ()
+        return tuple(sorted((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()))
 
     @staticmethod
     def _changed_keys(touched: list[tuple[str, Strict | None, Strict | None]], index: Index) -> set[Key]:

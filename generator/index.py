@@ -59,6 +59,15 @@ COMPONENT_FIELDS: dict[str, str] = {
 }
 """Finding.components field -> cerqual-component term id (the order of Tabell 9's sentence)."""
 
+MEMBER_LISTS: tuple[tuple[str, str], ...] = (
+    ("themes", "theme"),
+    ("findings", "finding"),
+    ("studies", "study"),
+    ("characteristics", "characteristic"),
+    ("matrices", "matrix"),
+)
+"""Publication field -> kind of the entities it lists."""
+
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
 
@@ -137,13 +146,7 @@ class Index:
     def entities_of(self, pub: Publication) -> set[tuple[str, str]]:
         """Every (kind, id) that belongs to a publication, including its matrix rows."""
         members = {("publication", pub.id)}
-        for list_name, kind in (
-            ("themes", "theme"),
-            ("findings", "finding"),
-            ("studies", "study"),
-            ("characteristics", "characteristic"),
-            ("matrices", "matrix"),
-        ):
+        for list_name, kind in MEMBER_LISTS:
             members.update((kind, member) for member in getattr(pub, list_name))
         for matrix_id in pub.matrices:
             members.update(("assessment", row) for row in self.matrix(matrix_id).rows)
@@ -312,13 +315,7 @@ class _Checker:
             pub: Publication = entity.model
             self.term(entity, ("publication_type",), "publication-type", pub.publication_type)
             self.term(entity, ("status",), "status", pub.status)
-            for list_name, kind in (
-                ("themes", "theme"),
-                ("findings", "finding"),
-                ("studies", "study"),
-                ("characteristics", "characteristic"),
-                ("matrices", "matrix"),
-            ):
+            for list_name, kind in MEMBER_LISTS:
                 seen: set[str] = set()
                 for i, member in enumerate(getattr(pub, list_name)):
                     if member in seen:

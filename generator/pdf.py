@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from . import counts, urls
@@ -242,14 +242,9 @@ class PrintView:
 
 
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(PRINT_TEMPLATES),
-        undefined=StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env
+    from .render import jinja_environment
+
+    return jinja_environment(PRINT_TEMPLATES)
 
 
 def render_html(env: Environment, index: Index, pub: Publication, kind: str, lang: str) -> str:

@@ -210,15 +210,21 @@ class View:
         return self.index.notes_about(kind, entity_id)
 
 
-def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> Environment:
+    """Every template of ours, Markdown or print HTML: StrictUndefined (a typo is an error,
+    not an empty cell) and autoescape (data is always text)."""
+    return Environment(
+        loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=keep_trailing_newline,
     )
+
+
+def environment() -> Environment:
+    env = jinja_environment(TEMPLATES, keep_trailing_newline=True)
     env.filters["md"] = md_escape
     return env
 

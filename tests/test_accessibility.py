@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator import urls
 from generator.i18n import resolve
@@ -25,8 +25,6 @@ from generator.settings import LANGUAGES, Project
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NODES_SHOWN = 10
 
@@ -90,22 +88,10 @@ CONTENT_PAGES = [
 # --- running axe ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def axe_installed() -> None:
     if not AXE.is_file():
         pytest.fail(f"{AXE.relative_to(REPO)} is missing: run `npm ci` (package.json pins axe-core)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def _open(page: Page, url: str) -> None:

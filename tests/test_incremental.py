@@ -75,3 +75,19 @@ def test_deleting_a_note_updates_its_pages(fixture_project: Project, tmp_path: P
     result = builder.refresh()
     assert "nb/findings/demo-2025-f02.md" in set(result.written)
     assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
+
+
+def test_hand_written_pages_follow_edits(fixture_project: Project) -> None:
+    page = fixture_project.content_dir / "nb" / "om.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Om\n\nFørste tekst.\n", encoding="utf-8")
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    staged = fixture_project.staging_docs("nb") / "om.md"
+    assert "Første tekst." in staged.read_text(encoding="utf-8")
+    page.write_text("# Om\n\nAndre tekst.\n", encoding="utf-8")
+    assert "nb/om.md" in builder.refresh().written
+    assert "Andre tekst." in staged.read_text(encoding="utf-8")
+    page.unlink()
+    builder.refresh()
+    assert not staged.exists()
