@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import yaml
 
 from generator.build import check, generate, mkdocs_overrides, search_plugin_languages
@@ -46,9 +44,7 @@ def test_serve_regenerates_only_what_changed(fixture_project: Project) -> None:
     generate(fixture_project, index)
     path = fixture_project.data_dir / "themes" / "tema-a.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Forebygging", "Forebygging og tidlig innsats"), encoding="utf-8")
-    started = time.perf_counter()
-    assert regenerate(fixture_project) is True
-    assert time.perf_counter() - started < 5  # a loose bound; `make bench` measures properly
+    assert regenerate(fixture_project) is True  # how fast: `make bench --incremental`, not a timed test
     page = (fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "findings.md").read_text(encoding="utf-8")
     assert "Forebygging og tidlig innsats" in page
 
