@@ -82,7 +82,6 @@ class Index:
     publications_by_study: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     matrix_of_assessment: dict[str, str] = field(default_factory=dict)
     notes_for: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    missing_translations: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     references: Any = None
     """references.ReferenceCache for formatted citations, set by the build (optional)."""
     reads: set[tuple[str, str]] | None = None
@@ -424,12 +423,11 @@ class _Checker:
                     self.index.notes_for[(kind, target_id)].append(note_id)
 
     def translations(self) -> None:
-        for kind, entities in self.data.entities.items():
-            for entity_id, entity in sorted(entities.items()):
+        for entities in self.data.entities.values():
+            for _, entity in sorted(entities.items()):
                 for path, text in iter_texts(entity.model):
                     for lang in LANGUAGES:
                         if text.get(lang) is None:
-                            self.index.missing_translations[(kind, entity_id)].append(lang)
                             self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
 
 

@@ -28,6 +28,7 @@ from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Finding, Publication, Study, Text
+from .render import symbol_and_words
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 
 PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
@@ -203,19 +204,11 @@ class PrintView:
     def badge(self, confidence: str) -> Markup:
         """Confidence as symbol and words: colour and symbols never carry the meaning alone."""
         term = self.index.term("confidence", confidence)
-        return Markup('<span class="badge conf-{id}"><span class="sym">{symbol}</span> {label}</span>').format(
-            id=term.id,
-            symbol=term.symbol or "",
-            label=self.label("confidence", confidence),
-        )
+        return symbol_and_words(f"badge conf-{term.id}", term.symbol, self.label("confidence", confidence), "sym")
 
     def cell(self, value: str) -> Markup:
         term = self.index.term("matrix-value", value)
-        return Markup('<span class="cell val-{id}"><span class="sym">{symbol}</span> {label}</span>').format(
-            id=term.id,
-            symbol=term.symbol or "",
-            label=self.label("matrix-value", value),
-        )
+        return symbol_and_words(f"cell val-{term.id}", term.symbol, self.label("matrix-value", value), "sym")
 
     def anchor(self, kind: str, entity_id: str) -> str:
         return urls.anchor(kind, entity_id)

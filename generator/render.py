@@ -38,6 +38,15 @@ def md_escape(value: Any) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", html))
 
 
+def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class: str | None = None) -> Markup:
+    """A confidence badge or matrix cell, on the site and in print: the words always, the
+    symbol beside them (hidden from screen readers), so colour never carries meaning alone."""
+    symbol_attrs = Markup(' class="{}"').format(symbol_class) if symbol_class else Markup("")
+    return Markup('<span class="{classes}"><span aria-hidden="true"{attrs}>{symbol}</span> {words}</span>').format(
+        classes=classes, attrs=symbol_attrs, symbol=symbol or "", words=words
+    )
+
+
 class View:
     """What a template may ask for: texts in the page's language, labels, links, counts."""
 
@@ -94,9 +103,6 @@ class View:
     # links --------------------------------------------------------------------------------
     def href(self, doc: str, fragment: str | None = None) -> str:
         return urls.href(self.page.doc, doc, fragment)
-
-    def md_link(self, doc: str, fragment: str | None = None) -> str:
-        return urls.relative(self.page.doc, doc, fragment)
 
     @property
     def urls(self) -> Any:
@@ -161,15 +167,11 @@ class View:
     # domain -------------------------------------------------------------------------------
     def confidence_badge(self, confidence: str) -> Markup:
         term = self.index.term("confidence", confidence)
-        return Markup('<span class="kb-badge kb-confidence-{id}"><span aria-hidden="true">{symbol}</span> {label}</span>').format(
-            id=term.id, symbol=term.symbol or "", label=self.label("confidence", confidence)
-        )
+        return symbol_and_words(f"kb-badge kb-confidence-{term.id}", term.symbol, self.label("confidence", confidence))
 
     def matrix_cell(self, value: str) -> Markup:
         term = self.index.term("matrix-value", value)
-        return Markup('<span class="kb-cell kb-value-{id}"><span aria-hidden="true">{symbol}</span> {label}</span>').format(
-            id=term.id, symbol=term.symbol or "", label=self.label("matrix-value", value)
-        )
+        return symbol_and_words(f"kb-cell kb-value-{term.id}", term.symbol, self.label("matrix-value", value))
 
     def options(self, vocabulary: str) -> list[tuple[str, str]]:
         """(value, label) pairs for a filter control."""

@@ -66,12 +66,6 @@ def anchor(kind: str, entity_id: str) -> str:
     return f"{kind}-{entity_id}"
 
 
-def relative(from_doc: str, to_doc: str, fragment: str | None = None) -> str:
-    """Relative Markdown link between two docs; MkDocs checks it and rewrites it to a URL."""
-    rel = posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
-    return f"{rel}#{fragment}" if fragment else rel
-
-
 def site_url(doc: str, lang: str) -> str:
     """The URL path of a doc in the built site (directory URLs), from the site root."""
     stem = doc[: -len(".md")]
