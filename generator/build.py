@@ -20,12 +20,13 @@ import yaml
 from markupsafe import escape
 
 from . import urls
+from .citations import check_content, expand
 from .errors import DataError, Report
 from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui
 from .index import Index, build_index
-from .pages import plan
+from .pages import PageSpec, plan
 from .references import ReferenceCache, csl_json, ris
-from .render import environment, render_page
+from .render import View, environment, render_page
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .validate import load_data
 from .write import StagingWriter
@@ -50,6 +51,9 @@ def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]
     report = Report()
     data = load_data(project.data_dir, project.root, report)
     index = build_index(data, report)
+    if not report.errors():
+        # Hand-written pages cite data; a citation of an unknown id is a located error too.
+        check_content(project.content_dir, project.root, index, report)
     return (None if report.failed(strict) else index), report
 
 
@@ -71,7 +75,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page))
         write_exports(index, writer)
-        _copy_content(project, lang, writer)
+        _copy_content(project, lang, writer, index)
         writer.remove_stale()
         changed[lang] = writer.changed
     index.references.save()
@@ -85,8 +89,8 @@ def write_exports(index: Index, writer: StagingWriter) -> None:
         writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
 
 
-def _copy_content(project: Project, lang: str, writer: StagingWriter) -> None:
-    """Hand-written pages (content/<lang>/) and shared assets (content/assets/)."""
+def _copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
+    """Hand-written pages (content/<lang>/), their data citations expanded, and shared assets (content/assets/)."""
     for folder, prefix in ((project.content_dir / lang, ""), (project.content_dir / "assets", "assets/")):
         if not folder.is_dir():
             continue
@@ -94,6 +98,9 @@ def _copy_content(project: Project, lang: str, writer: StagingWriter) -> None:
             if path.is_file():
                 rel = prefix + path.relative_to(folder).as_posix()
                 content = path.read_bytes()
+                if path.suffix == ".md" and not prefix:
+                    view = View(index, lang, PageSpec(rel, ""))
+                    content = expand(content.decode("utf-8"), view).encode("utf-8")
                 if path.suffix == ".md" and not content.startswith(b"---"):
                     source = path.relative_to(project.root).as_posix()
                     content = f"---\nedit_source: {source}\n---\n\n".encode() + content
@@ -120,7 +127,13 @@ NAV_PUBLICATIONS = 5
 def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     """The sidebar: section pages only. Entity pages stay out of it (FACTS: nav cost is quadratic)."""
     pages = plan(index)
-    nav: list[Any] = [{ui("home", lang): urls.HOME}, {ui("publications", lang): urls.PUBLICATIONS_INDEX}]
+    nav: list[Any] = [
+        {ui("home", lang): urls.HOME},
+        {ui("overview", lang): urls.OVERVIEW},
+        {ui("topics", lang): urls.TOPICS_INDEX},
+        {ui("practice", lang): urls.AUDIENCES_INDEX},
+        {ui("publications", lang): urls.PUBLICATIONS_INDEX},
+    ]
     # A section per publication reads well for a few; beyond that only the index page lists them,
     # because every sidebar entry is rendered into every page (FACTS.md: quadratic).
     publications = index.publications()
@@ -134,6 +147,12 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
             urls.publication_studies(pub.id),
             urls.notes(pub.id),
             urls.changelog(pub.id),
+            urls.themes(pub.id),
+            urls.implications(pub.id),
+            urls.cases(pub.id),
+            urls.appraisal(pub.id),
+            urls.sector_matrix(pub.id),
+            urls.effect_map(pub.id),
         }
         pub_docs.update(urls.matrix(m) for m in pub.matrices)
         entries = [{ui(p.nav_key, lang): p.doc} for p in pages if p.nav_key and p.doc in pub_docs]

@@ -17,15 +17,19 @@ from pydantic import BaseModel
 from .errors import Report
 from .models import (
     Assessment,
+    Case,
     Characteristic,
     DataNote,
     Finding,
+    Implication,
+    Intervention,
     Matrix,
     Publication,
     Study,
     Term,
     Text,
     Theme,
+    Topic,
     Vocabulary,
 )
 from .settings import LANGUAGES
@@ -49,6 +53,14 @@ REQUIRED_VOCABULARIES = (
     "pyramid-level",
     "status",
     "note-category",
+    "finding-type",
+    "effect-direction",
+    "outcome",
+    "sector",
+    "audience",
+    "implication-type",
+    "informant-group",
+    "evidence-status",
 )
 
 COMPONENT_FIELDS: dict[str, str] = {
@@ -65,8 +77,17 @@ MEMBER_LISTS: tuple[tuple[str, str], ...] = (
     ("studies", "study"),
     ("characteristics", "characteristic"),
     ("matrices", "matrix"),
+    ("interventions", "intervention"),
+    ("implications", "implication"),
+    ("cases", "case"),
 )
 """Publication field -> kind of the entities it lists."""
+
+SINGLE_PUBLICATION_KINDS = frozenset({"finding", "matrix", "characteristic", "theme", "intervention", "implication", "case"})
+"""Kinds that belong to exactly one publication (studies may belong to several)."""
+
+TOPIC_KINDS = ("finding", "implication", "intervention", "case", "theme")
+"""Kinds that carry a `topics` list."""
 
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
@@ -82,6 +103,12 @@ class Index:
     publications_by_study: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     matrix_of_assessment: dict[str, str] = field(default_factory=dict)
     notes_for: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    topic_members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    implications_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    studies_by_intervention: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    subthemes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    publication_as_study: dict[str, str] = field(default_factory=dict)
+    """study id -> the publication that *is* that study (a thesis that a review includes)."""
     references: Any = None
     """references.ReferenceCache for formatted citations, set by the build (optional)."""
     reads: set[tuple[str, str]] | None = None
@@ -114,6 +141,21 @@ class Index:
 
     def matrix(self, matrix_id: str) -> Matrix:
         return self._get("matrix", matrix_id)  # type: ignore[no-any-return]
+
+    def intervention(self, intervention_id: str) -> Intervention:
+        return self._get("intervention", intervention_id)  # type: ignore[no-any-return]
+
+    def implication(self, implication_id: str) -> Implication:
+        return self._get("implication", implication_id)  # type: ignore[no-any-return]
+
+    def case(self, case_id: str) -> Case:
+        return self._get("case", case_id)  # type: ignore[no-any-return]
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._get("topic", topic_id)  # type: ignore[no-any-return]
+
+    def entity(self, kind: str, entity_id: str) -> Any:
+        return self._get(kind, entity_id)
 
     def note(self, note_id: str) -> DataNote:
         return self._get("note", note_id)  # type: ignore[no-any-return]
@@ -177,6 +219,13 @@ class Index:
     def findings_of(self, pub: Publication) -> list[Finding]:
         return sorted((self.finding(f) for f in pub.findings), key=lambda f: f.number)
 
+    def implications_of(self, pub: Publication) -> list[Implication]:
+        return sorted((self.implication(i) for i in pub.implications), key=lambda i: i.number)
+
+    def publication_id_of(self, kind: str, entity_id: str) -> str | None:
+        """The publication a single-publication entity belongs to."""
+        return self.publication_of.get((kind, entity_id))
+
 
 # --- walking models ----------------------------------------------------------------------
 
@@ -224,7 +273,9 @@ class _Checker:
     def term(self, entity: Loaded[Any], path: tuple[str | int, ...], vocabulary: str, value: str) -> bool:
         terms = self.index.vocabularies.get(vocabulary)
         if terms is None:
-            return False  # reported once as a missing vocabulary
+            if vocabulary not in REQUIRED_VOCABULARIES:
+                self.problem(entity, path, f"vocabulary '{vocabulary}' is missing (add data/vocabularies/{vocabulary}.yaml)")
+            return False  # a required vocabulary is reported once as missing
         if value not in terms:
             allowed = ", ".join(terms)
             self.problem(entity, path, f"unknown {vocabulary} '{value}' (allowed: {allowed})")
@@ -247,8 +298,13 @@ class _Checker:
         self.aliases()
         self.studies()
         self.publications()
+        self.themes()
         self.findings()
         self.matrices()
+        self.interventions()
+        self.implications()
+        self.cases()
+        self.topics()
         self.notes()
         self.translations()
         return self.index
@@ -296,7 +352,20 @@ class _Checker:
             study: Study = entity.model
             self.term(entity, ("publication_type",), "publication-type", study.publication_type)
             self.term(entity, ("design",), "design", study.design)
-            self.term(entity, ("country",), "country", study.country)
+            if study.country is not None:
+                self.term(entity, ("country",), "country", study.country)
+            for i, country in enumerate(study.countries):
+                self.term(entity, ("countries", i), "country", country)
+            for i, sector in enumerate(study.sectors):
+                self.term(entity, ("sectors", i), "sector", sector)
+            for i, intervention in enumerate(study.interventions):
+                if self.ref(entity, ("interventions", i), "intervention", intervention):
+                    self.index.studies_by_intervention[intervention].append(study.id)
+            for i, effect in enumerate(study.effects):
+                self.term(entity, ("effects", i, "outcome"), "outcome", effect.outcome)
+                self.term(entity, ("effects", i, "direction"), "effect-direction", effect.direction)
+            if study.follow_up_of is not None:
+                self.ref(entity, ("follow_up_of",), "study", study.follow_up_of)
             if study.appraisal:
                 appraisal = study.appraisal
                 if self.term(entity, ("appraisal", "tool"), "appraisal-tool", appraisal.tool):
@@ -324,14 +393,25 @@ class _Checker:
                     if not self.ref(entity, (list_name, i), kind, member):
                         continue
                     key = (kind, member)
-                    if kind in ("finding", "matrix", "characteristic", "theme") and key in self.index.publication_of:
+                    if kind in SINGLE_PUBLICATION_KINDS and key in self.index.publication_of:
                         other = self.index.publication_of[key]
                         self.problem(entity, (list_name, i), f"{kind} '{member}' already belongs to publication '{other}'")
                         continue
                     self.index.publication_of[key] = pub_id
                     if kind == "study":
                         self.index.publications_by_study[member].append(pub_id)
+            if pub.same_as_study is not None and self.ref(entity, ("same_as_study",), "study", pub.same_as_study):
+                if pub.same_as_study in self.index.publication_as_study:
+                    other = self.index.publication_as_study[pub.same_as_study]
+                    self.problem(entity, ("same_as_study",), f"study '{pub.same_as_study}' already is publication '{other}'")
+                else:
+                    self.index.publication_as_study[pub.same_as_study] = pub_id
+            for i, chart in enumerate(pub.charts):
+                if sum(1 for c in pub.charts if c.id == chart.id) > 1:
+                    self.problem(entity, ("charts", i, "id"), f"chart id '{chart.id}' is used twice")
         for study_id, entity in self.data.entities["study"].items():
+            if study_id in self.index.publication_as_study:
+                continue
             if study_id not in self.index.publications_by_study:
                 self.problem(entity, ("id",), f"study '{study_id}' is not included in any publication", warning=True)
 
@@ -355,10 +435,16 @@ class _Checker:
                 if finding.theme in self.data.entities["theme"] and finding.theme not in pub.themes:
                     self.problem(entity, ("theme",), f"theme '{finding.theme}' is not among the themes of publication '{pub_id}'")
             self.ref(entity, ("theme",), "theme", finding.theme)
-            self.term(entity, ("confidence",), "confidence", finding.confidence)
-            for name in COMPONENT_FIELDS:
-                component = getattr(finding.components, name)
-                self.term(entity, ("components", name, "level"), "concern", component.level)
+            self.term(entity, ("finding_type",), "finding-type", finding.finding_type)
+            if finding.confidence is not None:
+                self.term(entity, ("confidence",), "confidence", finding.confidence)
+            if finding.components is not None:
+                for name in COMPONENT_FIELDS:
+                    component = getattr(finding.components, name)
+                    self.term(entity, ("components", name, "level"), "concern", component.level)
+            if finding.direction is not None:
+                self.term(entity, ("direction",), "effect-direction", finding.direction)
+            self.topic_refs(entity, "finding", finding_id, finding.topics)
             for i, level in enumerate(finding.pyramid_levels):
                 self.term(entity, ("pyramid_levels", i), "pyramid-level", level)
             seen: set[str] = set()
@@ -372,6 +458,85 @@ class _Checker:
                 self.index.findings_by_study[study_id].append(finding_id)
                 if pub_id and pub_id not in self.index.publications_by_study.get(study_id, []):
                     self.problem(entity, ("studies", i), f"study '{study_id}' is not among the studies of publication '{pub_id}'")
+
+    def topic_refs(self, entity: Loaded[Any], kind: str, entity_id: str, topics: list[str]) -> None:
+        for i, topic in enumerate(topics):
+            if self.ref(entity, ("topics", i), "topic", topic):
+                self.index.topic_members[topic].append((kind, entity_id))
+
+    def pyramid(self, entity: Loaded[Any], levels: list[str]) -> None:
+        for i, level in enumerate(levels):
+            self.term(entity, ("pyramid_levels", i), "pyramid-level", level)
+
+    def same_publication(
+        self, entity: Loaded[Any], path: tuple[str | int, ...], owner: tuple[str, str], target: tuple[str, str]
+    ) -> None:
+        mine, theirs = self.index.publication_of.get(owner), self.index.publication_of.get(target)
+        if mine and theirs and mine != theirs:
+            self.problem(entity, path, f"{target[0]} '{target[1]}' belongs to publication '{theirs}', not '{mine}'")
+
+    def themes(self) -> None:
+        for theme_id, entity in sorted(self.data.entities["theme"].items()):
+            theme: Theme = entity.model
+            if theme.parent is not None:
+                if theme.parent == theme_id:
+                    self.problem(entity, ("parent",), "a theme cannot be its own parent")
+                elif self.ref(entity, ("parent",), "theme", theme.parent):
+                    self.index.subthemes[theme.parent].append(theme_id)
+                    self.same_publication(entity, ("parent",), ("theme", theme_id), ("theme", theme.parent))
+            for key in theme.code_counts:
+                self.term(entity, ("code_counts", key), "informant-group", key)
+            for i, study_id in enumerate(theme.studies):
+                self.ref(entity, ("studies", i), "study", study_id)
+            self.topic_refs(entity, "theme", theme_id, theme.topics)
+
+    def interventions(self) -> None:
+        for intervention_id, entity in sorted(self.data.entities["intervention"].items()):
+            intervention: Intervention = entity.model
+            for i, sector in enumerate(intervention.sectors):
+                self.term(entity, ("sectors", i), "sector", sector)
+            self.pyramid(entity, intervention.pyramid_levels)
+            if intervention.evidence is not None:
+                self.term(entity, ("evidence",), "evidence-status", intervention.evidence)
+            self.topic_refs(entity, "intervention", intervention_id, intervention.topics)
+            if ("intervention", intervention_id) not in self.index.publication_of:
+                self.problem(entity, ("id",), f"intervention '{intervention_id}' is not listed in any publication", warning=True)
+
+    def implications(self) -> None:
+        numbers: dict[tuple[str, int], str] = {}
+        for implication_id, entity in sorted(self.data.entities["implication"].items()):
+            implication: Implication = entity.model
+            pub_id = self.index.publication_of.get(("implication", implication_id))
+            if pub_id is None:
+                self.problem(entity, ("id",), f"implication '{implication_id}' is not listed in any publication", warning=True)
+            else:
+                other = numbers.get((pub_id, implication.number))
+                if other:
+                    self.problem(entity, ("number",), f"number {implication.number} is already used by implication '{other}'")
+                numbers[(pub_id, implication.number)] = implication_id
+            self.term(entity, ("implication_type",), "implication-type", implication.implication_type)
+            for i, audience in enumerate(implication.audiences):
+                self.term(entity, ("audiences", i), "audience", audience)
+            for i, finding_id in enumerate(implication.findings):
+                if self.ref(entity, ("findings", i), "finding", finding_id):
+                    self.index.implications_by_finding[finding_id].append(implication_id)
+            for i, study_id in enumerate(implication.studies):
+                self.ref(entity, ("studies", i), "study", study_id)
+            self.pyramid(entity, implication.pyramid_levels)
+            self.topic_refs(entity, "implication", implication_id, implication.topics)
+
+    def cases(self) -> None:
+        for case_id, entity in sorted(self.data.entities["case"].items()):
+            case: Case = entity.model
+            self.pyramid(entity, case.pyramid_levels)
+            self.topic_refs(entity, "case", case_id, case.topics)
+            if ("case", case_id) not in self.index.publication_of:
+                self.problem(entity, ("id",), f"case '{case_id}' is not listed in any publication", warning=True)
+
+    def topics(self) -> None:
+        for topic_id, entity in sorted(self.data.entities["topic"].items()):
+            if topic_id not in self.index.topic_members:
+                self.problem(entity, ("id",), f"topic '{topic_id}' has no findings, implications or other content", warning=True)
 
     def matrices(self) -> None:
         for matrix_id, entity in self.data.entities["matrix"].items():

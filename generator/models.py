@@ -99,6 +99,14 @@ class Theme(Strict):
     id: Id
     name: Text = Field(description="Theme name, as in the findings table's group rows.")
     description: Text | None = Field(None, description="What the theme covers, where the source defines it.")
+    parent: Ref | None = Field(None, description="The theme this one is a sub-theme of (same publication).")
+    number: str | None = Field(None, description="The source's numbering of the theme, e.g. '6.2.1'.")
+    code_counts: dict[Ref, int] = Field(
+        default_factory=dict,
+        description="Number of codes per informant group (vocabulary 'informant-group'), as the source counts them.",
+    )
+    studies: list[Ref] = Field(default_factory=list, description="Studies the source cites for this theme.")
+    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics) the theme belongs to.")
 
 
 class Component(Strict):
@@ -120,17 +128,35 @@ class Finding(Strict):
 
     kind: Literal["finding"] = Field("finding", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    number: int = Field(ge=1, description="Finding number within its publication (Tabell 9 '#').")
+    number: int = Field(ge=1, description="Finding number within its publication (Tabell 9 '#'; else the order in the source).")
+    finding_type: Ref = Field(
+        "review-finding",
+        description="What kind of finding this is, from vocabulary 'finding-type' (default: a CERQual-assessed review finding).",
+    )
     theme: Ref = Field(description="Theme id.")
     statement: Text = Field(description="The finding as the source words it (Tabell 9); English is ours.")
-    components: Components = Field(description="The four GRADE-CERQual component assessments.")
-    confidence: Ref = Field(description="Overall confidence, from vocabulary 'confidence'.")
+    components: Components | None = Field(
+        None, description="The four GRADE-CERQual component assessments, where the source made them."
+    )
+    confidence: Ref | None = Field(None, description="Overall confidence, from vocabulary 'confidence' (with 'components').")
+    strength: Text | None = Field(
+        None, description="How the source qualifies the finding where it gives no CERQual confidence (e.g. 'not significant')."
+    )
+    direction: Ref | None = Field(None, description="For a result: its direction, from vocabulary 'effect-direction'.")
     studies: list[Ref] = Field(min_length=1, description="Contributing studies by id, in the source's order.")
     pyramid_levels: list[Ref] = Field(
         default_factory=list,
         description="Intervention pyramid levels (vocabulary 'pyramid-level') the source links the finding to.",
     )
+    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics) the finding belongs to.")
+    source_location: str | None = Field(None, description="Where in the source, e.g. 'Kapittel 6.2.2'.")
     history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
+
+    @model_validator(mode="after")
+    def _cerqual_complete(self) -> Finding:
+        if (self.components is None) != (self.confidence is None):
+            raise ValueError("'components' and 'confidence' go together: give both or neither")
+        return self
 
 
 class Characteristic(Strict):
@@ -195,6 +221,18 @@ class Result(Strict):
     text: Text = Field(description="The result in words.")
 
 
+class Effect(Strict):
+    """The direction of a study's effect on one outcome, and whose reading that direction is."""
+
+    outcome: Ref = Field(description="From vocabulary 'outcome'.")
+    direction: Ref = Field(description="From vocabulary 'effect-direction'.")
+    reading: Literal["authors", "editorial"] = Field(
+        description="'authors': the source's authors classify it so; 'editorial': our reading of the source's words."
+    )
+    timepoint: str | None = Field(None, description="When measured, e.g. '6 months'.")
+    text: Text | None = Field(None, description="The result in the source's words.")
+
+
 class Study(Strict):
     """A primary study included in one or more publications."""
 
@@ -209,7 +247,11 @@ class Study(Strict):
     publication_type: Ref = Field(description="From vocabulary 'publication-type'.")
     design: Ref = Field(description="From vocabulary 'design'.")
     design_detail: Text | None = Field(None, description="The design as the source words it.")
-    country: Ref = Field(description="From vocabulary 'country'.")
+    country: Ref | None = Field(None, description="From vocabulary 'country' (a single-country study).")
+    countries: list[Ref] = Field(
+        default_factory=list, description="From vocabulary 'country': the countries of a multi-country study or review."
+    )
+    reference: str | None = Field(None, description="Full reference as the source's reference list gives it.")
     setting: Text | None = Field(None, description="Country and context of the study (Tabell 7 'Land, kontekst').")
     population: Text | None = Field(None, description="Population (Tabell 3) or sample (Tabell 7-8).")
     recruitment: Text | None = Field(None, description="How informants were recruited (Tabell 8).")
@@ -220,7 +262,32 @@ class Study(Strict):
     appraisal: Appraisal | None = Field(None, description="Quality or risk-of-bias assessment as the source gives it.")
     results: list[Result] = Field(description="Quantitative results the source reports for the study.", default_factory=list)
     results_summary: Text | None = Field(None, description="The study's results in a paragraph.")
+    participants: Text | None = Field(None, description="Who collaborates in the study (a review's Tabell 2 'Deltakere').")
+    target_group: Text | None = Field(None, description="Pupil or target group.")
+    main_findings: Text | None = Field(None, description="Main findings as the source summarises them.")
+    primary_studies: int | None = Field(None, ge=0, description="For a review: the number of primary studies it includes.")
+    control_group: Text | None = Field(None, description="The comparison condition, or that there was none.")
+    has_control_group: bool | None = Field(None, description="Whether the study had a control or comparison group.")
+    follow_up: Text | None = Field(None, description="Follow-up period, e.g. '2 years'.")
+    period: str | None = Field(None, description="When the study ran, e.g. '2017-2020'.")
+    conclusion: Text | None = Field(None, description="The study's conclusion as the citing source words it.")
+    sectors: list[Ref] = Field(default_factory=list, description="Sectors involved (vocabulary 'sector').")
+    interventions: list[Ref] = Field(default_factory=list, description="Interventions (data/interventions) the study evaluates.")
+    effects: list[Effect] = Field(default_factory=list, description="Effect direction per outcome.")
+    follow_up_of: Ref | None = Field(None, description="The study this one follows up.")
     history: list[Change] = Field(description="Version history of the study record, oldest first.", default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_country_field(self) -> Study:
+        if self.country is None and not self.countries:
+            raise ValueError("give 'country' (one) or 'countries' (several; may be ['not-reported'])")
+        if self.country is not None and self.countries:
+            raise ValueError("give either 'country' or 'countries', not both")
+        return self
+
+    @property
+    def all_countries(self) -> list[str]:
+        return [self.country] if self.country else list(self.countries)
 
 
 # --- publications ----------------------------------------------------------------------------
@@ -239,7 +306,40 @@ class KeyMessages(Strict):
 
 class Section(Strict):
     heading: Text = Field(description="Section heading.")
-    paragraphs: list[Text] = Field(description="Paragraphs of the section.", min_length=1)
+    paragraphs: list[Text] = Field(description="Paragraphs of the section.", default_factory=list)
+    bullets: list[Text] = Field(description="Bullet points after the paragraphs.", default_factory=list)
+    source_location: str | None = Field(None, description="Where in the source.")
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Section:
+        if not self.paragraphs and not self.bullets:
+            raise ValueError("a section needs 'paragraphs' or 'bullets'")
+        return self
+
+
+class Series(Strict):
+    name: Text = Field(description="Series name, shown in the legend.")
+    values: list[float | None] = Field(description="One value per category; empty where the source gives none.")
+
+
+class Chart(Strict):
+    """A bar chart drawn from numbers the source gives in its text or tables."""
+
+    id: Id
+    title: Text = Field(description="Chart title (the source's figure or table caption).")
+    categories: list[Text] = Field(min_length=1, description="Category labels along the axis.")
+    series: list[Series] = Field(min_length=1, description="One or more series of values.")
+    unit: Text | None = Field(None, description="Unit of the values, e.g. 'prosent'.")
+    maximum: float | None = Field(None, description="Top of the value axis (e.g. 100 for percentages, 5 for a 1-5 scale).")
+    source_location: str = Field(description="Where in the source the numbers are, e.g. 'Tabell 2'.")
+    note: Text | None = Field(None, description="What the chart does not show (e.g. values the source gives only as a trend).")
+
+    @model_validator(mode="after")
+    def _values_per_category(self) -> Chart:
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(f"every series needs {len(self.categories)} values, one per category")
+        return self
 
 
 class Criterion(Strict):
@@ -269,12 +369,13 @@ class Prisma(Strict):
 
 class Method(Strict):
     research_question: Text = Field(description="The research question.")
-    inclusion_criteria: list[Criterion] = Field(description="Inclusion criteria (PICO-style rows).", min_length=1)
-    searches: Text = Field(description="How the literature was searched.")
-    selection: Text = Field(description="How studies were selected.")
-    appraisal: Text = Field(description="How study quality was assessed.")
-    synthesis: Text = Field(description="How the data were analysed and synthesised.")
-    prisma: Prisma = Field(description="Counts of the study selection flow diagram.")
+    inclusion_criteria: list[Criterion] = Field(description="Inclusion criteria (PICO-style rows).", default_factory=list)
+    searches: Text | None = Field(None, description="How the literature was searched.")
+    selection: Text | None = Field(None, description="How studies were selected.")
+    appraisal: Text | None = Field(None, description="How study quality was assessed.")
+    synthesis: Text | None = Field(None, description="How the data were analysed and synthesised.")
+    data_collection: Text | None = Field(None, description="How data were collected (primary research).")
+    prisma: Prisma | None = Field(None, description="Counts of the study selection flow diagram.")
 
 
 class Publication(Strict):
@@ -293,15 +394,95 @@ class Publication(Strict):
     version: str = Field(pattern=r"^\d+\.\d+$", description="Published version, e.g. '1.0'.")
     date: dt.date = Field(description="Date of this version.")
     url: str | None = Field(None, pattern=r"^https://", description="Address of the original publication.")
-    key_messages: KeyMessages = Field(description="Key messages, shown first on the publication page.")
+    authors: list[str] = Field(default_factory=list, description="Authors, where the source names them.")
+    series: str | None = Field(None, description="Report series and number, e.g. 'AFI-rapport 2022:09'.")
+    isbn: str | None = Field(None, description="ISBN, where given.")
+    license: str | None = Field(None, description="Licence of the source, e.g. 'CC BY 4.0'.")
+    same_as_study: Ref | None = Field(
+        None, description="The study record this publication is (a thesis that a review includes as a study)."
+    )
+    key_messages: KeyMessages | None = Field(None, description="Key messages, shown first on the publication page.")
     summary: list[Section] = Field(description="Summary sections, shown after the key messages.", min_length=1)
-    method: Method = Field(description="Method in brief.")
+    method: Method | None = Field(None, description="Method in brief.")
+    chapters: list[Section] = Field(
+        default_factory=list, description="Further content of the source, in its order (models, forms of collaboration ...)."
+    )
+    charts: list[Chart] = Field(default_factory=list, description="Charts drawn from numbers the source gives.")
     themes: list[Ref] = Field(default_factory=list, description="Theme ids, in table order.")
     findings: list[Ref] = Field(default_factory=list, description="Finding ids.")
     studies: list[Ref] = Field(default_factory=list, description="Included study ids.")
     characteristics: list[Ref] = Field(description="Characteristic ids (Tabell 10 style), in table order.", default_factory=list)
     matrices: list[Ref] = Field(description="Matrix ids (Tabell 11 style).", default_factory=list)
+    interventions: list[Ref] = Field(description="Intervention ids the publication describes.", default_factory=list)
+    implications: list[Ref] = Field(
+        description="Implication ids (implications, recommendations, gaps ...).", default_factory=list
+    )
+    cases: list[Ref] = Field(description="Practice case ids.", default_factory=list)
     history: list[Change] = Field(description="Version history of the publication, oldest first.", default_factory=list)
+
+
+class Intervention(Strict):
+    """An intervention, programme or model that a publication describes or evaluates."""
+
+    kind: Literal["intervention"] = Field("intervention", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    name: Text = Field(description="Name of the intervention.")
+    aliases: list[str] = Field(default_factory=list, description="Other names the source uses.")
+    description: Text | None = Field(None, description="What the intervention is.")
+    components: list[Text] = Field(default_factory=list, description="Its components or core elements.")
+    arenas: list[Text] = Field(default_factory=list, description="Meeting arenas it uses.")
+    programme_theory: list[Text] = Field(default_factory=list, description="Programme theory: how it is meant to work.")
+    principles: list[Text] = Field(default_factory=list, description="Principles the source names for it.")
+    target_group: Text | None = Field(None, description="Who it is for.")
+    sectors: list[Ref] = Field(default_factory=list, description="Sectors involved (vocabulary 'sector').")
+    pyramid_levels: list[Ref] = Field(default_factory=list, description="Levels of the intervention pyramid it works on.")
+    evidence: Ref | None = Field(None, description="State of its evidence, from vocabulary 'evidence-status'.")
+    evidence_text: Text | None = Field(None, description="The evidence as the source describes it.")
+    evidence_references: list[str] = Field(
+        default_factory=list, description="Works the source cites as evidence, where they are not study records here."
+    )
+    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics).")
+    source_location: str | None = Field(None, description="Where in the source.")
+
+
+class Implication(Strict):
+    """An implication for practice, recommendation, knowledge gap, development area or principle."""
+
+    kind: Literal["implication"] = Field("implication", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    number: int = Field(ge=1, description="Order within its publication.")
+    implication_type: Ref = Field(description="From vocabulary 'implication-type'.")
+    audiences: list[Ref] = Field(min_length=1, description="Who it is for, from vocabulary 'audience'.")
+    heading: Text | None = Field(None, description="Short heading, where the source gives one.")
+    text: Text = Field(description="The implication as the source words it.")
+    findings: list[Ref] = Field(default_factory=list, description="Findings that support it (any publication).")
+    studies: list[Ref] = Field(default_factory=list, description="Studies the source cites for it.")
+    pyramid_levels: list[Ref] = Field(default_factory=list, description="Levels of the intervention pyramid it concerns.")
+    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics).")
+    source_location: str | None = Field(None, description="Where in the source.")
+
+
+class Case(Strict):
+    """A practice case the source describes (a school's or municipality's way of working)."""
+
+    kind: Literal["case"] = Field("case", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    title: Text = Field(description="Name of the case or practice.")
+    place: str | None = Field(None, description="School or municipality, as the source names it.")
+    paragraphs: list[Text] = Field(min_length=1, description="The case as the source describes it.")
+    status: Text | None = Field(None, description="Whether the practice continued after the project, and why.")
+    pyramid_levels: list[Ref] = Field(default_factory=list, description="Levels of the intervention pyramid it works on.")
+    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics).")
+    source_location: str | None = Field(None, description="Where in the source.")
+
+
+class Topic(Strict):
+    """A cross-source topic (early intervention, transitions, ...) that gathers content from every publication."""
+
+    kind: Literal["topic"] = Field("topic", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    name: Text = Field(description="Topic name.")
+    description: Text = Field(description="What the topic covers (editorial).")
 
 
 class DataNote(Strict):
@@ -326,6 +507,10 @@ ENTITY_MODELS: dict[str, type[Strict]] = {
     "characteristic": Characteristic,
     "assessment": Assessment,
     "matrix": Matrix,
+    "intervention": Intervention,
+    "implication": Implication,
+    "case": Case,
+    "topic": Topic,
     "note": DataNote,
 }
 """Entity kind -> model. The folder under data/ decides the kind (see settings.DATA_FOLDERS)."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from . import urls
 from .index import Index
+from .models import Publication
+from .render_helpers import has_theme_page
 
 
 @dataclass(frozen=True)
@@ -25,22 +27,73 @@ class PageSpec:
     """Drill-down lists repeat content found elsewhere: kept out of the search index."""
 
 
+def has_cerqual(index: Index, pub: Publication) -> bool:
+    """Whether any finding of the publication carries a GRADE-CERQual assessment."""
+    return any(index.finding(f).confidence for f in pub.findings)
+
+
+def has_appraisal_grid(index: Index, pub: Publication) -> bool:
+    return any(index.study(s).appraisal and index.study(s).appraisal.items for s in pub.studies)  # type: ignore[union-attr]
+
+
+def effect_studies(index: Index, pub: Publication) -> list[str]:
+    """Studies of the publication that record sectors or effects for an intervention: the gap maps' rows."""
+    return [s for s in pub.studies if index.study(s).interventions and (index.study(s).effects or index.study(s).sectors)]
+
+
 def plan(index: Index) -> list[PageSpec]:
     pages: list[PageSpec] = [
         PageSpec(urls.HOME, "home.md.j2", nav_key="home"),
         PageSpec(urls.PUBLICATIONS_INDEX, "publications_index.md.j2", nav_key="publications"),
+        PageSpec(urls.OVERVIEW, "overview.md.j2", nav_key="overview"),
+        PageSpec(urls.TOPICS_INDEX, "topics_index.md.j2", nav_key="topics"),
+        PageSpec(urls.AUDIENCES_INDEX, "audiences_index.md.j2", nav_key="practice"),
     ]
+    for topic_id in index.ids("topic"):
+        pages.append(PageSpec(urls.topic(topic_id), "topic.md.j2", {"topic": topic_id}, index.source_path("topic", topic_id)))
+    for audience in index.terms("audience") if "audience" in index.vocabularies else []:
+        pages.append(PageSpec(urls.audience(audience.id), "audience.md.j2", {"audience_id": audience.id}))
     for pub in index.publications():
         pid = pub.id
         pub_source = index.source_path("publication", pid)
         params = {"publication": pid}
-        pages += [
-            PageSpec(urls.publication(pid), "publication.md.j2", params, pub_source, nav_key="publication"),
-            PageSpec(urls.findings_table(pid), "findings_table.md.j2", params, pub_source, nav_key="findings_table", wide=True),
-            PageSpec(
-                urls.evidence_profiles(pid), "evidence_profiles.md.j2", params, pub_source, nav_key="evidence_profiles", wide=True
-            ),
-        ]
+        pages.append(PageSpec(urls.publication(pid), "publication.md.j2", params, pub_source, nav_key="publication"))
+        if pub.findings:
+            pages.append(
+                PageSpec(
+                    urls.findings_table(pid), "findings_table.md.j2", params, pub_source, nav_key="findings_table", wide=True
+                )
+            )
+        if has_cerqual(index, pub):
+            pages.append(
+                PageSpec(
+                    urls.evidence_profiles(pid),
+                    "evidence_profiles.md.j2",
+                    params,
+                    pub_source,
+                    nav_key="evidence_profiles",
+                    wide=True,
+                )
+            )
+        if has_theme_page(index, pub):
+            pages.append(PageSpec(urls.themes(pid), "themes.md.j2", params, pub_source, nav_key="themes"))
+        if pub.implications:
+            pages.append(PageSpec(urls.implications(pid), "implications.md.j2", params, pub_source, nav_key="implications"))
+        if pub.cases:
+            pages.append(PageSpec(urls.cases(pid), "cases.md.j2", params, pub_source, nav_key="cases"))
+        for intervention_id in pub.interventions:
+            pages.append(
+                PageSpec(
+                    urls.intervention(intervention_id),
+                    "intervention.md.j2",
+                    {**params, "intervention": intervention_id},
+                    index.source_path("intervention", intervention_id),
+                )
+            )
+        if effect_studies(index, pub):
+            pages += _gap_map_pages(index, pub, pub_source)
+        if has_appraisal_grid(index, pub):
+            pages.append(PageSpec(urls.appraisal(pid), "appraisal.md.j2", params, pub_source, nav_key="appraisal", wide=True))
         if pub.characteristics:
             pages.append(
                 PageSpec(urls.characteristics(pid), "characteristics.md.j2", params, pub_source, nav_key="characteristics")
@@ -56,9 +109,10 @@ def plan(index: Index) -> list[PageSpec]:
                     wide=True,
                 )
             )
+        pages.append(PageSpec(urls.publication_studies(pid), "publication_studies.md.j2", params, pub_source, nav_key="studies"))
+        if pub.method:
+            pages.append(PageSpec(urls.method(pid), "method.md.j2", params, pub_source, nav_key="method"))
         pages += [
-            PageSpec(urls.publication_studies(pid), "publication_studies.md.j2", params, pub_source, nav_key="studies"),
-            PageSpec(urls.method(pid), "method.md.j2", params, pub_source, nav_key="method"),
             PageSpec(urls.notes(pid), "notes.md.j2", params, pub_source, nav_key="notes"),
             PageSpec(urls.changelog(pid), "changelog.md.j2", params, pub_source, nav_key="changelog"),
         ]
@@ -83,10 +137,10 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
     column value: the lists behind every count the site shows, readable without JavaScript."""
     pub = index.publication(pub_id)
     findings = index.findings_of(pub)
-    pairs = {(f.theme, f.confidence) for f in findings}
-    keys: list[tuple[str | None, str | None]] = [(None, c.id) for c in index.terms("confidence")]
-    keys += [(t, None) for t in pub.themes]
-    keys += sorted(pairs)
+    keys: list[tuple[str | None, str | None]] = [(t, None) for t in pub.themes]
+    if has_cerqual(index, pub):
+        pairs = {(f.theme, f.confidence) for f in findings if f.confidence}
+        keys = [(None, c.id) for c in index.terms("confidence")] + keys + sorted(pairs)  # type: ignore[arg-type]
     pages = [
         PageSpec(
             urls.findings_list(pub_id, theme, confidence),
@@ -112,4 +166,33 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
                             searchable=False,
                         )
                     )
+    return pages
+
+
+def _gap_map_pages(index: Index, pub: Publication, pub_source: str) -> list[PageSpec]:
+    """The intervention x sector matrix and the intervention x outcome effect map, with a
+    drill-down page behind every non-empty cell and column total."""
+    params = {"publication": pub.id}
+    pages = [
+        PageSpec(urls.sector_matrix(pub.id), "sector_matrix.md.j2", params, pub_source, nav_key="sector_matrix", wide=True),
+        PageSpec(urls.effect_map(pub.id), "effect_map.md.j2", params, pub_source, nav_key="effect_map", wide=True),
+    ]
+    studies = [index.study(s) for s in effect_studies(index, pub)]
+    for sector in sorted({sector for s in studies for sector in s.sectors}):
+        pages.append(
+            PageSpec(
+                urls.sector_list(pub.id, sector), "sector_list.md.j2", {**params, "sector": sector}, pub_source, searchable=False
+            )
+        )
+    cells = sorted({(i, e.outcome) for s in studies for i in s.interventions for e in s.effects})
+    for intervention_id, outcome in cells:
+        pages.append(
+            PageSpec(
+                urls.effect_list(pub.id, intervention_id, outcome),
+                "effect_list.md.j2",
+                {**params, "intervention": intervention_id, "outcome": outcome},
+                pub_source,
+                searchable=False,
+            )
+        )
     return pages

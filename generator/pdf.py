@@ -23,12 +23,13 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from . import counts, urls
+from . import counts, pages, urls
 from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
-from .models import Finding, Publication, Study, Text
+from .models import Chart, Finding, Publication, Study, Text
 from .render import symbol_and_words
+from .render_helpers import chart_svg, has_theme_page
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 
 PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
@@ -206,6 +207,43 @@ class PrintView:
         term = self.index.term("confidence", confidence)
         return symbol_and_words(f"badge conf-{term.id}", term.symbol, self.label("confidence", confidence), "sym")
 
+    def has_cerqual(self) -> bool:
+        return pages.has_cerqual(self.index, self.pub)
+
+    def has_theme_page(self) -> bool:
+        return has_theme_page(self.index, self.pub)
+
+    def has_appraisal_grid(self) -> bool:
+        return pages.has_appraisal_grid(self.index, self.pub)
+
+    def effect_studies(self) -> list[str]:
+        return pages.effect_studies(self.index, self.pub)
+
+    def finding_badge(self, finding: Finding) -> Markup:
+        term = self.index.term("finding-type", finding.finding_type)
+        badge = symbol_and_words(f"badge type-{term.id}", term.symbol, self.label("finding-type", term.id, "short"), "sym")
+        if finding.direction:
+            badge += Markup(" ") + self.direction_badge(finding.direction)
+        return badge
+
+    def direction_badge(self, direction: str) -> Markup:
+        term = self.index.term("effect-direction", direction)
+        return symbol_and_words(f"badge dir-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"), "sym")
+
+    def evidence_badge(self, status: str) -> Markup:
+        term = self.index.term("evidence-status", status)
+        return symbol_and_words(f"badge ev-{term.id}", term.symbol, self.label("evidence-status", term.id), "sym")
+
+    def countries(self, study: Study) -> str:
+        return ", ".join(self.label("country", c) for c in study.all_countries)
+
+    def criterion_label(self, key: str) -> str:
+        terms = self.index.vocabularies.get("appraisal-criterion", {})
+        return self.label("appraisal-criterion", key) if key in terms else key
+
+    def chart(self, chart: Chart) -> Markup:
+        return chart_svg(self.pub.id, chart, self.lang)
+
     def cell(self, value: str) -> Markup:
         term = self.index.term("matrix-value", value)
         return symbol_and_words(f"cell val-{term.id}", term.symbol, self.label("matrix-value", value), "sym")
@@ -231,6 +269,15 @@ class PrintView:
             return urls.anchor("characteristic", entity_id), self.plain(index.characteristic(entity_id).name)
         if kind == "theme":
             return urls.anchor("theme", entity_id), self.plain(index.theme(entity_id).name)
+        if kind == "implication":
+            implication = index.implication(entity_id)
+            return urls.anchor(
+                "implication", entity_id
+            ), f"{self.label('implication-type', implication.implication_type)} {implication.number}"
+        if kind == "intervention":
+            return urls.anchor("intervention", entity_id), self.plain(index.intervention(entity_id).name)
+        if kind == "case":
+            return urls.anchor("case", entity_id), self.plain(index.case(entity_id).title)
         return None  # the publication itself: the whole report
 
 

@@ -17,12 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import counts, urls
+from . import counts, pages, urls
 from .cerqual import justification
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Text
 from .pages import PageSpec
+from .render_helpers import chart_svg, has_theme_page
 from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,6 +42,8 @@ def md_escape(value: Any) -> Markup:
 def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class: str | None = None) -> Markup:
     """A confidence badge or matrix cell, on the site and in print: the words always, the
     symbol beside them (hidden from screen readers), so colour never carries meaning alone."""
+    if not symbol:
+        return Markup('<span class="{classes}">{words}</span>').format(classes=classes, words=words)
     symbol_attrs = Markup(' class="{}"').format(symbol_class) if symbol_class else Markup("")
     return Markup('<span class="{classes}"><span aria-hidden="true"{attrs}>{symbol}</span> {words}</span>').format(
         classes=classes, attrs=symbol_attrs, symbol=symbol or "", words=words
@@ -132,6 +135,10 @@ class View:
             )
         if kind == "matrix":
             return link.format(href=self.href(urls.matrix(entity_id)), label=self.plain(index.matrix(entity_id).title))
+        if kind == "topic":
+            return link.format(href=self.href(urls.topic(entity_id)), label=self.plain(index.topic(entity_id).name))
+        if kind == "intervention":
+            return link.format(href=self.href(urls.intervention(entity_id)), label=self.plain(index.intervention(entity_id).name))
         if kind == "assessment":
             matrix_id = index.matrix_of_assessment[entity_id]
             study = index.study(index.assessment(entity_id).study)
@@ -145,10 +152,62 @@ class View:
                 href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)),
                 label=self.plain(index.characteristic(entity_id).name),
             )
-        return link.format(
-            href=self.href(urls.findings_table(pub_id), urls.anchor("theme", entity_id)),
-            label=self.plain(index.theme(entity_id).name),
+        if kind == "implication":
+            implication = index.implication(entity_id)
+            return link.format(
+                href=self.href(urls.implications(pub_id), urls.anchor("implication", entity_id)),
+                label=f"{self.label('implication-type', implication.implication_type)} {implication.number}",
+            )
+        if kind == "case":
+            return link.format(
+                href=self.href(urls.cases(pub_id), urls.anchor("case", entity_id)), label=self.plain(index.case(entity_id).title)
+            )
+        return link.format(href=self.theme_href(entity_id), label=self.plain(index.theme(entity_id).name))
+
+    def theme_href(self, theme_id: str) -> str:
+        """Themes with sub-themes, code counts or studies have a themes page; others live in the findings table."""
+        pub_id = self.index.publication_of[("theme", theme_id)]
+        pub = self.index.publication(pub_id)
+        if has_theme_page(self.index, pub):
+            return self.href(urls.themes(pub_id), urls.anchor("theme", theme_id))
+        return self.href(urls.findings_table(pub_id), urls.anchor("theme", theme_id))
+
+    def finding_ref(self, finding_id: str, with_publication: bool = True) -> Markup:
+        """'Finding 16 (School-home collaboration …) · ●●●● High confidence': a finding cited from elsewhere."""
+        finding = self.index.finding(finding_id)
+        pub_id = self.index.publication_of.get(("finding", finding_id))
+        label = f"{self.ui('finding')} {finding.number}"
+        if with_publication and pub_id:
+            label += f" ({self.plain(self.index.publication(pub_id).short_title)})"
+        link = Markup('<a class="kb-finding-ref" href="{href}">{label}</a>').format(
+            href=self.href(urls.finding(finding_id)), label=label
         )
+        return link + Markup(" ") + self.finding_badge(finding)
+
+    def finding_badge(self, finding: Any) -> Markup:
+        """Confidence where the source assessed it; otherwise the kind of finding and its direction."""
+        if finding.confidence:
+            return self.confidence_badge(finding.confidence)
+        term = self.index.term("finding-type", finding.finding_type)
+        badge = symbol_and_words(f"kb-badge kb-type-{term.id}", term.symbol, self.label("finding-type", term.id, "short"))
+        if finding.direction:
+            badge += Markup(" ") + self.direction_badge(finding.direction)
+        return badge
+
+    def direction_badge(self, direction: str) -> Markup:
+        term = self.index.term("effect-direction", direction)
+        return symbol_and_words(f"kb-badge kb-direction-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"))
+
+    def evidence_badge(self, status: str) -> Markup:
+        term = self.index.term("evidence-status", status)
+        return symbol_and_words(f"kb-badge kb-evidence-{term.id}", term.symbol, self.label("evidence-status", term.id))
+
+    def countries(self, study: Any) -> str:
+        return ", ".join(self.label("country", c) for c in study.all_countries)
+
+    def chart(self, pub: Any, chart: Any) -> Markup:
+        """A chart from numbers the source gives; its data table is printed beside it by the template."""
+        return chart_svg(pub.id, chart, self.lang)
 
     def reference(self, study_id: str) -> Markup:
         """The study's reference formatted by citeproc-py (APA), sanitised."""
@@ -207,6 +266,24 @@ class View:
 
     def justification(self, finding: Any) -> str:
         return justification(finding, self.index, self.lang)
+
+    def qualification(self, finding: Any) -> Markup:
+        """The 'explanation' cell: the CERQual justification, or how the source qualifies the finding."""
+        if finding.confidence:
+            return escape(self.justification(finding))
+        return self.text(finding.strength)
+
+    def has_cerqual(self, pub: Any) -> bool:
+        return pages.has_cerqual(self.index, pub)
+
+    def has_theme_page(self, pub: Any) -> bool:
+        return has_theme_page(self.index, pub)
+
+    def has_appraisal_grid(self, pub: Any) -> bool:
+        return pages.has_appraisal_grid(self.index, pub)
+
+    def effect_studies(self, pub: Any) -> list[str]:
+        return pages.effect_studies(self.index, pub)
 
     def notes(self, kind: str, entity_id: str) -> list[Any]:
         return self.index.notes_about(kind, entity_id)
@@ -270,12 +347,17 @@ def _publication_of(index: Index, page: PageSpec) -> str | None:
     if "publication" in page.params:
         return page.params["publication"]
     if "study" in page.params:
-        pubs = index.publications_by_study.get(page.params["study"], [])
+        study_id = page.params["study"]
+        if study_id in index.publication_as_study:
+            return index.publication_as_study[study_id]
+        pubs = index.publications_by_study.get(study_id, [])
         return pubs[0] if pubs else None
+    if "intervention" in page.params:
+        return index.publication_of.get(("intervention", page.params["intervention"]))
     return None
 
 
-_PLAIN_PARAMS = {"value", "confidence", "theme"}
+_PLAIN_PARAMS = {"value", "confidence", "theme", "outcome", "sector", "audience_id"}
 """Parameters passed to templates as ids (possibly empty), not looked up as entities."""
 
 

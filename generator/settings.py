@@ -17,6 +17,10 @@ DATA_FOLDERS: dict[str, str] = {
     "characteristics": "characteristic",
     "assessments": "assessment",
     "matrices": "matrix",
+    "interventions": "intervention",
+    "implications": "implication",
+    "cases": "case",
+    "topics": "topic",
     "notes": "note",
 }
 """Folder under data/ -> entity kind. A file's folder decides what it is."""

@@ -79,3 +79,63 @@ def stacked_bars(
         x += 18 + 7.5 * len(text) + 16
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+SERIES_FILLS = ("#1f5f99", "#b26a00", "#14532d", "#6b21a8", "#9b1c1c")
+"""Dark fills (white text passes AA on each); series are also told apart by their legend order."""
+
+
+def grouped_bars(
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    maximum: float | None,
+    format_value: Callable[[float], str],
+    missing_label: str,
+) -> Markup:
+    """Horizontal grouped bars: one group per category, one bar per series, each value written
+    beside its bar. A missing value is drawn as no bar and labelled, never as zero."""
+    label_width, bar_width, bar_height, group_gap = 230, 380, 18, 14
+    values = [v for _, vs in series for v in vs if v is not None]
+    top = maximum if maximum is not None else (max(values, default=1) or 1)
+    unit = bar_width / top
+    group_height = len(series) * bar_height + group_gap
+    legend_rows = len(series)
+    height = len(categories) * group_height + legend_rows * 20 + 16
+    width = label_width + bar_width + 90
+    cid = escape(chart_id)
+    parts = [
+        f'<svg class="kb-chart" id="{cid}" role="img" aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" '
+        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(description)}</desc>',
+    ]
+    for row, category in enumerate(categories):
+        y0 = row * group_height
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y0 + len(series) * bar_height / 2 + 5:.1f}" text-anchor="end" class="kb-chart-label">{escape(category)}</text>'
+        )
+        for s, (_, vs) in enumerate(series):
+            value = vs[row]
+            y = y0 + s * bar_height
+            if value is None:
+                parts.append(
+                    f'<text x="{label_width + 4}" y="{y + bar_height * 0.75:.1f}" class="kb-chart-missing">{escape(missing_label)}</text>'
+                )
+                continue
+            w = max(value, 0) * unit
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 1}" width="{w:.1f}" height="{bar_height - 2}" fill="{SERIES_FILLS[s % len(SERIES_FILLS)]}"/>'
+            )
+            parts.append(
+                f'<text x="{label_width + w + 4:.1f}" y="{y + bar_height * 0.75:.1f}" class="kb-chart-count-outside">{escape(format_value(value))}</text>'
+            )
+    legend_y = len(categories) * group_height + 4
+    for s, (name, _) in enumerate(series):
+        y = legend_y + s * 20
+        parts.append(f'<rect x="{label_width}" y="{y}" width="14" height="14" fill="{SERIES_FILLS[s % len(SERIES_FILLS)]}"/>')
+        parts.append(f'<text x="{label_width + 20}" y="{y + 12}" class="kb-chart-legend">{escape(name)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

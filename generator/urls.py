@@ -134,3 +134,56 @@ def references_path(pub_id: str, fmt: str) -> str:
     """A publication's bibliographic export ('ris' or 'json' for CSL-JSON), relative to a language root."""
     suffix = {"ris": "ris", "json": "csl.json"}[fmt]
     return f"downloads/{pub_id}-references.{suffix}"
+
+
+# --- the whole knowledge base (issue 6) ------------------------------------------------------
+
+OVERVIEW = "overview.md"
+TOPICS_INDEX = "topics/index.md"
+AUDIENCES_INDEX = "practice/index.md"
+
+
+def topic(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def audience(audience_id: str) -> str:
+    return f"practice/{audience_id}.md"
+
+
+def intervention(intervention_id: str) -> str:
+    return f"interventions/{intervention_id}.md"
+
+
+def implications(pub_id: str) -> str:
+    return f"publications/{pub_id}/implications.md"
+
+
+def cases(pub_id: str) -> str:
+    return f"publications/{pub_id}/cases.md"
+
+
+def themes(pub_id: str) -> str:
+    return f"publications/{pub_id}/themes.md"
+
+
+def appraisal(pub_id: str) -> str:
+    return f"publications/{pub_id}/appraisal.md"
+
+
+def sector_matrix(pub_id: str) -> str:
+    return f"publications/{pub_id}/sectors.md"
+
+
+def effect_map(pub_id: str) -> str:
+    return f"publications/{pub_id}/effect-map.md"
+
+
+def effect_list(pub_id: str, intervention_id: str, outcome: str) -> str:
+    """Drill-down page: the studies behind one cell of the effect map."""
+    return f"publications/{pub_id}/effect-map/{intervention_id}-{outcome}.md"
+
+
+def sector_list(pub_id: str, sector: str) -> str:
+    """Drill-down page: the studies involving one sector (a column total of the sector matrix)."""
+    return f"publications/{pub_id}/sectors/{sector}.md"

@@ -315,7 +315,7 @@ CASES = [
         "newline-in-a-key-cannot-forge-output-lines",
         put(THEME, GOOD_THEME + '"x\\n::error file=data/studies/alpha-2020.yaml::forged": 1\n'),
         "data/themes/tema-a.yaml:3:1: x\\n::error file=data/studies/alpha-2020.yaml::forged: unknown field "
-        "'x\\n::error file=data/studies/alpha-2020.yaml::forged' (allowed: id, name, description)",
+        "'x\\n::error file=data/studies/alpha-2020.yaml::forged' (allowed: id, name, description, parent, number, code_counts, studies, topics)",
     ),
     case(
         "control-characters-in-a-value-are-escaped",
@@ -356,8 +356,8 @@ CASES = [
     # --- references ------------------------------------------------------------------------------
     case(
         "finding-to-missing-study",
-        sub(F1, "studies: [beta-2021, gamma-2022]", "studies: [beta-2021, delta-2023]"),
-        "data/findings/demo-2025-f01.yaml:11:22: studies[1]: unknown study 'delta-2023'",
+        sub(F1, "studies: [beta-2021, gamma-2022]", "studies: [beta-2021, omega-2023]"),
+        "data/findings/demo-2025-f01.yaml:11:22: studies[1]: unknown study 'omega-2023'",
     ),
     case(
         "finding-to-missing-theme",
@@ -387,12 +387,12 @@ CASES = [
     case(
         "note-target-without-kind",
         sub(NOTE, '"publication:demo-2025"', '"demo-2025"'),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
     ),
     case(
         "note-target-of-unknown-kind",
         sub(NOTE, '"publication:demo-2025"', '"report:demo-2025"'),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'report:demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'report:demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
     ),
     case(
         "study-cited-by-alias",
@@ -547,6 +547,97 @@ CASES = [
         sub(PUB, "findings: [demo-2025-f01,", "findings: [demo-2025-f01, demo-2025-f01,"),
         "data/publications/demo-2025.yaml:50:27: findings[1]: finding 'demo-2025-f01' is listed twice",
     ),
+    # --- issue 6: the new kinds and fields --------------------------------------------------
+    case(
+        "finding-components-without-confidence",
+        sub(F1, "confidence: moderate", ""),
+        "data/findings/demo-2025-f01.yaml:1:1: (file): value error, 'components' and 'confidence' go together: give both or neither",
+    ),
+    case(
+        "study-country-and-countries",
+        sub("studies/gamma-2022.yaml", "country: swe", "country: swe\ncountries: [nor]"),
+        "data/studies/gamma-2022.yaml:1:1: (file): value error, give either 'country' or 'countries', not both",
+    ),
+    case(
+        "study-without-country",
+        sub("studies/gamma-2022.yaml", "country: swe", ""),
+        "data/studies/gamma-2022.yaml:1:1: (file): value error, give 'country' (one) or 'countries' (several; may be ['not-reported'])",
+    ),
+    case(
+        "study-unknown-sector",
+        sub("studies/delta-2019.yaml", "sectors: [health, education]", "sectors: [health, skole]"),
+        "data/studies/delta-2019.yaml:8:19: sectors[1]: unknown sector 'skole' (allowed: health, labour-welfare, employer, social-services, education, child-welfare, family, voluntary, community)",
+    ),
+    case(
+        "effect-unknown-direction",
+        sub("studies/delta-2019.yaml", "direction: positive", "direction: up"),
+        "data/studies/delta-2019.yaml:13:35: effects[0].direction: unknown effect-direction 'up' (allowed: positive, positive-uncontrolled, mixed, no-effect, negative, descriptive)",
+    ),
+    case(
+        "effect-reading-not-allowed",
+        sub("studies/delta-2019.yaml", "reading: authors", "reading: mine"),
+        "data/studies/delta-2019.yaml:13:56: effects[0].reading: input should be 'authors' or 'editorial', got 'mine'",
+    ),
+    case(
+        "theme-own-parent",
+        sub("themes/oppgave-under-1.yaml", "parent: oppgave-hoved", "parent: oppgave-under-1"),
+        "data/themes/oppgave-under-1.yaml:3:1: parent: a theme cannot be its own parent",
+    ),
+    case(
+        "theme-unknown-informant-group",
+        sub("themes/oppgave-under-1.yaml", "parents: 12", "pupils: 12"),
+        "data/themes/oppgave-under-1.yaml:4:15: code_counts.pupils: unknown informant-group 'pupils' (allowed: parents, teachers)",
+    ),
+    case(
+        "implication-unknown-finding",
+        sub("implications/demo-thesis-2022-i01.yaml", "demo-2025-f01]", "demo-2025-f99]"),
+        "data/implications/demo-thesis-2022-i01.yaml:6:34: findings[1]: unknown finding 'demo-2025-f99' (did you mean 'demo-2025-f03'?)",
+    ),
+    case(
+        "implication-without-audience",
+        sub("implications/demo-thesis-2022-i02.yaml", "audiences: [researchers]", "audiences: []"),
+        "data/implications/demo-thesis-2022-i02.yaml:4:1: audiences: list should have at least 1 item after validation, not 0",
+    ),
+    case(
+        "implication-unknown-audience",
+        sub("implications/demo-thesis-2022-i02.yaml", "audiences: [researchers]", "audiences: [parents]"),
+        "data/implications/demo-thesis-2022-i02.yaml:4:13: audiences[0]: unknown audience 'parents' (allowed: school-leaders, teachers, municipal-services, school-owners, policy-makers, researchers)",
+    ),
+    case(
+        "chart-values-per-category",
+        sub("publications/demo-thesis-2022.yaml", "values: [69, 21]", "values: [69]"),
+        "data/publications/demo-thesis-2022.yaml:26:5: charts[0]: value error, every series needs 2 values, one per category",
+    ),
+    case(
+        "publication-same-as-unknown-study",
+        sub("publications/demo-thesis-2022.yaml", "same_as_study: gamma-2022", "same_as_study: gama-2022"),
+        "data/publications/demo-thesis-2022.yaml:10:1: same_as_study: unknown study 'gama-2022' (did you mean 'gamma-2022'?)",
+    ),
+    case(
+        "topic-unknown",
+        sub("cases/demo-case.yaml", "topics: [tidlig]", "topics: [tidlig-innsats]"),
+        "data/cases/demo-case.yaml:8:10: topics[0]: unknown topic 'tidlig-innsats'",
+    ),
+    case(
+        "intervention-unknown-evidence",
+        sub("interventions/demo-team.yaml", "evidence: promising", "evidence: strong"),
+        "data/interventions/demo-team.yaml:6:1: evidence: unknown evidence-status 'strong' (allowed: documented-effect, promising, mixed, no-effect, not-evaluated, ongoing)",
+    ),
+    case(
+        "study-unknown-intervention",
+        sub("studies/delta-2019.yaml", "interventions: [demo-team]", "interventions: [demo-teams]"),
+        "data/studies/delta-2019.yaml:9:17: interventions[0]: unknown intervention 'demo-teams' (did you mean 'demo-team'?)",
+    ),
+    case(
+        "case-in-two-publications",
+        sub(PUB, "themes: [", "cases: [demo-case]\nthemes: ["),
+        "data/publications/demo-thesis-2022.yaml:45:9: cases[0]: case 'demo-case' already belongs to publication 'demo-2025'",
+    ),
+    case(
+        "finding-unknown-type",
+        sub("findings/demo-thesis-2022-f01.yaml", "finding_type: qualitative-finding", "finding_type: interview"),
+        "data/findings/demo-thesis-2022-f01.yaml:3:1: finding_type: unknown finding-type 'interview' (allowed: review-finding, facilitator, barrier, result, qualitative-finding, conclusion)",
+    ),
 ]
 
 
@@ -603,7 +694,9 @@ def test_a_yml_file_is_validated_like_a_yaml_file(fixture_project: Project, caps
     put("themes/tema-c.yml", "id: tema-c\nname: {nb: C, en: C}\ncolour: red\n")(fixture_project)
     status, lines = check(fixture_project, capsys)
     assert status == 1
-    assert errors(lines) == ["data/themes/tema-c.yml:3:1: colour: unknown field 'colour' (allowed: id, name, description)"]
+    assert errors(lines) == [
+        "data/themes/tema-c.yml:3:1: colour: unknown field 'colour' (allowed: id, name, description, parent, number, code_counts, studies, topics)"
+    ]
 
 
 def test_every_problem_of_several_files_in_one_run(fixture_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -643,6 +736,6 @@ def test_a_forged_workflow_command_stays_inside_its_annotation(
         "::warning file=data/findings/demo-2025-f02.yaml,line=4,col=1::statement: missing English (en) text",
         (
             "::error file=data/themes/tema-a.yaml,line=3,col=1::x%0A::error file=data/studies/alpha-2020.yaml::forged: "
-            "unknown field 'x%0A::error file=data/studies/alpha-2020.yaml::forged' (allowed: id, name, description)"
+            "unknown field 'x%0A::error file=data/studies/alpha-2020.yaml::forged' (allowed: id, name, description, parent, number, code_counts, studies, topics)"
         ),
     ]

@@ -1,0 +1,48 @@
+"""Questions about the data that both page planning and templates ask (kept apart from
+render.py so pages.py can import them without a cycle)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .i18n import number, resolve, ui
+from .index import Index
+from .models import Chart, Publication, Text
+from .svg import grouped_bars
+
+
+def has_theme_page(index: Index, pub: Publication) -> bool:
+    """A publication gets a themes page when its themes carry more than a name: sub-themes,
+    code counts per informant group, cited studies or a description (Tabell 2 of a thesis,
+    forms of collaboration)."""
+    return any(
+        index.theme(t).parent or index.theme(t).code_counts or index.theme(t).studies or index.theme(t).description
+        for t in pub.themes
+    )
+
+
+def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:
+    """A publication chart as accessible SVG, for the site and the PDF alike."""
+
+    def plain(text: Text) -> str:
+        return resolve(text, lang).text
+
+    unit = plain(chart.unit) if chart.unit else ""
+    categories = [plain(c) for c in chart.categories]
+    series = [(plain(s.name), s.values) for s in chart.series]
+    missing = ui("not_given", lang)
+    described = "; ".join(
+        f"{name}: "
+        + ", ".join(f"{cat} {number(v, lang) if v is not None else missing}" for cat, v in zip(categories, vs, strict=True))
+        for name, vs in series
+    )
+    return grouped_bars(
+        f"chart-{pub_id}-{chart.id}",
+        plain(chart.title),
+        f"{described}{' (' + unit + ')' if unit else ''}.",
+        categories,
+        series,
+        chart.maximum,
+        lambda v: number(v, lang),
+        missing,
+    )
