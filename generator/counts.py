@@ -248,19 +248,30 @@ def informant_groups(index: Index, pub: Publication) -> list[str]:
     return [t.id for t in index.terms("informant-group") if t.id in used]
 
 
-def theme_codes(index: Index, theme_id: str, group: str | None = None) -> int:
+def theme_codes(index: Index, theme_id: str, group: str | None = None) -> int | None:
     """Codes of a theme for one informant group (or all): its own count where the source gives
-    one, else the sum over its sub-themes."""
+    one, else the sum over its sub-themes; None where the source gives no number at all (shown
+    as a dash, never as 0)."""
     theme = index.theme(theme_id)
     if theme.code_counts:
-        return theme.code_counts.get(group, 0) if group else sum(theme.code_counts.values())
-    return sum(theme_codes(index, sub, group) for sub in index.subthemes.get(theme_id, []))
+        if group:
+            return theme.code_counts.get(group)
+        return sum(theme.code_counts.values())
+    subs = [theme_codes(index, sub, group) for sub in index.subthemes.get(theme_id, [])]
+    known = [n for n in subs if n is not None]
+    return sum(known) if known else None
 
 
 def code_totals(index: Index, pub: Publication) -> dict[str, int]:
-    """Informant group -> codes over all top-level themes."""
+    """Informant group -> codes over all top-level themes (the numbers the source gives)."""
     tops = [t for t in pub.themes if not index.theme(t).parent]
-    return {g: sum(theme_codes(index, t, g) for t in tops) for g in informant_groups(index, pub)}
+    return {g: sum(theme_codes(index, t, g) or 0 for t in tops) for g in informant_groups(index, pub)}
+
+
+def code_totals_complete(index: Index, pub: Publication) -> dict[str, bool]:
+    """Informant group -> whether every top-level theme has a number for it (else the total is a floor)."""
+    tops = [t for t in pub.themes if not index.theme(t).parent]
+    return {g: all(theme_codes(index, t, g) is not None for t in tops) for g in informant_groups(index, pub)}
 
 
 def appraisal_by_tool(index: Index, pub: Publication) -> list[tuple[str, list[str]]]:
@@ -304,3 +315,23 @@ def topic_studies(index: Index, items: list[tuple[str, str]]) -> list[str]:
                 if study_id not in seen:
                     seen.append(study_id)
     return seen
+
+
+def gap_row_groups(index: Index, pub: Publication, gap_map: GapMap) -> list[tuple[str, list[str]]]:
+    """Gap-map rows grouped by the publication type of the studies behind them (peer-reviewed
+    articles apart from reports), so a gap in one kind of literature is visible."""
+    from .pages import effect_studies
+
+    studies = set(effect_studies(index, pub))
+    groups: dict[str, list[str]] = {}
+    for row in gap_map.rows:
+        ids = [s for s in index.studies_by_intervention.get(row, []) if s in studies]
+        kind = index.study(ids[0]).publication_type if ids else ""
+        groups.setdefault(kind, []).append(row)
+    order = [t.id for t in index.terms("publication-type")]
+    return sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
+
+
+def group_column_studies(index: Index, pub: Publication, gap_map: GapMap, rows: list[str]) -> dict[str, int]:
+    """Column -> distinct studies behind the given rows (a group's column totals)."""
+    return {c: len({s for r in rows for s in gap_map.cells.get((r, c), ())}) for c in gap_map.columns}

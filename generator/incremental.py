@@ -129,8 +129,10 @@ class IncrementalBuilder:
                 writer.write(page.doc, text)
             if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):
                 write_exports(index, writer)  # the RIS and CSL-JSON of the studies
+            # Hand-written pages cite the data (counts, finding links): re-expanded on every
+            # update; the writer rewrites only the pages whose text changed.
+            _copy_content(self.project, lang, writer, index)
             if not same_layout:
-                _copy_content(self.project, lang, writer)
                 writer.remove_stale()
             result.written += [f"{lang}/{doc}" for doc in writer.changed]
         self.layout = layout

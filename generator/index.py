@@ -179,7 +179,9 @@ class Index:
         return self.data.entities[kind][entity_id].source.display_path
 
     def publications(self) -> list[Publication]:
-        return [self.publication(p) for p in self.ids("publication")]
+        """Newest first: the order of the home page, the sidebar and every cross-source page."""
+        found = [self.publication(p) for p in self.ids("publication")]
+        return sorted(found, key=lambda p: (-p.date.toordinal(), p.id))
 
     def notes_about(self, kind: str, entity_id: str) -> list[DataNote]:
         return [self.note(n) for n in self.notes_for.get((kind, entity_id), [])]
@@ -436,6 +438,12 @@ class _Checker:
                     self.problem(entity, ("theme",), f"theme '{finding.theme}' is not among the themes of publication '{pub_id}'")
             self.ref(entity, ("theme",), "theme", finding.theme)
             self.term(entity, ("finding_type",), "finding-type", finding.finding_type)
+            # The CERQual assessment is whole or absent: components without the overall
+            # confidence (or the reverse) is reported at the missing field.
+            if finding.components is not None and finding.confidence is None:
+                self.problem(entity, ("confidence",), "a finding with CERQual 'components' needs its overall 'confidence'")
+            if finding.confidence is not None and finding.components is None:
+                self.problem(entity, ("components",), "a finding with a CERQual 'confidence' needs its four 'components'")
             if finding.confidence is not None:
                 self.term(entity, ("confidence",), "confidence", finding.confidence)
             if finding.components is not None:
@@ -486,6 +494,13 @@ class _Checker:
                     self.same_publication(entity, ("parent",), ("theme", theme_id), ("theme", theme.parent))
             for key in theme.code_counts:
                 self.term(entity, ("code_counts", key), "informant-group", key)
+        # Sub-themes in their publication's order (the source's), not alphabetically.
+        for parent, subs in self.index.subthemes.items():
+            pub_id = self.index.publication_of.get(("theme", parent))
+            order = self.index.publication(pub_id).themes if pub_id else []
+            subs.sort(key=lambda t: order.index(t) if t in order else len(order))
+        for theme_id, entity in sorted(self.data.entities["theme"].items()):
+            theme = entity.model
             for i, study_id in enumerate(theme.studies):
                 self.ref(entity, ("studies", i), "study", study_id)
             self.topic_refs(entity, "theme", theme_id, theme.topics)

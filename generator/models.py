@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Id = Annotated[
     str,
@@ -152,11 +152,14 @@ class Finding(Strict):
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Kapittel 6.2.2'.")
     history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
 
-    @model_validator(mode="after")
-    def _cerqual_complete(self) -> Finding:
-        if (self.components is None) != (self.confidence is None):
-            raise ValueError("'components' and 'confidence' go together: give both or neither")
-        return self
+    @field_validator("components", "confidence", mode="before")
+    @classmethod
+    def _not_left_empty(cls, value: object) -> object:
+        # Only called when the field is written: `confidence: ~` is a placeholder left unfilled
+        # (a finding without a CERQual assessment leaves the field out altogether).
+        if value is None:
+            raise ValueError("fill this in, or remove the line if the source made no CERQual assessment")
+        return value
 
 
 class Characteristic(Strict):
@@ -229,7 +232,7 @@ class Effect(Strict):
     reading: Literal["authors", "editorial"] = Field(
         description="'authors': the source's authors classify it so; 'editorial': our reading of the source's words."
     )
-    timepoint: str | None = Field(None, description="When measured, e.g. '6 months'.")
+    timepoint: Text | None = Field(None, description="When measured, e.g. {nb: '6 måneder', en: '6 months'}.")
     text: Text | None = Field(None, description="The result in the source's words.")
 
 

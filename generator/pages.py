@@ -45,7 +45,7 @@ def plan(index: Index) -> list[PageSpec]:
     pages: list[PageSpec] = [
         PageSpec(urls.HOME, "home.md.j2", nav_key="home"),
         PageSpec(urls.PUBLICATIONS_INDEX, "publications_index.md.j2", nav_key="publications"),
-        PageSpec(urls.OVERVIEW, "overview.md.j2", nav_key="overview"),
+        PageSpec(urls.OVERVIEW, "overview.md.j2", nav_key="overview", wide=True),
         PageSpec(urls.TOPICS_INDEX, "topics_index.md.j2", nav_key="topics"),
         PageSpec(urls.AUDIENCES_INDEX, "audiences_index.md.j2", nav_key="practice"),
     ]
@@ -61,7 +61,12 @@ def plan(index: Index) -> list[PageSpec]:
         if pub.findings:
             pages.append(
                 PageSpec(
-                    urls.findings_table(pid), "findings_table.md.j2", params, pub_source, nav_key="findings_table", wide=True
+                    urls.findings_table(pid),
+                    "findings_table.md.j2",
+                    params,
+                    pub_source,
+                    nav_key="findings_table" if has_cerqual(index, pub) else "findings_all",
+                    wide=True,
                 )
             )
         if has_cerqual(index, pub):

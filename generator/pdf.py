@@ -210,6 +210,11 @@ class PrintView:
     def has_cerqual(self) -> bool:
         return pages.has_cerqual(self.index, self.pub)
 
+    def codes(self, theme_id: str, group: str | None = None) -> str:
+        """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
+        n = counts.theme_codes(self.index, theme_id, group)
+        return "–" if n is None else self.num(n)
+
     def has_theme_page(self) -> bool:
         return has_theme_page(self.index, self.pub)
 
@@ -268,7 +273,8 @@ class PrintView:
         if kind == "characteristic":
             return urls.anchor("characteristic", entity_id), self.plain(index.characteristic(entity_id).name)
         if kind == "theme":
-            return urls.anchor("theme", entity_id), self.plain(index.theme(entity_id).name)
+            section = "theme-section" if has_theme_page(index, self.pub) else "theme"
+            return urls.anchor(section, entity_id), self.plain(index.theme(entity_id).name)
         if kind == "implication":
             implication = index.implication(entity_id)
             return urls.anchor(

@@ -276,6 +276,11 @@ class View:
     def has_cerqual(self, pub: Any) -> bool:
         return pages.has_cerqual(self.index, pub)
 
+    def codes(self, theme_id: str, group: str | None = None) -> str:
+        """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
+        n = counts.theme_codes(self.index, theme_id, group)
+        return "–" if n is None else self.num(n)
+
     def has_theme_page(self, pub: Any) -> bool:
         return has_theme_page(self.index, pub)
 

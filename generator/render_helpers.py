@@ -13,12 +13,9 @@ from .svg import grouped_bars
 
 def has_theme_page(index: Index, pub: Publication) -> bool:
     """A publication gets a themes page when its themes carry more than a name: sub-themes,
-    code counts per informant group, cited studies or a description (Tabell 2 of a thesis,
-    forms of collaboration)."""
-    return any(
-        index.theme(t).parent or index.theme(t).code_counts or index.theme(t).studies or index.theme(t).description
-        for t in pub.themes
-    )
+    code counts per informant group or cited studies (Tabell 2 of a thesis, forms of
+    collaboration). Descriptions alone are shown where the theme is (the findings table)."""
+    return any(index.theme(t).parent or index.theme(t).code_counts or index.theme(t).studies for t in pub.themes)
 
 
 def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:

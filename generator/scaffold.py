@@ -220,7 +220,10 @@ class _Renderer:
         notes = {}
         if placeholder:
             notes["id"] = "rename: the real id (lower-case, hyphens), and the file to match"
-        return self.model(model, "", fixed=fixed, notes=notes)
+        # A new finding is a CERQual-assessed review finding unless the editor says otherwise:
+        # its components and confidence are written out to be filled in, not left as optional.
+        promoted = {"components", "confidence"} if model is Finding else set()
+        return self.model(model, "", fixed=fixed, notes=notes, promoted=promoted)
 
     def model(
         self,
@@ -230,13 +233,14 @@ class _Renderer:
         fixed: dict[str, str] | None = None,
         notes: dict[str, str] | None = None,
         optional_fields: bool = True,
+        promoted: set[str] | None = None,
     ) -> list[str]:
         lines: list[str] = []
         for name, info in model.model_fields.items():
             if fixed and name in fixed:
                 note = (notes or {}).get(name)
                 lines.append(f"{indent}{name}: {fixed[name]}" + (f"  # {note}" if note else ""))
-            elif info.is_required():
+            elif info.is_required() or name in (promoted or ()):
                 lines += self.field(model, name, info, indent)
             elif optional_fields:
                 lines += [f"{indent}# {line[len(indent) :]}" for line in self.field(model, name, info, indent, optional=True)]

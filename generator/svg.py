@@ -122,7 +122,7 @@ def grouped_bars(
             y = y0 + s * bar_height
             if value is None:
                 parts.append(
-                    f'<text x="{label_width + 4}" y="{y + bar_height * 0.75:.1f}" class="kb-chart-missing">{escape(missing_label)}</text>'
+                    f'<text x="{label_width + 4}" y="{y + bar_height * 0.75:.1f}" class="kb-chart-missing" fill="#55606a" font-style="italic">{escape(missing_label)}</text>'
                 )
                 continue
             w = max(value, 0) * unit

@@ -33,11 +33,25 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
     if target.exists():
         shutil.rmtree(target)
     data = target / "data"
-    for folder in ("publications", "themes", "findings", "studies", "characteristics", "assessments", "matrices", "notes"):
+    for folder in (
+        "publications",
+        "themes",
+        "findings",
+        "studies",
+        "characteristics",
+        "assessments",
+        "matrices",
+        "notes",
+        "implications",
+    ):
         (data / folder).mkdir(parents=True)
     shutil.copytree(source.data_dir / "vocabularies", data / "vocabularies")
+    shutil.copytree(source.data_dir / "topics", data / "topics")
+    topics = sorted(path.stem for path in (data / "topics").glob("*.yaml"))
+    audiences = ["school-leaders", "teachers", "municipal-services", "school-owners", "policy-makers", "researchers"]
     shutil.copy(source.mkdocs_config, target / "mkdocs.yml")
-    for folder in ("content", "overrides"):
+    # Theme overrides and the site's CSS/JS, but not the hand-written pages: they cite real ids.
+    for folder in ("content/assets", "overrides"):
         if (source.root / folder).is_dir():
             shutil.copytree(source.root / folder, target / folder)
     statements = _texts(source, "findings", "statement")
@@ -115,6 +129,26 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
                     "components": comps,
                     "confidence": confidences[n % len(confidences)],
                     "studies": rng.sample(pub_studies, k=min(len(pub_studies), rng.randint(2, 8))),
+                    # every topic gets content (round robin), plus one at random
+                    "topics": sorted({topics[finding_number % len(topics)], rng.choice(topics)}),
+                },
+            )
+        # One implication per ten findings, each for one or two audiences and backed by findings:
+        # the topic, practice and overview pages then scale with the data like the real ones.
+        pub_implications = []
+        for n in range(max(1, per_pub_findings // 10)):
+            iid = f"{pid}-i{n + 1:04d}"
+            pub_implications.append(iid)
+            _dump(
+                data / "implications" / f"{iid}.yaml",
+                {
+                    "id": iid,
+                    "number": n + 1,
+                    "implication_type": "implication-for-practice",
+                    "audiences": rng.sample(audiences, k=rng.randint(1, 2)),
+                    "text": statements[(finding_number + n) % len(statements)],
+                    "findings": rng.sample(pub_findings, k=min(len(pub_findings), 3)),
+                    "topics": rng.sample(topics, k=min(len(topics), 1)),
                 },
             )
         rows = []
@@ -154,6 +188,9 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
                 "studies": pub_studies,
                 "characteristics": characteristics,
                 "matrices": [mid],
+                "implications": pub_implications,
+                "interventions": [],
+                "cases": [],
                 "history": [],
             }
         )

@@ -21,6 +21,10 @@ SHOTS = [
     ("findings-en", "/en/publications/skole-hjem-2025/findings/", 1280, 900),
     ("matrix-nb", "/matrices/skole-hjem-2025-tiltak-kjennetegn/", 1280, 900),
     ("matrix-en", "/en/matrices/skole-hjem-2025-tiltak-kjennetegn/", 1280, 900),
+    ("effect-map-nb", "/publications/norce-utenforskap-2025/effect-map/", 1280, 900),
+    ("topic-en", "/en/topics/tidlig-innsats/", 1280, 900),
+    ("themes-nb", "/publications/levik-2023-masteroppgave/themes/", 1280, 900),
+    ("practice-en", "/en/practice/teachers/", 1280, 900),
 ]
 
 

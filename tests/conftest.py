@@ -9,6 +9,10 @@ from generator.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
+WHOLE = Path(__file__).parent / "fixtures" / "kb-whole"
+"""Added on top of FIXTURE: a second publication with every kind beyond findings and studies
+(a thesis that is also a study, themes with code counts, results, implications, an intervention
+with studies, effects and sectors, a case, a chart, a topic)."""
 
 
 @pytest.fixture
@@ -17,6 +21,13 @@ def fixture_project(tmp_path: Path) -> Project:
     root = tmp_path / "kb"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
     return Project(root)
+
+
+@pytest.fixture
+def whole_project(fixture_project: Project) -> Project:
+    """The fixture plus the second publication (kb-whole/)."""
+    shutil.copytree(WHOLE, fixture_project.root, dirs_exist_ok=True)
+    return fixture_project
 
 
 def write(path: Path, text: str) -> Path:

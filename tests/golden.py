@@ -13,6 +13,7 @@ from generator.build import generate, load_or_fail
 from generator.settings import LANGUAGES, Project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
+WHOLE = Path(__file__).parent / "fixtures" / "kb-whole"
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -20,6 +21,7 @@ def render_fixture(workdir: Path) -> Path:
     """Copy the fixture to `workdir`, generate its Markdown, return the staging docs root."""
     root = workdir / "kb"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
+    shutil.copytree(WHOLE, root, dirs_exist_ok=True)  # the golden pages cover every kind
     project = Project(root)
     generate(project, load_or_fail(project))
     return project.build_dir / "docs"

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, expect
 
-from generator import urls
+from generator import counts, pages, urls
 from generator.i18n import resolve
 from generator.index import Index
 from generator.settings import LANGUAGES, Project
@@ -33,7 +33,19 @@ NODES_SHOWN = 10
 
 
 def _pub(index: Index) -> Any:
-    return index.publications()[0]
+    """The publication with GRADE-CERQual findings and a matrix (seed 001)."""
+    return next(p for p in index.publications() if p.matrices and pages.has_cerqual(index, p))
+
+
+def _pub_with(index: Index, predicate: Callable[[Any], Any]) -> Any:
+    return next(p for p in index.publications() if predicate(p))
+
+
+def _effect_cell(index: Index) -> str:
+    pub = _pub_with(index, lambda p: pages.effect_studies(index, p))
+    effect_map = counts.effect_map(index, pub)
+    intervention, outcome = next(iter(effect_map.cells))
+    return urls.effect_list(pub.id, intervention, outcome)
 
 
 def _finding_with_notes(index: Index) -> Any:
@@ -76,6 +88,24 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "study (quantitative, with results)": lambda index: urls.study(_study(index, "quantitative", with_results=True)),
     "study (qualitative)": lambda index: urls.study(_study(index, "qualitative", with_results=False)),
     "all studies": lambda index: urls.STUDIES_INDEX,
+    # the whole knowledge base (issue 6)
+    "overview": lambda index: urls.OVERVIEW,
+    "topics index": lambda index: urls.TOPICS_INDEX,
+    "topic": lambda index: urls.topic(max(index.ids("topic"), key=lambda t: len(index.topic_members.get(t, [])))),
+    "practice index": lambda index: urls.AUDIENCES_INDEX,
+    "practice for an audience": lambda index: urls.audience("teachers"),
+    "publication without CERQual": lambda index: urls.publication(_pub_with(index, lambda p: not pages.has_cerqual(index, p)).id),
+    "findings without CERQual": lambda index: urls.findings_table(
+        _pub_with(index, lambda p: p.findings and not pages.has_cerqual(index, p)).id
+    ),
+    "themes with code counts": lambda index: urls.themes(_pub_with(index, lambda p: counts.informant_groups(index, p)).id),
+    "implications": lambda index: urls.implications(_pub_with(index, lambda p: p.implications).id),
+    "cases": lambda index: urls.cases(_pub_with(index, lambda p: p.cases).id),
+    "intervention": lambda index: urls.intervention(_pub_with(index, lambda p: p.interventions).interventions[0]),
+    "appraisal grid": lambda index: urls.appraisal(_pub_with(index, lambda p: pages.has_appraisal_grid(index, p)).id),
+    "sector matrix": lambda index: urls.sector_matrix(_pub_with(index, lambda p: pages.effect_studies(index, p)).id),
+    "effect map": lambda index: urls.effect_map(_pub_with(index, lambda p: pages.effect_studies(index, p)).id),
+    "effect map drill-down": _effect_cell,
 }
 # Hand-written pages (content/<lang>/**/*.md), whatever they are; the real project copies content/.
 CONTENT_PAGES = [
@@ -182,12 +212,33 @@ def test_language_menu_has_no_wcag_violations(page: Page, site_server: str, real
 
 # --- colour never carries meaning alone ---------------------------------------------------------
 
-COLOURED = ".kb-badge, .kb-cell, [class*='kb-confidence-'], [class*='kb-value-']"
+COLOURED = (
+    ".kb-badge, .kb-cell, [class*='kb-confidence-'], [class*='kb-value-'], "
+    "[class*='kb-type-'], [class*='kb-direction-'], [class*='kb-evidence-']"
+)
 VOCABULARY_OF = {"kb-badge": "confidence", "kb-cell": "matrix-value"}
+BADGE_VOCABULARY = {
+    "kb-confidence-": "confidence",
+    "kb-type-": "finding-type",
+    "kb-direction-": "effect-direction",
+    "kb-evidence-": "evidence-status",
+    "kb-value-": "matrix-value",
+}
+"""The class that colours a badge names its vocabulary (kinds of finding, effect directions ...)."""
+
+
+def _vocabulary(tag: Any) -> str | None:
+    for cls in tag.get("class", []):
+        for prefix, vocabulary in BADGE_VOCABULARY.items():
+            if cls.startswith(prefix):
+                return vocabulary
+    kind = next((c for c in tag.get("class", []) if c in VOCABULARY_OF), None)
+    return VOCABULARY_OF[kind] if kind else None
 
 
 def _labels(index: Index, vocabulary: str, lang: str) -> set[str]:
-    return {resolve(term.label, lang).text for term in index.terms(vocabulary)}
+    """Every way a term is said in words: its label, or its short form (badges in narrow columns)."""
+    return {resolve(text, lang).text for term in index.terms(vocabulary) for text in (term.label, term.short) if text}
 
 
 def _words(tag: Any) -> str:
@@ -211,13 +262,13 @@ def test_every_badge_and_matrix_cell_on_every_page_says_its_value_in_words(real_
         for tag in article.select(COLOURED):
             checked += 1
             where = f"{html_file.relative_to(site)}: {str(tag)[:120]}"
-            kind = next((c for c in tag.get("class", []) if c in VOCABULARY_OF), None)
-            if kind is None:
+            vocabulary = _vocabulary(tag)
+            if vocabulary is None or not ({"kb-badge", "kb-cell"} & set(tag.get("class", []))):
                 problems.append(f"{where}: coloured by class but neither a .kb-badge nor a .kb-cell")
                 continue
             words = _words(tag)
-            if words not in _labels(real_index, VOCABULARY_OF[kind], lang):
-                problems.append(f"{where}: says {words!r}, not a {VOCABULARY_OF[kind]} label in {lang}")
+            if words not in _labels(real_index, vocabulary, lang):
+                problems.append(f"{where}: says {words!r}, not a {vocabulary} label in {lang}")
     assert checked > 100, f"only {checked} badges and cells found: the selector no longer matches the markup"
     assert not problems, f"{len(problems)} badge(s)/cell(s) without their value in words:\n" + "\n".join(problems[:30])
 

@@ -56,6 +56,15 @@ def both(*breakages: Breakage) -> Breakage:
     return apply
 
 
+def whole_kb(project: Project) -> None:
+    """Add the second fixture publication (kb-whole/): the kinds and fields of issue 6."""
+    import shutil
+
+    from .conftest import WHOLE
+
+    shutil.copytree(WHOLE, project.root, dirs_exist_ok=True)
+
+
 def symlink(rel: str, target: Callable[[Project], Path]) -> Breakage:
     def apply(project: Project) -> None:
         (project.data_dir / rel).symlink_to(target(project))
@@ -550,92 +559,92 @@ CASES = [
     # --- issue 6: the new kinds and fields --------------------------------------------------
     case(
         "finding-components-without-confidence",
-        sub(F1, "confidence: moderate", ""),
-        "data/findings/demo-2025-f01.yaml:1:1: (file): value error, 'components' and 'confidence' go together: give both or neither",
+        both(whole_kb, sub(F1, "confidence: moderate", "")),
+        "data/findings/demo-2025-f01.yaml:1:1: confidence: a finding with CERQual 'components' needs its overall 'confidence'",
     ),
     case(
         "study-country-and-countries",
-        sub("studies/gamma-2022.yaml", "country: swe", "country: swe\ncountries: [nor]"),
+        both(whole_kb, sub("studies/gamma-2022.yaml", "country: swe", "country: swe\ncountries: [nor]")),
         "data/studies/gamma-2022.yaml:1:1: (file): value error, give either 'country' or 'countries', not both",
     ),
     case(
         "study-without-country",
-        sub("studies/gamma-2022.yaml", "country: swe", ""),
+        both(whole_kb, sub("studies/gamma-2022.yaml", "country: swe", "")),
         "data/studies/gamma-2022.yaml:1:1: (file): value error, give 'country' (one) or 'countries' (several; may be ['not-reported'])",
     ),
     case(
         "study-unknown-sector",
-        sub("studies/delta-2019.yaml", "sectors: [health, education]", "sectors: [health, skole]"),
+        both(whole_kb, sub("studies/delta-2019.yaml", "sectors: [health, education]", "sectors: [health, skole]")),
         "data/studies/delta-2019.yaml:8:19: sectors[1]: unknown sector 'skole' (allowed: health, labour-welfare, employer, social-services, education, child-welfare, family, voluntary, community)",
     ),
     case(
         "effect-unknown-direction",
-        sub("studies/delta-2019.yaml", "direction: positive", "direction: up"),
+        both(whole_kb, sub("studies/delta-2019.yaml", "direction: positive", "direction: up")),
         "data/studies/delta-2019.yaml:13:35: effects[0].direction: unknown effect-direction 'up' (allowed: positive, positive-uncontrolled, mixed, no-effect, negative, descriptive)",
     ),
     case(
         "effect-reading-not-allowed",
-        sub("studies/delta-2019.yaml", "reading: authors", "reading: mine"),
+        both(whole_kb, sub("studies/delta-2019.yaml", "reading: authors", "reading: mine")),
         "data/studies/delta-2019.yaml:13:56: effects[0].reading: input should be 'authors' or 'editorial', got 'mine'",
     ),
     case(
         "theme-own-parent",
-        sub("themes/oppgave-under-1.yaml", "parent: oppgave-hoved", "parent: oppgave-under-1"),
+        both(whole_kb, sub("themes/oppgave-under-1.yaml", "parent: oppgave-hoved", "parent: oppgave-under-1")),
         "data/themes/oppgave-under-1.yaml:3:1: parent: a theme cannot be its own parent",
     ),
     case(
         "theme-unknown-informant-group",
-        sub("themes/oppgave-under-1.yaml", "parents: 12", "pupils: 12"),
+        both(whole_kb, sub("themes/oppgave-under-1.yaml", "parents: 12", "pupils: 12")),
         "data/themes/oppgave-under-1.yaml:4:15: code_counts.pupils: unknown informant-group 'pupils' (allowed: parents, teachers)",
     ),
     case(
         "implication-unknown-finding",
-        sub("implications/demo-thesis-2022-i01.yaml", "demo-2025-f01]", "demo-2025-f99]"),
+        both(whole_kb, sub("implications/demo-thesis-2022-i01.yaml", "demo-2025-f01]", "demo-2025-f99]")),
         "data/implications/demo-thesis-2022-i01.yaml:6:34: findings[1]: unknown finding 'demo-2025-f99' (did you mean 'demo-2025-f03'?)",
     ),
     case(
         "implication-without-audience",
-        sub("implications/demo-thesis-2022-i02.yaml", "audiences: [researchers]", "audiences: []"),
+        both(whole_kb, sub("implications/demo-thesis-2022-i02.yaml", "audiences: [researchers]", "audiences: []")),
         "data/implications/demo-thesis-2022-i02.yaml:4:1: audiences: list should have at least 1 item after validation, not 0",
     ),
     case(
         "implication-unknown-audience",
-        sub("implications/demo-thesis-2022-i02.yaml", "audiences: [researchers]", "audiences: [parents]"),
+        both(whole_kb, sub("implications/demo-thesis-2022-i02.yaml", "audiences: [researchers]", "audiences: [parents]")),
         "data/implications/demo-thesis-2022-i02.yaml:4:13: audiences[0]: unknown audience 'parents' (allowed: school-leaders, teachers, municipal-services, school-owners, policy-makers, researchers)",
     ),
     case(
         "chart-values-per-category",
-        sub("publications/demo-thesis-2022.yaml", "values: [69, 21]", "values: [69]"),
+        both(whole_kb, sub("publications/demo-thesis-2022.yaml", "values: [69, 21]", "values: [69]")),
         "data/publications/demo-thesis-2022.yaml:26:5: charts[0]: value error, every series needs 2 values, one per category",
     ),
     case(
         "publication-same-as-unknown-study",
-        sub("publications/demo-thesis-2022.yaml", "same_as_study: gamma-2022", "same_as_study: gama-2022"),
+        both(whole_kb, sub("publications/demo-thesis-2022.yaml", "same_as_study: gamma-2022", "same_as_study: gama-2022")),
         "data/publications/demo-thesis-2022.yaml:10:1: same_as_study: unknown study 'gama-2022' (did you mean 'gamma-2022'?)",
     ),
     case(
         "topic-unknown",
-        sub("cases/demo-case.yaml", "topics: [tidlig]", "topics: [tidlig-innsats]"),
+        both(whole_kb, sub("cases/demo-case.yaml", "topics: [tidlig]", "topics: [tidlig-innsats]")),
         "data/cases/demo-case.yaml:8:10: topics[0]: unknown topic 'tidlig-innsats'",
     ),
     case(
         "intervention-unknown-evidence",
-        sub("interventions/demo-team.yaml", "evidence: promising", "evidence: strong"),
+        both(whole_kb, sub("interventions/demo-team.yaml", "evidence: promising", "evidence: strong")),
         "data/interventions/demo-team.yaml:6:1: evidence: unknown evidence-status 'strong' (allowed: documented-effect, promising, mixed, no-effect, not-evaluated, ongoing)",
     ),
     case(
         "study-unknown-intervention",
-        sub("studies/delta-2019.yaml", "interventions: [demo-team]", "interventions: [demo-teams]"),
+        both(whole_kb, sub("studies/delta-2019.yaml", "interventions: [demo-team]", "interventions: [demo-teams]")),
         "data/studies/delta-2019.yaml:9:17: interventions[0]: unknown intervention 'demo-teams' (did you mean 'demo-team'?)",
     ),
     case(
         "case-in-two-publications",
-        sub(PUB, "themes: [", "cases: [demo-case]\nthemes: ["),
+        both(whole_kb, sub(PUB, "themes: [", "cases: [demo-case]\nthemes: [")),
         "data/publications/demo-thesis-2022.yaml:45:9: cases[0]: case 'demo-case' already belongs to publication 'demo-2025'",
     ),
     case(
         "finding-unknown-type",
-        sub("findings/demo-thesis-2022-f01.yaml", "finding_type: qualitative-finding", "finding_type: interview"),
+        both(whole_kb, sub("findings/demo-thesis-2022-f01.yaml", "finding_type: qualitative-finding", "finding_type: interview")),
         "data/findings/demo-thesis-2022-f01.yaml:3:1: finding_type: unknown finding-type 'interview' (allowed: review-finding, facilitator, barrier, result, qualitative-finding, conclusion)",
     ),
 ]

@@ -27,8 +27,22 @@ def test_per_language_config(fixture_project: Project) -> None:
     assert nb["site_name"] != en["site_name"]
     links = {alt["lang"]: alt["link"] for alt in en["extra"]["kb_alternate"]}
     assert links == {"nb": "../", "en": ""}
-    assert [list(item)[0] for item in nb["nav"]][:3] == ["Hjem", "Publikasjoner", "Demo-oversikt"]
-    assert [list(item)[0] for item in en["nav"]][:3] == ["Home", "Publications", "Demo review"]
+    assert [list(item)[0] for item in nb["nav"]][:6] == [
+        "Hjem",
+        "Oversikt over kunnskapsbasen",
+        "Emner på tvers av kildene",
+        "Implikasjoner for praksis",
+        "Publikasjoner",
+        "Demo-oversikt",
+    ]
+    assert [list(item)[0] for item in en["nav"]][:6] == [
+        "Home",
+        "Knowledge base overview",
+        "Topics across the sources",
+        "Implications for practice",
+        "Publications",
+        "Demo review",
+    ]
 
 
 def test_sidebar_lists_section_pages_only(fixture_project: Project) -> None:

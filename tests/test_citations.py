@@ -20,8 +20,8 @@ from .conftest import write
 
 
 @pytest.fixture
-def index(fixture_project: Project) -> Index:
-    found, report = check(fixture_project)
+def index(whole_project: Project) -> Index:
+    found, report = check(whole_project)
     assert found is not None, report.problems
     return found
 
@@ -56,16 +56,16 @@ def test_counts_are_computed_from_the_data(index: Index, what: str, params: tupl
     assert citations.count(index, what, params) == expected
 
 
-def test_count_follows_the_data(fixture_project: Project) -> None:
+def test_count_follows_the_data(whole_project: Project) -> None:
     """Add a study and the count in the prose changes with it: nothing is typed by hand."""
-    before, _ = check(fixture_project)
+    before, _ = check(whole_project)
     assert before is not None
     n = citations.count(before, "studies", (("country", "nor"),))
     write(
-        fixture_project.data_dir / "studies" / "epsilon-2020.yaml",
+        whole_project.data_dir / "studies" / "epsilon-2020.yaml",
         "id: epsilon-2020\ncitation: Epsilon 2020\nauthors: [E]\nyear: 2020\npublication_type: report\ndesign: rct\ncountry: nor\n",
     )
-    after, _ = check(fixture_project)
+    after, _ = check(whole_project)
     assert after is not None
     assert citations.count(after, "studies", (("country", "nor"),)) == n + 1
 
@@ -99,11 +99,11 @@ def test_english_page_gets_english_labels(index: Index) -> None:
     ],
 )
 def test_unknown_references_are_located_errors(
-    fixture_project: Project, capsys: pytest.CaptureFixture[str], line: str, message: str
+    whole_project: Project, capsys: pytest.CaptureFixture[str], line: str, message: str
 ) -> None:
-    page = fixture_project.content_dir / "nb" / "side.md"
+    page = whole_project.content_dir / "nb" / "side.md"
     write(page, f"# Side\n\nTekst foran {line} og etter.\n")
-    status = main(["--root", str(fixture_project.root), "check"])
+    status = main(["--root", str(whole_project.root), "check"])
     out = capsys.readouterr().err
     assert status == 1
     problem = next(line for line in out.splitlines() if line.startswith("content/nb/side.md"))
@@ -111,17 +111,17 @@ def test_unknown_references_are_located_errors(
     assert message in problem
 
 
-def test_a_citation_cannot_inject_markup(fixture_project: Project) -> None:
+def test_a_citation_cannot_inject_markup(whole_project: Project) -> None:
     """Content is not a template: an id with markup is not found, and never reaches the page."""
     report = Report()
-    found, _ = check(fixture_project)
+    found, _ = check(whole_project)
     assert found is not None
-    write(fixture_project.content_dir / "nb" / "x.md", "# X\n\n[[finding:<script>alert(1)</script>]]\n")
-    citations.check_content(fixture_project.content_dir, fixture_project.root, found, report)
+    write(whole_project.content_dir / "nb" / "x.md", "# X\n\n[[finding:<script>alert(1)</script>]]\n")
+    citations.check_content(whole_project.content_dir, whole_project.root, found, report)
     assert [p.message for p in report.problems] == ["unknown finding '<script>alert(1)</script>'"]
-    write(fixture_project.content_dir / "nb" / "x.md", "# X\n\n{{ 7*7 }} [[count:cases]]\n")
-    generate(fixture_project, found, ("nb",))
-    staged = (fixture_project.staging_docs("nb") / "x.md").read_text()
+    write(whole_project.content_dir / "nb" / "x.md", "# X\n\n{{ 7*7 }} [[count:cases]]\n")
+    generate(whole_project, found, ("nb",))
+    staged = (whole_project.staging_docs("nb") / "x.md").read_text()
     assert "{{ 7*7 }}" in staged and "49" not in staged
     assert '<span class="kb-count">1</span>' in staged
 

@@ -31,7 +31,10 @@ def test_check_reports_every_problem_once_with_location(fixture_project: Project
     )
     assert main(["--root", str(fixture_project.root), "check"]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert "data/themes/tema-a.yaml:3:1: colour: unknown field 'colour' (allowed: id, name, description)" in lines
+    assert (
+        "data/themes/tema-a.yaml:3:1: colour: unknown field 'colour' (allowed: id, name, description, parent, number, code_counts, studies, topics)"
+        in lines
+    )
     assert any(
         line.startswith("data/findings/demo-2025-f03.yaml:11:22: studies[1]: unknown study 'hetland-2024'") for line in lines
     )

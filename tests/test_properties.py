@@ -25,7 +25,7 @@ from generator.settings import DATA_FOLDERS
 from generator.sources import load_file
 from generator.validate import load_data, validate_source
 
-from .conftest import FIXTURE
+from .conftest import FIXTURE, WHOLE
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FOLDER_OF = {kind: folder for folder, kind in DATA_FOLDERS.items()}
@@ -147,11 +147,13 @@ def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     return copy
 
 
+def _fixture_files(kind: str) -> list[Path]:
+    """The kind's files in the fixture and in its second publication (kb-whole/): every kind has some."""
+    return sorted(p for root in (FIXTURE, WHOLE) for p in (root / "data" / FOLDER_OF[kind]).glob("*.yaml"))
+
+
 FIXTURE_VALUES: dict[str, list[Any]] = {
-    kind: [
-        yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        for p in sorted((FIXTURE / "data" / FOLDER_OF[kind]).glob("*.yaml"))
-    ]
+    kind: [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in _fixture_files(kind)]
     for kind in ENTITY_MODELS
 }
 
@@ -196,12 +198,12 @@ def test_any_structure_validates_without_raising(workdir: Path, data: st.DataObj
 @given(data=st.data(), kind=st.sampled_from(sorted(ENTITY_MODELS)))
 def test_a_broken_entity_among_valid_ones_never_makes_indexing_raise(workdir: Path, data: st.DataObject, kind: str) -> None:
     """The whole pipeline up to the index, with one fixture file replaced by a generated one."""
-    target = data.draw(st.sampled_from(sorted((FIXTURE / "data" / FOLDER_OF[kind]).glob("*.yaml"))))
+    target = data.draw(st.sampled_from(_fixture_files(kind)))
     root = workdir / "kb"
-    if not root.exists():
-        shutil.copytree(FIXTURE / "data", root / "data")
-    shutil.rmtree(root / "data")
+    if (root / "data").exists():
+        shutil.rmtree(root / "data")
     shutil.copytree(FIXTURE / "data", root / "data")
+    shutil.copytree(WHOLE / "data", root / "data", dirs_exist_ok=True)
     value = data.draw(documents(kind))
     _write(root / "data" / FOLDER_OF[kind] / target.name, _dump(value, None))
     report = Report()
