@@ -23,7 +23,7 @@ from generator.build import build_site
 from generator.cli import main
 from generator.settings import Project
 
-from .conftest import FIXTURE, REPO, write
+from .conftest import FIXTURE, REPO, WHOLE, write
 
 PAYLOADS: list[str] = [
     "<script>alert('script-tag')</script>",
@@ -145,6 +145,68 @@ def _matrix(d: dict[str, Any]) -> None:
     d["introduction"] = _text()
 
 
+# --- the kinds of the whole knowledge base (fixtures/kb-whole) --------------------------------
+
+
+def _thesis(d: dict[str, Any]) -> None:
+    d["authors"] = [TEXT]
+    d["series"] = TEXT
+    d["license"] = TEXT
+    d["chapters"][0]["heading"] = _text()
+    d["chapters"][0]["bullets"] = [_text()]
+    d["chapters"][0]["source_location"] = TEXT
+    chart = d["charts"][0]
+    chart["title"] = _text()
+    chart["unit"] = _text()
+    chart["categories"] = [_text(), _text()]
+    chart["series"][0]["name"] = _text()
+    chart["note"] = _text()
+    chart["source_location"] = TEXT
+
+
+def _sub_theme(d: dict[str, Any]) -> None:
+    d["name"] = _text()
+
+
+def _result(d: dict[str, Any]) -> None:
+    d["statement"] = _text()
+    d["strength"] = _text()
+    d["source_location"] = TEXT
+
+
+def _effect_study(d: dict[str, Any]) -> None:
+    d["citation"] = "delta " + TEXT
+    d["control_group"] = _text()
+    d["effects"][0]["text"] = _text()
+    d["effects"][0]["timepoint"] = _text()
+
+
+def _intervention(d: dict[str, Any]) -> None:
+    d["name"] = _text()
+    d["aliases"] = [TEXT]
+    d["components"] = [_text()]
+    d["evidence_text"] = _text()
+    d["evidence_references"] = [TEXT]
+
+
+def _implication(d: dict[str, Any]) -> None:
+    d["heading"] = _text()
+    d["text"] = _text()
+    d["source_location"] = TEXT
+
+
+def _case(d: dict[str, Any]) -> None:
+    d["title"] = _text()
+    d["place"] = TEXT
+    d["paragraphs"] = [_text()]
+    d["status"] = _text()
+
+
+def _topic(d: dict[str, Any]) -> None:
+    d["name"] = _text()
+    d["description"] = _text()
+
+
 def _labels(*term_ids: str, fields: tuple[str, ...] = ("label",)) -> Callable[[dict[str, Any]], None]:
     def change(d: dict[str, Any]) -> None:
         for term in d["terms"]:
@@ -172,6 +234,18 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "vocabularies/design.yaml": _labels("rct", fields=("label", "short")),
     "vocabularies/matrix-value.yaml": _labels("no", "yes"),
     "vocabularies/status.yaml": _labels("published"),
+    "publications/demo-thesis-2022.yaml": _thesis,
+    "themes/oppgave-under-1.yaml": _sub_theme,
+    "findings/demo-thesis-2022-f02.yaml": _result,
+    "studies/delta-2019.yaml": _effect_study,
+    "interventions/demo-team.yaml": _intervention,
+    "implications/demo-thesis-2022-i01.yaml": _implication,
+    "cases/demo-case.yaml": _case,
+    "topics/tidlig.yaml": _topic,
+    "vocabularies/effect-direction.yaml": _labels("positive", fields=("label", "short", "description")),
+    "vocabularies/audience.yaml": _labels("teachers"),
+    "vocabularies/outcome.yaml": _labels("work-participation"),
+    "vocabularies/sector.yaml": _labels("health"),
 }
 
 
@@ -180,6 +254,7 @@ def _copy(tmp: Path) -> Project:
     Pagefind, PDF links) and content/assets/ (kb.js, kb.css), so the attack meets what readers get."""
     root = tmp / "kb"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
+    shutil.copytree(WHOLE, root, dirs_exist_ok=True)  # every kind of page, not only the review's
     shutil.rmtree(root / "overrides", ignore_errors=True)  # absent in a clean clone: git keeps no empty folders
     shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
