@@ -600,7 +600,7 @@ CASES = [
     case(
         "implication-unknown-finding",
         both(whole_kb, sub("implications/demo-thesis-2022-i01.yaml", "demo-2025-f01]", "demo-2025-f99]")),
-        "data/implications/demo-thesis-2022-i01.yaml:6:34: findings[1]: unknown finding 'demo-2025-f99' (did you mean 'demo-2025-f03'?)",
+        "data/implications/demo-thesis-2022-i01.yaml:7:34: findings[1]: unknown finding 'demo-2025-f99' (did you mean 'demo-2025-f03'?)",
     ),
     case(
         "implication-without-audience",
