@@ -91,6 +91,29 @@ def test_findings_table_filters(page: Page, site_server: str, real_index) -> Non
     expect(page.locator(".kb-filter-status")).to_have_text(f"Showing {both} of {len(findings)} findings")
 
 
+def test_findings_without_cerqual_filter_by_kind(page: Page, site_server: str, real_index) -> None:
+    """The LOG report's findings carry a kind (facilitator, barrier, result ...) instead of a confidence."""
+    pub = real_index.publication("log-oppfolging-2022")
+    findings = real_index.findings_of(pub)
+    page.goto(site_server + urls.site_url(urls.findings_table(pub.id), "nb"))
+    rows = page.locator("table.kb-findings tbody tr[data-type]")
+    expect(rows).to_have_count(len(findings))
+    page.select_option("select.kb-filter-type", "barrier")
+    barriers = sum(f.finding_type == "barrier" for f in findings)
+    assert barriers > 0
+    expect(page.locator("table.kb-findings tbody tr[data-type]:visible")).to_have_count(barriers)
+
+
+def test_effect_map_cell_drills_down_to_its_studies(page: Page, site_server: str, real_index) -> None:
+    pub = real_index.publication("norce-utenforskap-2025")
+    page.goto(site_server + urls.site_url(urls.effect_map(pub.id), "en"))
+    page.locator("a[href$='norce-jump-work-participation/']").click()
+    expect(page.locator("h1")).to_contain_text("Work participation")
+    studies = page.locator("table.kb-effects tbody th a")
+    expect(studies).to_have_count(1)
+    expect(studies.first).to_have_text("Falkum mfl. 2017")
+
+
 def test_filters_work_from_the_keyboard(page: Page, site_server: str, real_index) -> None:
     findings = real_index.findings_of(real_index.publication(PUB))
     page.goto(site_server + urls.site_url(urls.findings_table(PUB), "nb"))
