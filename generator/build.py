@@ -51,9 +51,9 @@ def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]
     report = Report()
     data = load_data(project.data_dir, project.root, report)
     index = build_index(data, report)
-    if not report.errors():
-        # Hand-written pages cite data; a citation of an unknown id is a located error too.
-        check_content(project.content_dir, project.root, index, report)
+    # Hand-written pages cite data; a citation of an unknown id is a located error too, reported
+    # in the same pass as the data's own problems.
+    check_content(project.content_dir, project.root, index, report)
     return (None if report.failed(strict) else index), report
 
 

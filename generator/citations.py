@@ -156,7 +156,7 @@ def problems(index: Index, citation: Citation) -> list[str]:
                 continue
             target, _ = filters[key]
             if target in ENTITY_FILTER_KINDS:
-                if value not in index.data.entities[target]:
+                if value not in index.data.entities[target] and value not in index.data.invalid[target]:
                     found.append(f"unknown {target} '{value}'{_hint(value, list(index.data.entities[target]))}")
             elif target is not None and value not in index.vocabularies.get(target, {}):
                 found.append(f"unknown {target} '{value}' (allowed: {', '.join(index.vocabularies.get(target, {}))})")
@@ -165,6 +165,8 @@ def problems(index: Index, citation: Citation) -> list[str]:
         return [f"unknown reference kind '{citation.kind}' (use one of: count, {', '.join(LINK_KINDS)})"]
     if citation.params:
         return [f"a {citation.kind} reference takes no parameters"]
+    if citation.target in index.data.invalid[citation.kind]:
+        return []  # the entity's own file has errors, reported there: no second problem here
     if citation.target not in index.data.entities[citation.kind]:
         aliases = index.alias_to_study if citation.kind == "study" else {}
         if citation.target in aliases:

@@ -137,3 +137,17 @@ def test_real_content_pages_cite_only_what_exists() -> None:
     assert len(cited) >= 10
     assert {c.kind for c in cited} >= {"count", "finding"}
     assert all(not citations.problems(index, c) for c in cited)
+
+
+def test_data_and_content_problems_in_one_pass(whole_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """An editor sees every problem at once: a broken data file and a bad citation in the same run,
+    and a citation of the broken entity itself is not reported a second time."""
+    study = whole_project.data_dir / "studies" / "delta-2019.yaml"
+    study.write_text(study.read_text(encoding="utf-8").replace("year: 2019", "year: 19"), encoding="utf-8")
+    write(whole_project.content_dir / "nb" / "side.md", "# Side\n\n[[study:delta-2019]] og [[topic:tidlig-x]]\n")
+    status = main(["--root", str(whole_project.root), "check"])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 1
+    assert any(line.startswith("data/studies/delta-2019.yaml:4:1: year: ") for line in err), err
+    assert any(line.startswith("content/nb/side.md:3:25: [[topic:tidlig-x]]: unknown topic") for line in err), err
+    assert not any("[[study:delta-2019]]" in line for line in err), err
