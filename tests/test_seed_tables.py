@@ -208,7 +208,8 @@ def test_004_tabell_1_and_2_are_15_and_7_studies(index: Index) -> None:
     peer = [s for s in pub.studies if index.study(s).publication_type == "journal-article"]
     grey = [s for s in pub.studies if index.study(s).publication_type != "journal-article"]
     assert len(peer) == 15 and len(grey) == 7
-    assert Counter(index.study(s).country for s in peer) == {"dnk": 9, "nor": 4, "swe": 2}  # "9 ... 4 ... 2"
+    # the country each Tabell 1 row names at the end of its actors cell: 9 Danmark, 4 Norge, 2 Sverige
+    assert Counter(index.study(s).country for s in peer) == {"dnk": 9, "nor": 4, "swe": 2}
     assert all(index.study(s).country == "nor" for s in grey)  # all grey literature is Norwegian
     for study_id in pub.studies:
         study = index.study(study_id)
