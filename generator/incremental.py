@@ -153,15 +153,17 @@ class IncrementalBuilder:
         changed: set[Key] = set()
         ids_by_kind = {kind: set(ents) for kind, ents in index.data.entities.items()}
         for kind, old, new in touched:
-            strings: set[str] = set()
             for model in (old, new):
-                if model is None:
-                    continue
-                model_kind = getattr(model, "kind", kind)
-                changed.add((model_kind, model.id))  # type: ignore[attr-defined]
-                strings |= _strings(model)
+                if model is not None:
+                    changed.add((getattr(model, "kind", kind), model.id))  # type: ignore[attr-defined]
             if (old is None) != (new is None):
                 changed.add(("all", getattr(old or new, "kind", kind)))
+            # An entity this one starts or stops referring to has new back-links (a study's list of
+            # findings, a topic's members): its pages change. References that stay the same do not
+            # change them; pages showing the edited entity itself depend on it directly.
+            old_strings = _strings(old) if old is not None else set()
+            new_strings = _strings(new) if new is not None else set()
+            referenced = old_strings ^ new_strings
             for other_kind, ids in ids_by_kind.items():
-                changed.update((other_kind, s) for s in strings & ids)
+                changed.update((other_kind, s) for s in referenced & ids)
         return changed
