@@ -472,6 +472,13 @@ class _Checker:
             if self.ref(entity, ("topics", i), "topic", topic):
                 self.index.topic_members[topic].append((kind, entity_id))
 
+    def listed(self, entity: Loaded[Any], kind: str, entity_id: str) -> str | None:
+        """The publication listing this entity; a warning (not an error: a draft may wait) when none does."""
+        pub_id = self.index.publication_of.get((kind, entity_id))
+        if pub_id is None:
+            self.problem(entity, ("id",), f"{kind} '{entity_id}' is not listed in any publication", warning=True)
+        return pub_id
+
     def pyramid(self, entity: Loaded[Any], levels: list[str]) -> None:
         for i, level in enumerate(levels):
             self.term(entity, ("pyramid_levels", i), "pyramid-level", level)
@@ -514,17 +521,14 @@ class _Checker:
             if intervention.evidence is not None:
                 self.term(entity, ("evidence",), "evidence-status", intervention.evidence)
             self.topic_refs(entity, "intervention", intervention_id, intervention.topics)
-            if ("intervention", intervention_id) not in self.index.publication_of:
-                self.problem(entity, ("id",), f"intervention '{intervention_id}' is not listed in any publication", warning=True)
+            self.listed(entity, "intervention", intervention_id)
 
     def implications(self) -> None:
         numbers: dict[tuple[str, int], str] = {}
         for implication_id, entity in sorted(self.data.entities["implication"].items()):
             implication: Implication = entity.model
-            pub_id = self.index.publication_of.get(("implication", implication_id))
-            if pub_id is None:
-                self.problem(entity, ("id",), f"implication '{implication_id}' is not listed in any publication", warning=True)
-            else:
+            pub_id = self.listed(entity, "implication", implication_id)
+            if pub_id is not None:
                 other = numbers.get((pub_id, implication.number))
                 if other:
                     self.problem(entity, ("number",), f"number {implication.number} is already used by implication '{other}'")
@@ -545,8 +549,7 @@ class _Checker:
             case: Case = entity.model
             self.pyramid(entity, case.pyramid_levels)
             self.topic_refs(entity, "case", case_id, case.topics)
-            if ("case", case_id) not in self.index.publication_of:
-                self.problem(entity, ("id",), f"case '{case_id}' is not listed in any publication", warning=True)
+            self.listed(entity, "case", case_id)
 
     def topics(self) -> None:
         for topic_id, entity in sorted(self.data.entities["topic"].items()):
