@@ -5,17 +5,29 @@ every data file names its schema for the YAML language server. The models decide
 structure; the data adds what the models only know as "an id":
 
 - a field that takes a controlled vocabulary gets an `enum` of the term ids in
-  `data/vocabularies/` (with each term's label as `enumDescriptions` for completion lists);
-- a field that references other entities is described (ids are not listed, so adding an
-  entity never makes the committed schemas stale).
+  `data/vocabularies/` (with each term's label as `enumDescriptions` for completion lists):
+  the editor marks an unknown term, as `check` does;
+- a field that references other entities completes the ids that exist (file names under
+  `data/`) without rejecting others: a study added in the same change is new to the
+  committed schemas, and whether a reference resolves is `generator check`'s to say. Values
+  complete from `defaultSnippets` (the YAML language server offers them; validation ignores
+  them, and hover does not list them as it lists an `enum`), mapping keys from
+  `propertyNames: {anyOf: [{enum: ids}, {type: string}]}` (keys complete only from an enum).
 
-`python -m generator schema` rewrites `schemas/`; `tests/test_schema.py` fails when the
-committed files are stale. The output is deterministic: sorted keys, terms in vocabulary
-order, entity ids sorted, a trailing newline.
+Adding or removing an entity therefore changes the schemas: `python -m generator schema`
+rewrites `schemas/`, `--check` (tests, pre-commit) fails when the committed files are stale.
+The output is deterministic: sorted keys, terms in vocabulary order, entity ids sorted, a
+trailing newline.
 
-The schemas declare JSON Schema draft-07, which is what the YAML language server
-validates with, and use nothing newer. Pydantic writes a description beside `$ref`, which
-draft-07 ignores, so such fields are wrapped as `allOf: [{$ref}]` to keep the hover text.
+The schemas declare JSON Schema draft-07, which is what the YAML language server validates
+with, and use nothing newer. Hover shows the first title and description the server meets
+on the node, and it meets a field's subschemas (`$ref`, `allOf`, `anyOf` branches) before
+the field itself. So a field keeps its own title and description beside `$ref` (draft-07
+validators ignore keywords beside `$ref`, but only annotations sit there; the language
+server merges the definition under them), an optional field is `oneOf` value-or-null
+(for `anyOf` the server joins the branches' titles: "Confidence || Confidence"), and the
+vocabulary or kind is named only on list items and mapping keys and values, which are
+nodes of their own.
 """
 
 from __future__ import annotations
@@ -28,9 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import yaml
 from pydantic import BaseModel
 
 from .errors import Report
+from .index import MEMBER_LISTS, TOPIC_KINDS
 from .models import (
     ENTITY_MODELS,
     Appraisal,
@@ -115,34 +129,24 @@ one `if`/`then` rule per scale (see `_appraisal_rules`).
 """
 
 ENTITY_SLOTS: dict[Slot, str] = {
+    **{Slot(Publication, field): kind for field, kind in MEMBER_LISTS},
+    **{Slot(ENTITY_MODELS[kind], "topics"): "topic" for kind in TOPIC_KINDS},
     Slot(Finding, "theme"): "theme",
     Slot(Finding, "studies"): "study",
     Slot(Assessment, "study"): "study",
     Slot(Assessment, "values", "key"): "characteristic",
     Slot(Matrix, "columns"): "characteristic",
     Slot(Matrix, "rows"): "assessment",
-    Slot(Publication, "themes"): "theme",
-    Slot(Publication, "findings"): "finding",
-    Slot(Publication, "studies"): "study",
-    Slot(Publication, "characteristics"): "characteristic",
-    Slot(Publication, "matrices"): "matrix",
-    Slot(Publication, "interventions"): "intervention",
-    Slot(Publication, "implications"): "implication",
-    Slot(Publication, "cases"): "case",
     Slot(Publication, "same_as_study"): "study",
     Slot(Theme, "parent"): "theme",
     Slot(Theme, "studies"): "study",
-    Slot(Theme, "topics"): "topic",
-    Slot(Finding, "topics"): "topic",
     Slot(Study, "interventions"): "intervention",
     Slot(Study, "follow_up_of"): "study",
     Slot(Implication, "findings"): "finding",
     Slot(Implication, "studies"): "study",
-    Slot(Implication, "topics"): "topic",
-    Slot(Intervention, "topics"): "topic",
-    Slot(Case, "topics"): "topic",
 }
-"""Fields that hold the id of another entity: completion from the ids that exist."""
+"""Fields that hold the id of another entity (the references `index.py` resolves; a publication's
+member lists and the `topics` lists come from its own tables): completion from the ids that exist."""
 
 _REF_DESCRIPTION = get_args(Ref)[1].description
 """The models' generic description of an id, replaced where the schema knows more."""
@@ -174,10 +178,12 @@ def read_catalogue(project: Project, report: Report) -> Catalogue:
         model = validate_source("vocabulary", source, report) if source is not None else None
         if isinstance(model, Vocabulary):
             vocabularies[model.id] = list(model.terms)
-    # Entity ids are deliberately not listed: adding a study must not make the committed
-    # schemas stale. Vocabularies change rarely and are worth completing.
-    entity_ids: dict[str, list[str]] = {kind: [] for kind in ENTITY_MODELS}
+    entity_ids = {kind: _ids_in(project.data_dir / FOLDER_OF[kind]) for kind in ENTITY_MODELS}
     return Catalogue(vocabularies, entity_ids)
+
+
+def _ids_in(folder: Path) -> list[str]:
+    return sorted({path.stem for path in discover(folder) if ID_PATTERN.match(path.stem)})
 
 
 # --- schema building (pure) ------------------------------------------------------------------
@@ -187,32 +193,30 @@ def schema_for(kind: str, catalogue: Catalogue) -> dict[str, Any]:
     """The enriched JSON Schema of one entity kind."""
     model = ENTITY_MODELS[kind]
     schema = model.model_json_schema()
-    definitions: dict[str, Any] = schema.get("$defs", {})
+    definitions: dict[str, Any] = schema.setdefault("$defs", {})
+    _own_hover_text(schema, definitions)
     for slot, vocabulary in VOCABULARY_SLOTS.items():
         terms = catalogue.vocabularies.get(vocabulary)
-        for target in _slot_targets(schema, definitions, model, slot):
+        for target, own_node in _slot_targets(schema, definitions, model, slot):
             if terms is not None:
                 target["enum"] = [t.id for t in terms]
                 target["enumDescriptions"] = [_label(t) for t in terms]
-            _describe(
-                target,
-                f"A term of vocabulary '{vocabulary}' (data/vocabularies/{vocabulary}.yaml).",
-            )
+            if own_node:
+                _describe(target, f"A term of vocabulary '{vocabulary}' (data/vocabularies/{vocabulary}.yaml).")
     for slot, target_kind in ENTITY_SLOTS.items():
-        for target in _slot_targets(schema, definitions, model, slot):
-            if catalogue.entity_ids.get(target_kind):
-                target["examples"] = catalogue.entity_ids[target_kind]
-            _describe(
-                target,
-                f"The id of a {target_kind} (a file name in data/{FOLDER_OF[target_kind]}/).",
-            )
+        for target, own_node in _slot_targets(schema, definitions, model, slot):
+            _offer_ids(target, slot.part, f"{target_kind}-ids", catalogue.entity_ids.get(target_kind, []), definitions)
+            if own_node:
+                _describe(target, f"The id of a {target_kind} (a file name in data/{FOLDER_OF[target_kind]}/).")
     if "Appraisal" in definitions:
         definitions["Appraisal"]["allOf"] = _appraisal_rules(catalogue.vocabularies)
     if "Text" in definitions:
         definitions["Text"]["anyOf"] = [{"required": ["nb"]}, {"required": ["en"]}]
     if model is DataNote:
-        _note_targets(schema["properties"]["applies_to"]["items"], catalogue)
-    _keep_descriptions_beside_refs(schema)
+        _note_targets(schema["properties"]["applies_to"]["items"], catalogue, definitions)
+    if not definitions:
+        del schema["$defs"]
+    _wrap_constraints_beside_refs(schema)
     return {"$schema": DIALECT, **schema}
 
 
@@ -232,29 +236,51 @@ def _slot_targets(
     definitions: dict[str, Any],
     model: type[BaseModel],
     slot: Slot,
-) -> Iterator[dict[str, Any]]:
-    """The string schemas a slot stands for, if the slot's model is part of this schema."""
+) -> Iterator[tuple[dict[str, Any], bool]]:
+    """The string schemas a slot stands for, if the slot's model is part of this schema, each
+    with whether it stands for a node of its own (a list item, a mapping key or value) rather
+    than for the field's value itself, which hover describes with the field's own text."""
     owner = schema if slot.model is model else definitions.get(slot.model.__name__)
     if owner is None:
         return
-    yield from _strings(owner["properties"][slot.field], slot.part)
+    yield from _strings(owner["properties"][slot.field], slot.part, own_node=False)
 
 
-def _strings(node: dict[str, Any], part: str) -> Iterator[dict[str, Any]]:
-    for branch in node.get("anyOf", ()):
+def _strings(node: dict[str, Any], part: str, *, own_node: bool) -> Iterator[tuple[dict[str, Any], bool]]:
+    for branch in (*node.get("anyOf", ()), *node.get("oneOf", ())):
         if branch.get("type") != "null":
-            yield from _strings(branch, part)
+            yield from _strings(branch, part, own_node=own_node)
     kind = node.get("type")
     if kind == "array":
-        yield from _strings(node["items"], part)
+        yield from _strings(node["items"], part, own_node=True)
     elif kind == "object" and part == "key":
-        yield node.setdefault("propertyNames", {})
+        yield node.setdefault("propertyNames", {}), True
     elif kind == "object":
         values = node.get("additionalProperties")
         if isinstance(values, dict):
-            yield values
+            yield values, True
     elif kind == "string":
-        yield node
+        yield node, own_node
+
+
+def _offer_ids(target: dict[str, Any], part: str, name: str, ids: list[str], definitions: dict[str, Any]) -> None:
+    """Let the editor complete `ids` at `target` without rejecting an id it does not list.
+
+    A value takes the ids as `defaultSnippets` from one shared definition per kind; a mapping
+    key as an `enum` beside any string, the one form the language server completes keys from.
+    """
+    if not ids:
+        return
+    if part == "key":
+        target["anyOf"] = [{"enum": ids}, {"type": "string"}]
+        return
+    definitions[name] = {"defaultSnippets": [{"label": i, "body": _yaml_scalar(i)} for i in ids]}
+    target.setdefault("allOf", []).append({"$ref": f"#/$defs/{name}"})
+
+
+def _yaml_scalar(value: str) -> str:
+    """`value` as it must be written in a data file to be read back as that string (`"no"`, `"2024"`)."""
+    return value if yaml.safe_load(value) == value else json.dumps(value)
 
 
 def _appraisal_rules(vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]]:
@@ -285,25 +311,61 @@ def _appraisal_rules(vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]
     return rules
 
 
-def _note_targets(items: dict[str, Any], catalogue: Catalogue) -> None:
+def _note_targets(items: dict[str, Any], catalogue: Catalogue, definitions: dict[str, Any]) -> None:
     kinds = "|".join(NOTE_TARGET_KINDS)
     items["pattern"] = rf"^({kinds}):[a-z0-9]+(-[a-z0-9]+)*$"
-    examples = [f"{kind}:{i}" for kind in NOTE_TARGET_KINDS for i in catalogue.entity_ids.get(kind, [])]
-    if examples:
-        items["examples"] = examples
+    targets = [f"{kind}:{i}" for kind in NOTE_TARGET_KINDS for i in catalogue.entity_ids.get(kind, [])]
+    _offer_ids(items, "value", "note-targets", targets, definitions)
     items["description"] = f"'kind:id' of the entity the note concerns; kind is one of: {', '.join(NOTE_TARGET_KINDS)}."
 
 
-def _keep_descriptions_beside_refs(node: Any) -> None:
-    """Draft-07 ignores keywords beside `$ref`: move the reference into `allOf`."""
+# --- hover: each field's own title and description -------------------------------------------
+
+
+ANNOTATIONS = frozenset({"title", "description", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"})
+"""Keywords that only describe: draft-07 ignores them beside `$ref`, the language server shows them."""
+
+
+def _own_hover_text(schema: dict[str, Any], definitions: dict[str, Any]) -> None:
+    """Give every field of every model (the root and each definition) its own hover text.
+
+    Pydantic leaves the title off a field that is a `$ref`, so the definition's ("Text") would
+    show; an optional field is `anyOf: [value, null]`, whose branches the server meets first.
+    """
+    for model_schema in (schema, *definitions.values()):
+        for name, field in model_schema.get("properties", {}).items():
+            field.setdefault("title", name.replace("_", " ").title())
+            branches = field.get("anyOf", [])
+            if len(branches) == 2 and {"type": "null"} in branches:
+                value = next(b for b in branches if b != {"type": "null"})
+                if _never_null(value, definitions):
+                    # Exactly one branch can hold: the same validation, and hover keeps one title.
+                    field["oneOf"] = field.pop("anyOf")
+            for branch in field.get("oneOf", []):
+                if branch != {"type": "null"}:
+                    # The value's branch (its definition, or the models' generic "an id") speaks first.
+                    branch.update(title=field["title"], description=field.get("description", ""))
+
+
+def _never_null(branch: dict[str, Any], definitions: dict[str, Any]) -> bool:
+    if "$ref" in branch:
+        branch = definitions.get(branch["$ref"].removeprefix("#/$defs/"), {})
+    kind = branch.get("type")
+    return isinstance(kind, str) and kind != "null"
+
+
+def _wrap_constraints_beside_refs(node: Any) -> None:
+    """Draft-07 ignores keywords beside `$ref`: any that constrains moves, with the reference,
+    into `allOf`; annotations (the field's own title and description) stay for hover."""
     if isinstance(node, dict):
-        if "$ref" in node and len(node) > 1:
-            node["allOf"] = [{"$ref": node.pop("$ref")}]
+        if "$ref" in node and set(node) - ANNOTATIONS - {"$ref"}:
+            constraints = {key: node.pop(key) for key in set(node) - ANNOTATIONS}
+            node["allOf"] = [{"$ref": constraints.pop("$ref")}, constraints]
         for value in node.values():
-            _keep_descriptions_beside_refs(value)
+            _wrap_constraints_beside_refs(value)
     elif isinstance(node, list):
         for value in node:
-            _keep_descriptions_beside_refs(value)
+            _wrap_constraints_beside_refs(value)
 
 
 def render(schema: dict[str, Any]) -> str:

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 import jsonschema
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from generator import schema
 from generator.build import check
 from generator.errors import Report
-from generator.models import ENTITY_MODELS
+from generator.models import ENTITY_MODELS, Appraisal, Ref
 from generator.settings import DATA_FOLDERS, Project
 from generator.sources import discover
 
@@ -117,6 +119,30 @@ def test_cli_schema_check_names_the_stale_file(fixture_project: Project, capsys)
     assert "schemas/theme.schema.json: stale; run `make schema`" in capsys.readouterr().err
 
 
+def _refs(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield node
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_only_annotations_sit_beside_a_ref() -> None:
+    """Draft-07 validators ignore keywords beside `$ref`: a constraint there would check nothing."""
+    for path, text in schema.generate(PROJECT, Report()).items():
+        for node in _refs(json.loads(text)):
+            assert set(node) - {"$ref"} <= schema.ANNOTATIONS, (path.name, node)
+
+
+def test_a_constraint_beside_a_ref_moves_into_all_of() -> None:
+    node = {"items": {"$ref": "#/$defs/Text", "description": "d", "minProperties": 1}}
+    schema._wrap_constraints_beside_refs(node)
+    assert node == {"items": {"description": "d", "allOf": [{"$ref": "#/$defs/Text"}, {"minProperties": 1}]}}
+
+
 # --- the data files ------------------------------------------------------------------------------
 
 
@@ -148,13 +174,11 @@ def test_vocabulary_fields_list_the_terms() -> None:
     finding = schema.schema_for("finding", catalogue)
     confidence = [t.id for t in catalogue.vocabularies["confidence"]]
     # optional since issue 6 (only CERQual-assessed findings have it): the enum is on the non-null branch
-    [branch] = [b for b in finding["properties"]["confidence"]["anyOf"] if b.get("type") != "null"]
+    [branch] = [b for b in finding["properties"]["confidence"]["oneOf"] if b.get("type") != "null"]
     assert branch["enum"] == confidence
     assert finding["properties"]["confidence"]["description"].startswith("Overall confidence, from vocabulary 'confidence'")
     assert finding["$defs"]["Component"]["properties"]["level"]["enum"] == [t.id for t in catalogue.vocabularies["concern"]]
     assert finding["properties"]["pyramid_levels"]["items"]["enum"] == [t.id for t in catalogue.vocabularies["pyramid-level"]]
-    # entity ids are described, not listed: adding a study must not make the schemas stale
-    assert "examples" not in finding["properties"]["studies"]["items"]
     assert "study" in finding["properties"]["studies"]["items"]["description"]
     assessment = schema.schema_for("assessment", catalogue)
     assert assessment["properties"]["values"]["additionalProperties"]["enum"] == [
@@ -293,8 +317,150 @@ def test_text_needs_a_language() -> None:
 def test_note_targets_are_kind_and_id() -> None:
     catalogue = schema.read_catalogue(PROJECT, Report())
     document = schema.schema_for("note", catalogue)
-    items = document["properties"]["applies_to"]["items"]
-    assert "examples" not in items
     base = {"id": "n", "category": "discrepancy", "text": {"nb": "x"}}
     assert not _errors(document, {**base, "applies_to": ["finding:skole-hjem-2025-f01"]})
+    assert not _errors(document, {**base, "applies_to": ["study:brand-new-2031"]})
     assert _errors(document, {**base, "applies_to": ["note:other"]})
+    offered = _completions(document, document["properties"]["applies_to"]["items"])
+    assert offered == [f"{kind}:{i}" for kind in schema.NOTE_TARGET_KINDS for i in catalogue.entity_ids[kind]]
+    assert "study:levik-2023" in offered
+
+
+# --- references: completion of the ids that exist, no error for one that does not yet -----------
+
+
+def _completions(document: dict[str, Any], node: dict[str, Any]) -> list[str]:
+    """What the YAML language server completes at `node`: snippet labels (values, through the
+    `allOf` references) or the enum of `anyOf` (mapping keys)."""
+    offered = [snippet["label"] for snippet in node.get("defaultSnippets", [])]
+    for part in node.get("allOf", []):
+        name = part.get("$ref", "").removeprefix("#/$defs/")
+        offered += _completions(document, document["$defs"][name] if name else part)
+    for branch in node.get("anyOf", []):
+        offered += branch.get("enum", [])
+    return offered
+
+
+def _slot_node(document: dict[str, Any], slot: schema.Slot) -> dict[str, Any]:
+    field = document["properties"][slot.field]
+    field = next((b for b in field.get("oneOf", []) if b.get("type") != "null"), field)
+    if slot.part == "key":
+        return field["propertyNames"]
+    return field.get("items", field)
+
+
+def _kind_of(slot: schema.Slot) -> str:
+    return next(kind for kind, model in ENTITY_MODELS.items() if model is slot.model)
+
+
+REFERENCE_SLOTS = list(schema.ENTITY_SLOTS.items())
+SLOT_IDS = [f"{slot.model.__name__}.{slot.field}{'-key' if slot.part == 'key' else ''}" for slot, _ in REFERENCE_SLOTS]
+
+
+@pytest.mark.parametrize(("slot", "target"), REFERENCE_SLOTS, ids=SLOT_IDS)
+def test_reference_fields_complete_the_ids_that_exist(slot: schema.Slot, target: str) -> None:
+    catalogue = schema.read_catalogue(PROJECT, Report())
+    document = schema.schema_for(_kind_of(slot), catalogue)
+    expected = sorted(p.stem for p in discover(PROJECT.data_dir / schema.FOLDER_OF[target]))
+    assert expected and _completions(document, _slot_node(document, slot)) == expected
+
+
+def _with_reference(path: Path, slot: schema.Slot, reference: str) -> Any:
+    """A data file (as the editor reads it) with `reference` written into the slot's field."""
+    data = _load_as_editor(path)
+    current = data.get(slot.field)
+    if slot.part == "key":
+        data[slot.field] = {reference: next(iter(current.values()))}
+    elif isinstance(current, list) or (current is None and slot.model.model_fields[slot.field].default_factory is list):
+        data[slot.field] = [*(current or []), reference]
+    else:
+        data[slot.field] = reference
+    return data
+
+
+@pytest.mark.parametrize(("slot", "target"), REFERENCE_SLOTS, ids=SLOT_IDS)
+def test_a_reference_to_a_new_id_is_not_a_schema_error(slot: schema.Slot, target: str) -> None:
+    """The committed schemas list the ids that existed when they were made: an entity added in the
+    same change must not be marked in the editor. `check` is the judge of references."""
+    kind = _kind_of(slot)
+    document = json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8"))
+    path = next(
+        p for p in discover(PROJECT.data_dir / schema.FOLDER_OF[kind]) if slot.part != "key" or _load_as_editor(p).get(slot.field)
+    )
+    assert not _errors(document, _with_reference(path, slot, "brand-new-2031")), path
+
+
+@pytest.mark.parametrize(("slot", "target"), REFERENCE_SLOTS, ids=SLOT_IDS)
+def test_reference_slots_name_the_kind_check_resolves(whole_project: Project, slot: schema.Slot, target: str) -> None:
+    """ENTITY_SLOTS says which kind a field refers to; `check` (index.py) must agree."""
+    kind = _kind_of(slot)
+    path = next(
+        p
+        for p in discover(whole_project.data_dir / schema.FOLDER_OF[kind])
+        if slot.part != "key" or _load_as_editor(p).get(slot.field)
+    )
+    data = _with_reference(path, slot, "zz-unknown")
+    write(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    _, report = check(whole_project)
+    relative = path.relative_to(whole_project.root).as_posix()
+    messages = [p.message for p in report.problems if p.location.path == relative and p.field_path.startswith(slot.field)]
+    assert any(m.startswith(f"unknown {target} 'zz-unknown'") for m in messages), messages
+
+
+def _ref_positions(hint: Any, part: str = "value") -> Iterator[str]:
+    """Where `Ref` (the models' "an id") occurs in a field's type: "value" or "key"."""
+    if hint == Ref:
+        yield part
+        return
+    arguments = get_args(hint)
+    if get_origin(hint) is dict:
+        yield from _ref_positions(arguments[0], "key")
+        yield from _ref_positions(arguments[1], part)
+        return
+    for argument in arguments:
+        yield from _ref_positions(argument, part)
+
+
+def test_every_reference_field_is_declared_a_vocabulary_or_entity_slot() -> None:
+    """A new `Ref` field gets completion (and the vocabulary check) only once it is declared."""
+    special = {schema.Slot(Appraisal, "overall")}  # the scale of the chosen tool: `_appraisal_rules`
+    declared = {*schema.VOCABULARY_SLOTS, *schema.ENTITY_SLOTS, *special}
+    models = {model for entity in ENTITY_MODELS.values() for model in _all_models(entity)}
+    missing = [
+        f"{model.__name__}.{name} ({part})"
+        for model in models
+        for name, hint in get_type_hints(model, include_extras=True).items()
+        if name in model.model_fields
+        for part in _ref_positions(hint)
+        if schema.Slot(model, name, part) not in declared  # type: ignore[arg-type]
+    ]
+    assert not missing, "declare in schema.VOCABULARY_SLOTS or ENTITY_SLOTS: " + ", ".join(sorted(missing))
+
+
+def _all_models(model: type[BaseModel]) -> Iterator[type[BaseModel]]:
+    yield model
+    for info in model.model_fields.values():
+        for inner in schema._models_in(info.annotation):
+            yield from _all_models(inner)
+
+
+def test_adding_or_removing_an_entity_makes_the_schemas_that_refer_to_it_stale(fixture_project: Project) -> None:
+    schema.write(fixture_project, schema.generate(fixture_project, Report()))
+    study = fixture_project.data_dir / "studies" / "alpha-2020.yaml"
+    write(study.with_name("new-2031.yaml"), study.read_text(encoding="utf-8").replace("alpha-2020", "new-2031"))
+    expected = schema.generate(fixture_project, Report())
+    stale = {path.name for path in schema.stale(fixture_project, expected)}
+    referring = {f"{_kind_of(slot)}.schema.json" for slot, target in schema.ENTITY_SLOTS.items() if target == "study"}
+    assert stale == referring | {"note.schema.json"}
+    schema.write(fixture_project, expected)
+    study.with_name("new-2031.yaml").unlink()
+    assert {path.name for path in schema.stale(fixture_project, schema.generate(fixture_project, Report()))} == stale
+
+
+@pytest.mark.parametrize(("entity_id", "written"), [("levik-2023", "levik-2023"), ("2024", '"2024"'), ("no", '"no"')])
+def test_completed_ids_are_written_so_yaml_reads_them_back_as_text(entity_id: str, written: str) -> None:
+    catalogue = schema.Catalogue(vocabularies={}, entity_ids={"topic": [entity_id]})
+    document = schema.schema_for("finding", catalogue)
+    [snippet] = document["$defs"]["topic-ids"]["defaultSnippets"]
+    assert snippet == {"label": entity_id, "body": written}
+    assert yaml.safe_load(f"topics: [{written}]") == {"topics": [entity_id]}
