@@ -260,6 +260,9 @@ UI: dict[str, dict[str, str]] = {
         "follow_up": "Oppfølgingstid",
         "conclusion": "Konklusjon",
         "appraisal_nav": "Kvalitetsvurdering",
+        "preview_problems": "Forhåndsvisningen er ikke oppdatert",
+        "preview_problems_text": "Rett feilene under og lagre, så lastes siden inn på nytt. Til da viser forhåndsvisningen siste gode versjon.",
+        "preview_problems_more": "… og {n} til. Terminalen viser alle.",
     },
     "en": {
         "home": "Home",
@@ -467,6 +470,9 @@ UI: dict[str, dict[str, str]] = {
         "follow_up": "Follow-up",
         "conclusion": "Conclusion",
         "appraisal_nav": "Quality appraisal",
+        "preview_problems": "The preview is not up to date",
+        "preview_problems_text": "Fix the problems below and save, and the page reloads. Until then the preview shows the last good version.",
+        "preview_problems_more": "… and {n} more. The terminal lists them all.",
     },
 }
 

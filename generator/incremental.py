@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .build import _copy_content, write_exports
+from .citations import check_content
 from .errors import Problem, Report
 from .index import Index, build_index
 from .models import Strict
@@ -73,13 +74,19 @@ class IncrementalBuilder:
         self.layout: tuple[frozenset[str], tuple[tuple[str, int, int], ...]] | None = None
         """The planned docs and the content files at the last refresh: when neither changed,
         no file can have gone stale, and the staging folders need not be walked."""
+        self.pending: list[tuple[str, Strict | None, Strict | None]] = []
+        """Files read since the last refresh that got as far as writing: a refresh that stops at
+        bad data must not forget the good edits it read, or their pages would stay stale after the fix."""
 
     def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]]) -> Any:
         from .validate import load_and_validate
 
         def load(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            try:
+                stat = path.stat()
+            except OSError:  # gone since the folder was listed (an editor's save): the loader says so
+                stat = None
+            stamp = (stat.st_mtime_ns, stat.st_size) if stat else (-1, -1)
             cached = self.cache.get(path)
             if cached is not None and cached.stamp == stamp:
                 for problem in cached.problems:
@@ -97,13 +104,16 @@ class IncrementalBuilder:
     def refresh(self) -> RefreshResult:
         started = time.perf_counter()
         report = Report()
-        touched: list[tuple[str, Strict | None, Strict | None]] = []
+        touched = self.pending
         before = set(self.cache)
         data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
         for gone in before - {p for p in self.cache if p.exists()}:
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind
         index = build_index(data, report)
+        # Hand-written pages are expanded below: a citation that does not parse or resolve is a
+        # located problem here, as in `check`, never an exception halfway through writing.
+        check_content(self.project.content_dir, self.project.root, index, report)
         if report.failed():
             return RefreshResult(False, report, seconds=time.perf_counter() - started)
         changed = self._changed_keys(touched, index)
@@ -139,6 +149,7 @@ class IncrementalBuilder:
         self.references.save()
         planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
         self.deps = {k: v for k, v in self.deps.items() if k in planned}
+        self.pending = []
         result.seconds = time.perf_counter() - started
         return result
 
@@ -146,7 +157,15 @@ class IncrementalBuilder:
         folder = self.project.content_dir
         if not folder.is_dir():
             return ()
-        return tuple(sorted((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()))
+        found = []
+        for path in folder.rglob("*"):
+            try:
+                stat = path.stat()
+            except OSError:  # removed while listed; the next refresh sees the folder as it is
+                continue
+            if path.is_file():
+                found.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(found))
 
     @staticmethod
     def _changed_keys(touched: list[tuple[str, Strict | None, Strict | None]], index: Index) -> set[Key]:

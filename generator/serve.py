@@ -1,35 +1,47 @@
-"""Live preview: regenerate the staging Markdown incrementally when data/ or content/
-changes; MkDocs' own server rebuilds (dirty: only changed pages) and reloads the browser."""
+"""Live preview: regenerate the staging Markdown incrementally when data/ or content/ changes;
+MkDocs rebuilds the pages that changed (a dirty build) and reloads the browser.
+
+The preview survives every mistake. A refresh that finds problems, or raises, keeps the last
+good pages, prints why in the terminal, and shows the problems as a banner on every page until
+a save fixes them. A page whose source is deleted disappears (a dirty build alone would keep it).
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
+import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from .build import check, mkdocs_overrides
-from .incremental import IncrementalBuilder
+from markupsafe import Markup
+
+from .build import mkdocs_overrides
+from .errors import Location, Problem, one_line
+from .i18n import ui
+from .incremental import IncrementalBuilder, RefreshResult
 from .settings import Project
 
 POLL_SECONDS = 0.2
+BANNER_LIMIT = 50
+"""Problems listed in the browser; the terminal has all of them."""
+GENERATOR = Path(__file__).resolve().parent
 
-
-def _snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
-    state: dict[str, tuple[int, int]] = {}
-    for folder in folders:
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file():
-                    stat = path.stat()
-                    state[str(path)] = (stat.st_mtime_ns, stat.st_size)
-    return state
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def regenerate(project: Project, builder: IncrementalBuilder | None = None) -> bool:
     """Check and regenerate; on bad data keep serving the last good pages and say why."""
-    builder = builder or IncrementalBuilder(project)
-    result = builder.refresh()
+    return _announce((builder or IncrementalBuilder(project)).refresh())
+
+
+def _announce(result: RefreshResult) -> bool:
     for problem in result.report.problems:
         print(problem, file=sys.stderr)
     if not result.ok:
@@ -42,40 +54,243 @@ def regenerate(project: Project, builder: IncrementalBuilder | None = None) -> b
     return True
 
 
-def _watch(project: Project, builder: IncrementalBuilder, stop: threading.Event) -> None:
-    folders = [project.data_dir, project.content_dir]
-    before = _snapshot(folders)
+def crash(exc: BaseException, stage: str) -> Problem:
+    """An exception as a problem the banner can show: where in the generator it was raised, and what."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(GENERATOR)] or frames
+    if not ours:
+        return Problem(Location(stage), "", f"{stage} failed: {type(exc).__name__}: {exc}")
+    frame = ours[-1]
+    path = Path(frame.filename).resolve()
+    shown = path.relative_to(GENERATOR.parent).as_posix() if path.is_relative_to(GENERATOR) else path.as_posix()
+    column = (frame.colno or 0) + 1
+    return Problem(Location(shown, frame.lineno or 1, column), "", f"{stage} failed: {type(exc).__name__}: {exc}")
+
+
+def render_banner(problems: Iterable[Problem], lang: str) -> Markup:
+    """The problems as an HTML banner fixed to the bottom of the window. Every piece of text is
+    escaped: messages quote what editors wrote."""
+    problems = list(problems)
+    items = Markup("").join(
+        Markup("<li><code>{}</code> {}{}</li>").format(
+            one_line(str(p.location)),
+            Markup("<code>{}</code>: ").format(one_line(p.field_path)) if p.field_path else "",
+            one_line(p.message),
+        )
+        for p in problems[:BANNER_LIMIT]
+    )
+    more = ""
+    if len(problems) > BANNER_LIMIT:
+        more = Markup("<p>{}</p>").format(ui("preview_problems_more", lang).format(n=len(problems) - BANNER_LIMIT))
+    return Markup(
+        '<div id="kb-preview-problems" role="alert" style="position:fixed;left:0;right:0;bottom:0;z-index:10000;'
+        "max-height:50vh;overflow:auto;margin:0;padding:.75rem 1.25rem;background:#fdecea;color:#5f2120;"
+        'border-top:.25rem solid #b3261e;font:.8rem/1.5 system-ui,sans-serif">'
+        '<p style="margin:0"><strong>{}</strong> {}</p><ul style="margin:.25rem 0 0;padding-left:1.25rem">{}</ul>{}</div>'
+    ).format(ui("preview_problems", lang), ui("preview_problems_text", lang), items, more)
+
+
+BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def insert_banner(page: bytes, banner: bytes) -> bytes:
+    body = BODY.search(page)
+    at = body.end() if body else 0
+    return page[:at] + banner + page[at:]
+
+
+class Preview:
+    """One preview session: the incremental builder, MkDocs' builds into a private site folder,
+    and the problems the browser is shown."""
+
+    def __init__(self, project: Project, lang: str, port: int, workdir: Path) -> None:
+        self.project = project
+        self.lang = lang
+        self.serve_url = f"http://127.0.0.1:{port}/"
+        self.site_dir = workdir / "site"
+        self.signal = workdir / "status.txt"
+        """Rewritten when what the browser shows changes without a page changing (problems found
+        or fixed, a new sidebar): MkDocs' server watches it, rebuilds and reloads the browser."""
+        self.signal.write_text("", encoding="utf-8")
+        self.builder = IncrementalBuilder(project)
+        self.problems: tuple[Problem, ...] = ()
+        """Errors of the last regeneration (data, citations, or an exception)."""
+        self.build_problems: tuple[Problem, ...] = ()
+        """An exception of the last MkDocs build."""
+        self.overrides: dict[str, Any] | None = None
+        """MkDocs' settings from the last good index (the sidebar lists content pages and publications)."""
+        self._built_with: dict[str, Any] | None = None
+        self._built_docs: set[str] = set()
+        self._signals = 0
+
+    def regenerate(self) -> bool:
+        """Refresh the staging docs. Never raises: whatever goes wrong is printed and shown."""
+        overrides = self.overrides
+        try:
+            ok = _announce(result := self.builder.refresh())
+            problems = () if ok else tuple(result.report.errors())
+            if ok:
+                assert self.builder.index is not None
+                overrides = mkdocs_overrides(self.project, self.builder.index, self.lang)
+                overrides["site_url"] = self.serve_url  # preview at the root, whatever the public base path
+        except Exception as exc:  # the preview must outlive any bug: show it, keep watching
+            traceback.print_exc()
+            print("regeneration failed: the preview shows the last good version", file=sys.stderr)
+            ok, problems = False, (crash(exc, "regeneration"),)
+            self.builder = IncrementalBuilder(self.project)  # its state may be half-updated: start afresh
+        if problems != self.problems or overrides != self.overrides:
+            self.problems, self.overrides = problems, overrides
+            self._signals += 1
+            self.signal.write_text(f"{self._signals}\n" + "".join(f"{p}\n" for p in problems), encoding="utf-8")
+        return ok
+
+    def build(self) -> None:
+        """One MkDocs build, called by the server whenever the staging docs or the signal change.
+        Dirty (only changed pages) unless the settings changed: a new sidebar is on every page."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        overrides = self.overrides
+        assert overrides is not None
+        docs = _files_under(Path(overrides["docs_dir"]))
+        full = overrides != self._built_with
+        try:
+            config = load_config(config_file=str(self.project.mkdocs_config), site_dir=str(self.site_dir), **overrides)
+            config.site_url = self.serve_url
+            build(config, serve_url=self.serve_url, dirty=not full)
+            if not full:
+                self._remove_pages(self._built_docs - docs, config)
+        except Exception as exc:  # shown in the browser; MkDocs' server would stop reloading
+            traceback.print_exc()
+            self.build_problems = (crash(exc, "site build"),)
+            return
+        self._built_with, self._built_docs, self.build_problems = overrides, docs, ()
+
+    def _remove_pages(self, gone: set[str], config: Any) -> None:
+        """Delete what MkDocs made from docs that no longer exist; a dirty build keeps it."""
+        from mkdocs.structure.files import File
+
+        site = Path(config.site_dir)
+        for doc in gone:
+            output = Path(File(doc, config.docs_dir, config.site_dir, config.use_directory_urls).abs_dest_path)
+            output.unlink(missing_ok=True)
+            for folder in output.parents:
+                if folder == site or not folder.is_relative_to(site) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+            print(f"removed from the preview: {output.relative_to(site).as_posix()}", file=sys.stderr)
+
+    def banner(self) -> bytes:
+        problems = self.problems + self.build_problems
+        return str(render_banner(problems, self.lang)).encode("utf-8") if problems else b""
+
+    def error_page(self, code: int) -> bytes | None:
+        """MkDocs' own 404 page, as `mkdocs serve` shows it."""
+        page = self.site_dir / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    def with_banner(self, app: WsgiApp) -> WsgiApp:
+        """Wrap the server's WSGI app: every HTML response gets the banner while there are problems.
+        Done per request, so pages MkDocs did not rebuild show it too, and it goes when fixed."""
+
+        def preview_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            banner = self.banner()
+            if not banner:
+                return app(environ, start_response)
+            held: list[tuple[str, list[tuple[str, str]]]] = []
+
+            def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+                if any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers):
+                    held.append((status, headers))
+                    return _no_write
+                return start_response(status, headers, exc_info)
+
+            body = app(environ, hold)
+            if not held:
+                return body
+            try:
+                page = insert_banner(b"".join(body), banner)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+            status, headers = held[0]
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(page)))]
+            start_response(status, headers)
+            return [page]
+
+        return preview_app
+
+
+def _no_write(data: bytes) -> object:
+    raise RuntimeError("the preview buffers HTML responses; write() is not supported")
+
+
+def _files_under(folder: Path) -> set[str]:
+    found = set()
+    for directory, _, names in os.walk(folder):
+        found.update((Path(directory) / name).relative_to(folder).as_posix() for name in names)
+    return found
+
+
+def _snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    state: dict[str, tuple[int, int]] = {}
+    for folder in folders:
+        for directory, _, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(directory, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # saved by renaming, or deleted, while we looked: the next poll sees it
+                    continue
+                state[path] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+def watched_sources(project: Project) -> list[Path]:
+    return [project.data_dir, project.content_dir]
+
+
+def _watch(preview: Preview, stop: threading.Event, before: dict[str, tuple[int, int]]) -> None:
+    """Regenerate whenever the sources differ from `before`, taken before the last regeneration
+    began, so that a save made while it ran is not missed."""
+    folders = watched_sources(preview.project)
     while not stop.wait(POLL_SECONDS):
-        now = _snapshot(folders)
-        if now != before:
-            before = now
-            regenerate(project, builder)
+        try:
+            now = _snapshot(folders)
+            if now != before:
+                before = now
+                preview.regenerate()
+        except Exception:  # never stop watching
+            traceback.print_exc()
 
 
 def serve(project: Project, lang: str, port: int) -> int:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
 
-    index, report = check(project)
-    for problem in report.problems:
-        print(problem, file=sys.stderr)
-    if index is None:
-        return 1
-    builder = IncrementalBuilder(project)
-    started = time.perf_counter()
-    builder.refresh()
-    print(f"generated in {time.perf_counter() - started:.1f} s; watching data/ and content/", file=sys.stderr)
-    stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(project, builder, stop), daemon=True)
-    watcher.start()
-    overrides = mkdocs_overrides(project, index, lang)
-    overrides["site_url"] = f"http://127.0.0.1:{port}/"  # preview at the root, whatever the public base path
+    workdir = Path(tempfile.mkdtemp(prefix="kb-preview-"))
     try:
-        mkdocs_serve(
-            config_file=str(project.mkdocs_config),
-            dev_addr=f"127.0.0.1:{port}",
-            build_type="dirty",
-            **overrides,
-        )
+        preview = Preview(project, lang, port, workdir)
+        started = time.perf_counter()
+        sources = _snapshot(watched_sources(project))
+        if not preview.regenerate():
+            return 1  # nothing good to show yet; the problems are printed above
+        server = LiveReloadServer(builder=preview.build, host="127.0.0.1", port=port, root=str(preview.site_dir))
+        server.set_app(preview.with_banner(server.serve_request))
+        server.error_handler = preview.error_page
+        preview.build()
+        print(f"generated in {time.perf_counter() - started:.1f} s; watching data/ and content/", file=sys.stderr)
+        for watched in (project.staging_docs(lang), project.mkdocs_config, preview.signal):
+            server.watch(str(watched))
+        stop = threading.Event()
+        threading.Thread(target=_watch, args=(preview, stop, sources), daemon=True, name="preview-watcher").start()
+        print(f"preview at {preview.serve_url} (Ctrl+C stops it)", file=sys.stderr)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            server.shutdown()
     finally:
-        stop.set()
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0

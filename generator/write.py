@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 
@@ -15,6 +17,10 @@ class StagingWriter:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.scratch = root.with_name(f".{root.name}.tmp")
+        """Where a file is written before it is renamed into place: beside the staging folder, not
+        in it, because MkDocs' live preview reads that folder at any moment and a temporary file
+        it listed could vanish before it reads it. Same file system, so the rename is atomic."""
         self.written: set[str] = set()
         self.changed: list[str] = []
 
@@ -27,9 +33,15 @@ class StagingWriter:
         if target.is_file() and target.read_bytes() == data:
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        # One name per process and path: two writers (an editor's preview and a build) never share one.
+        tmp = self.scratch / f"{os.getpid()}-{hashlib.sha1(relative_path.encode()).hexdigest()}"
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         self.changed.append(relative_path)
         return True
 

@@ -151,3 +151,114 @@ def test_data_and_content_problems_in_one_pass(whole_project: Project, capsys: p
     assert any(line.startswith("data/studies/delta-2019.yaml:4:1: year: ") for line in err), err
     assert any(line.startswith("content/nb/side.md:3:25: [[topic:tidlig-x]]: unknown topic") for line in err), err
     assert not any("[[study:delta-2019]]" in line for line in err), err
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("[[finding:demo-2025-f01]", "close it with ']]': write [[finding:demo-2025-f01]]"),
+        ("[[finding:demo-2025-f01] og mer", "close it with ']]': write [[finding:demo-2025-f01]]"),
+        ("[[Finding:demo-2025-f01]]", "the kind is lower case: write [[finding:demo-2025-f01]]"),
+        ("[[COUNT:studies]]", "the kind is lower case: write [[count:studies]]"),
+        ("[[count]]", "'count' needs what to count: write [[count:<what>]]"),
+        ("[[finding]]", "'finding' needs an id: write [[finding:<id>]]"),
+        ("[[finding:]]", "'finding:' needs an id first: write [[finding:<id>]]"),
+        ("[[ finding:demo-2025-f01 ]]", "no space just inside the brackets: write [[finding:demo-2025-f01]]"),
+        ("[[finding: demo-2025-f01]]", "no space around ':': write [[finding:demo-2025-f01]]"),
+        ("[[finding demo-2025-f01]]", "write a colon between the kind and an id: [[finding:demo-2025-f01]]"),
+        ("[[count:studies country = nor]]", "no space around '=': write [[count:studies country=nor]]"),
+        ("[[count:studies country]]", "filter 'country' needs a value: write country=<value>"),
+        ("[[count:studies country=]]", "filter 'country' needs a value after '='"),
+        ("[[count:studies country=nor country=swe]]", "filter 'country' is given twice"),
+        ("[[study:gamma-2022 side=3]]", "a study reference takes no parameters"),
+        ("[[Kapittel:innledning]]", "unknown reference kind 'Kapittel' (use one of: count, finding, study"),
+        ("[[:demo-2025-f01]]", "a kind goes before ':'"),
+        ("[[se funn 3]]", "not a citation: write [[finding:<id>]], [[study:<id>]]"),
+    ],
+)
+def test_malformed_citations_are_located_errors_that_name_the_right_form(
+    whole_project: Project, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    """Anything that starts like a citation but does not parse would reach the site as literal text."""
+    write(whole_project.content_dir / "nb" / "side.md", f"# Side\n\nTekst foran {line} og etter.\n")
+    status = main(["--root", str(whole_project.root), "check"])
+    out = capsys.readouterr().err
+    assert status == 1
+    problems = [line for line in out.splitlines() if line.startswith("content/nb/side.md")]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("content/nb/side.md:3:13: "), problems
+    assert message in problems[0], problems
+
+
+LITERAL = """# Side
+
+Markdown-lenker med klammer: [[1]](https://example.org/1) og [[Ibsen]](https://example.org/ibsen),
+en referanselenke [[2]][ref], en [[lenke] med tekst](https://example.org), og [[3]] alene.
+
+Syntaksen i kode: `[[finding:hva-som-helst]]` og ``[[Count]]``; escapet: \\[[finding:ukjent]].
+
+```
+[[count:noe-ukjent]]
+[[Finding:x]
+```
+
+~~~markdown
+[[ study:y ]]
+~~~
+
+Men her gjelder den: [[count:cases]].
+
+[ref]: https://example.org/2
+"""
+
+
+def test_legitimate_markdown_and_code_keep_their_brackets(whole_project: Project) -> None:
+    """Links whose text is in brackets, code spans, fenced blocks and escaped brackets are not
+    citations: nothing is reported, and they reach the page exactly as written."""
+    write(whole_project.content_dir / "nb" / "side.md", LITERAL)
+    index, report = check(whole_project)
+    assert index is not None, [str(p) for p in report.errors()]
+    assert not [p for p in report.problems if p.location.path.startswith("content/")]
+    generate(whole_project, index, ("nb",))
+    staged = (whole_project.staging_docs("nb") / "side.md").read_text(encoding="utf-8")
+    for literal in (
+        "`[[finding:hva-som-helst]]`",
+        "[[count:noe-ukjent]]",
+        "[[Finding:x]",
+        "[[ study:y ]]",
+        "\\[[finding:ukjent]]",
+    ):
+        assert literal in staged
+    assert staged.count('<span class="kb-count">') == 1
+
+
+def test_citations_outside_code_on_the_same_line_still_count() -> None:
+    text = "`kode` [[count:cases]] `[[count:x]]` [[finding:a-f01]]\n```\n[[finding:b]]\n```\n[[finding:c]]"
+    assert [(c.target, c.line, c.column) for c in citations.scan(text)] == [("cases", 1, 8), ("a-f01", 1, 38), ("c", 5, 1)]
+
+
+def test_a_citation_may_wrap_between_its_filters() -> None:
+    """Hard-wrapped prose may break a long count between two filters (not inside the brackets' ends)."""
+    found = list(citations.tokens("Av [[count:studies publication=demo-2025\n  country=nor]] studier"))
+    assert [(type(t).__name__, t.line, t.column) for t in found] == [("Citation", 1, 4)]
+    assert found[0].params == (("publication", "demo-2025"), ("country", "nor"))
+
+
+def test_pages_in_subfolders_are_checked_as_they_are_expanded(whole_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """content/<lang>/ is copied with its subfolders, and their citations expanded: they are checked too
+    (an unknown id there passed `check` and then crashed the build)."""
+    write(whole_project.content_dir / "en" / "guides" / "start.md", "# Start\n\n[[finding:demo-2025-f09]]\n")
+    status = main(["--root", str(whole_project.root), "check"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "content/en/guides/start.md:3:1: [[finding:demo-2025-f09]]: unknown finding 'demo-2025-f09'" in err
+
+
+def test_a_page_that_is_not_utf8_is_a_located_error(whole_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    page = whole_project.content_dir / "nb" / "side.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_bytes("# Side\n\nBlåbær i Latin-1: ".encode() + "blå".encode("latin-1") + b"\n")
+    status = main(["--root", str(whole_project.root), "check"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "content/nb/side.md:3:21: (file): file is not valid UTF-8 (byte 0xe5); save it as UTF-8" in err

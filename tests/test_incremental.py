@@ -91,3 +91,42 @@ def test_hand_written_pages_follow_edits(fixture_project: Project) -> None:
     page.unlink()
     builder.refresh()
     assert not staged.exists()
+
+
+def test_a_bad_citation_is_a_located_problem_not_a_crash(fixture_project: Project) -> None:
+    """An unknown [[study:...]] raised KeyError halfway through writing; a malformed one reached the
+    page as text. Both are problems with their place, and the last good pages stay."""
+    page = fixture_project.content_dir / "nb" / "om.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Om\n\n[[study:gamma-2022]]\n", encoding="utf-8")
+    builder = IncrementalBuilder(fixture_project)
+    assert builder.refresh().ok
+    before = _tree(fixture_project.build_dir / "docs")
+    page.write_text("# Om\n\n[[study:gama-2022]] og [[Finding:demo-2025-f01]]\n", encoding="utf-8")
+    result = builder.refresh()
+    assert not result.ok
+    assert [str(p) for p in result.report.errors()] == [
+        "content/nb/om.md:3:1: [[study:gama-2022]]: unknown study 'gama-2022' (did you mean 'gamma-2022'?)",
+        "content/nb/om.md:3:24: [[Finding:demo-2025-f01]]: the kind is lower case: write [[finding:demo-2025-f01]]",
+    ]
+    assert _tree(fixture_project.build_dir / "docs") == before
+
+
+def test_good_edits_read_by_a_failed_refresh_are_not_lost(fixture_project: Project, tmp_path: Path) -> None:
+    """A refresh that stops at bad data has already read the good edits; once the data is fixed,
+    their pages must be re-rendered too (they stayed stale)."""
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    finding = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    finding.write_text(
+        finding.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget"), encoding="utf-8"
+    )
+    theme = fixture_project.data_dir / "themes" / "tema-b.yaml"
+    good = theme.read_text(encoding="utf-8")
+    theme.write_text("id: tema-b\n", encoding="utf-8")
+    assert not builder.refresh().ok
+    theme.write_text(good, encoding="utf-8")
+    result = builder.refresh()
+    assert result.ok
+    assert "nb/studies/gamma-2022.md" in set(result.written)
+    assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)

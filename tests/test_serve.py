@@ -1,17 +1,34 @@
-"""`make serve` as an editor uses it: edit a YAML file, the served page changes."""
+"""`make serve` as an editor uses it: edit a file, the served page changes; make a mistake, the
+browser says where, the preview keeps running, and the mistake's banner goes when it is fixed."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from generator import serve as serve_module
+from generator.errors import Location, Problem
+from generator.serve import Preview, render_banner
 from generator.settings import Project
+from generator.write import StagingWriter
+
+from .conftest import write
 
 REPO = Path(__file__).resolve().parent.parent
+BANNER = 'id="kb-preview-problems"'
+STARTUP_SECONDS = 90
+CHANGE_SECONDS = 45
 
 
 def _free_port() -> int:
@@ -20,40 +37,239 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get(url: str) -> str | None:
+def _get(url: str) -> tuple[int, str] | None:
+    """(status, body), also for 404; None while the server does not answer."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode("utf-8")
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
     except OSError:
         return None
 
 
-def _wait_for(url: str, text: str, seconds: float) -> float | None:
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        page = _get(url)
-        if page and text in page:
-            return time.perf_counter() - started
+def _wait_until(url: str, wanted: Callable[[int, str], bool], seconds: float) -> str:
+    """Poll the page until `wanted(status, html)` holds; fail with the last answer otherwise."""
+    deadline = time.monotonic() + seconds
+    last: tuple[int, str] | None = None
+    while time.monotonic() < deadline:
+        last = _get(url)
+        if last is not None and wanted(*last):
+            return last[1]
         time.sleep(0.1)
-    return None
+    raise AssertionError(f"{url} never became as expected; last answer: {last and (last[0], last[1][-3000:])}")
 
 
-def test_edit_shows_in_the_live_preview(fixture_project: Project) -> None:
+def _shows(text: str) -> Callable[[int, str], bool]:
+    return lambda status, html: status == 200 and text in html
+
+
+def _banner_with(*texts: str) -> Callable[[int, str], bool]:
+    return lambda status, html: BANNER in html and all(t in html for t in texts)
+
+
+def _no_banner(status: int, html: str) -> bool:
+    return status == 200 and BANNER not in html
+
+
+@contextmanager
+def _serving(project: Project, lang: str = "nb") -> Iterator[str]:
     port = _free_port()
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(fixture_project.root), "serve", "--port", str(port)],
+        [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port), "--lang", lang],
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{port}/publications/demo-2025/findings/"
-        assert _wait_for(url, "Forebygging", 60) is not None, "preview did not start"
-        path = fixture_project.data_dir / "themes" / "tema-a.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("Forebygging", "Forebygging i skolen"), encoding="utf-8")
-        assert _wait_for(url, "Forebygging i skolen", 30) is not None, "edit did not show"
+        base = f"http://127.0.0.1:{port}/"
+        _wait_until(base, lambda status, html: status == 200, STARTUP_SECONDS)
+        yield base
+        assert server.poll() is None, "the preview stopped"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_edit_shows_in_the_live_preview(fixture_project: Project) -> None:
+    with _serving(fixture_project) as base:
+        url = base + "publications/demo-2025/findings/"
+        _wait_until(url, _shows("Forebygging"), CHANGE_SECONDS)
+        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
+        _wait_until(url, _shows("Forebygging i skolen"), CHANGE_SECONDS)
+
+
+def test_citation_mistakes_show_on_every_page_and_the_preview_keeps_going(fixture_project: Project) -> None:
+    """An unknown [[study:...]] used to kill the watcher (KeyError): the preview never updated again."""
+    page = write(fixture_project.content_dir / "nb" / "om.md", "# Om\n\nSe [[study:gamma-2022]].\n")
+    with _serving(fixture_project) as base:
+        about, findings = base + "om/", base + "publications/demo-2025/findings/"
+        _wait_until(about, _shows("Gamma et al. 2022"), CHANGE_SECONDS)
+        write(
+            page,
+            "# Om\n\nSe [[study:gama-2022]].\n\nOg [[Finding:demo-2025-f01]] og [[study:<script>alert(1)</script>]].\n",
+        )
+        for url in (about, findings):  # every page, also those MkDocs did not rebuild
+            html = _wait_until(
+                url,
+                _banner_with(
+                    "content/nb/om.md:3:4",
+                    "unknown study &#39;gama-2022&#39; (did you mean &#39;gamma-2022&#39;?)",
+                    "content/nb/om.md:5:4",
+                    "write [[finding:demo-2025-f01]]",
+                    "Forhåndsvisningen er ikke oppdatert",
+                ),
+                CHANGE_SECONDS,
+            )
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+            assert "<script>alert(1)" not in html
+        assert "Gamma et al. 2022" in _get(about)[1]  # the last good version stays
+        write(page, "# Om\n\nSe [[study:beta-2021]] og [[finding:demo-2025-f01]].\n")
+        _wait_until(about, lambda status, html: _no_banner(status, html) and "Funn 1" in html, CHANGE_SECONDS)
+        _wait_until(findings, _no_banner, CHANGE_SECONDS)
+        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
+        _wait_until(findings, _shows("Forebygging i skolen"), CHANGE_SECONDS)
+
+
+def test_data_mistake_banner_in_english_goes_when_undone(fixture_project: Project) -> None:
+    """Undoing a mistake changes no page; the banner must go all the same."""
+    theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
+    good = theme.read_text(encoding="utf-8")
+    with _serving(fixture_project, "en") as base:
+        url = base + "publications/demo-2025/findings/"
+        _wait_until(url, _no_banner, CHANGE_SECONDS)
+        theme.write_text("id: tema-a\n", encoding="utf-8")
+        _wait_until(
+            url,
+            _banner_with("The preview is not up to date", "data/themes/tema-a.yaml:1:1", "required field is missing"),
+            CHANGE_SECONDS,
+        )
+        theme.write_text(good, encoding="utf-8")
+        _wait_until(url, _no_banner, CHANGE_SECONDS)
+
+
+def test_deleted_pages_disappear_from_the_preview(fixture_project: Project) -> None:
+    """MkDocs' dirty build kept the page of a deleted finding; a deleted content page (in the sidebar,
+    so every page changes) must go as well."""
+    page = write(fixture_project.content_dir / "nb" / "om.md", "# Om\n\nTekst om basen.\n")
+    with _serving(fixture_project) as base:
+        finding, about, table = base + "findings/demo-2025-f03/", base + "om/", base + "publications/demo-2025/findings/"
+        _wait_until(finding, _shows("demo-2025-f03"), CHANGE_SECONDS)
+        _wait_until(about, _shows("Tekst om basen."), CHANGE_SECONDS)
+        _edit(fixture_project.data_dir / "publications" / "demo-2025.yaml", ", demo-2025-f03]", "]")
+        (fixture_project.data_dir / "findings" / "demo-2025-f03.yaml").unlink()
+        _wait_until(finding, lambda status, html: status == 404, CHANGE_SECONDS)
+        _wait_until(
+            table, lambda status, html: _no_banner(status, html) and "findings/demo-2025-f03/" not in html, CHANGE_SECONDS
+        )
+        _wait_until(table, _shows('href="../../../om/"'), CHANGE_SECONDS)  # in the sidebar
+        page.unlink()
+        _wait_until(about, lambda status, html: status == 404, CHANGE_SECONDS)
+        _wait_until(table, lambda status, html: status == 200 and 'href="../../../om/"' not in html, CHANGE_SECONDS)
+
+
+# --- in-process: the watcher and the banner -------------------------------------------------------
+
+
+def test_watcher_survives_any_exception(fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a refresh raises is shown and logged; the next save is picked up as usual."""
+    monkeypatch.setattr(serve_module, "POLL_SECONDS", 0.02)
+    preview = Preview(fixture_project, "nb", 1, tmp_path)
+    sources = serve_module._snapshot(serve_module.watched_sources(fixture_project))
+    assert preview.regenerate()
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve_module._watch, args=(preview, stop, sources), daemon=True)
+    watcher.start()
+    try:
+
+        def broken() -> None:
+            raise RuntimeError("a bug <b>here</b>")
+
+        monkeypatch.setattr(preview.builder, "refresh", broken)
+        theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
+        _edit(theme, "Forebygging", "Forebygging i skolen")
+        _until(lambda: any("RuntimeError: a bug <b>here</b>" in p.message for p in preview.problems))
+        assert watcher.is_alive()
+        assert "a bug &lt;b&gt;here&lt;/b&gt;" in preview.banner().decode()
+        assert preview.problems[0].location.path == "generator/serve.py"  # where it surfaced in the generator
+        _edit(theme, "Forebygging i skolen", "Forebygging i hjemmet")
+        _until(lambda: not preview.problems)
+        staged = fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "findings.md"
+        assert "Forebygging i hjemmet" in staged.read_text(encoding="utf-8")
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+
+
+def test_a_failed_site_build_is_shown_and_cleared(
+    fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs' server stops reloading after a build raises; the preview shows the error instead."""
+    import mkdocs.commands.build
+
+    preview = Preview(fixture_project, "en", 1, tmp_path)
+    assert preview.regenerate()
+    real_build = mkdocs.commands.build.build
+
+    def failing_build(*args: object, **kwargs: object) -> None:
+        raise OSError("disk <full>")
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", failing_build)
+    preview.build()
+    assert [p.message for p in preview.build_problems] == ["site build failed: OSError: disk <full>"]
+    assert "disk &lt;full&gt;" in preview.banner().decode()
+    monkeypatch.setattr(mkdocs.commands.build, "build", real_build)
+    preview.build()
+    assert preview.build_problems == () and preview.banner() == b""
+    assert (preview.site_dir / "index.html").is_file()
+
+
+def _until(condition: Callable[[], bool], seconds: float = CHANGE_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.02)
+
+
+def test_banner_escapes_everything_and_is_bounded() -> None:
+    hostile = Problem(
+        Location('content/nb/<a href="x">.md', 3, 4), "[[study:<img src=x onerror=alert(1)>]]", "unknown '<script>'\n::x"
+    )
+    html = str(render_banner([hostile] * 60, "en"))
+    assert "<img" not in html and "<script>" not in html and '<a href="x">' not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "\\n::x" in html
+    assert html.count("<li>") == serve_module.BANNER_LIMIT
+    assert "… and 10 more. The terminal lists them all." in html
+
+
+def test_staging_writes_never_put_a_temporary_file_where_mkdocs_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs lists the staging folder at any moment; a temporary file it listed could vanish before
+    it read it (FileNotFoundError in the preview). At every rename the folder holds only real pages."""
+    root = tmp_path / "docs" / "nb"
+    writer = StagingWriter(root)
+    real_replace = os.replace
+    seen: list[set[str]] = []
+
+    def spying_replace(source: str | Path, target: str | Path) -> None:
+        seen.append({p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()})
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", spying_replace)
+    for doc in ("index.md", "findings/a.md", "findings/b.md"):
+        writer.write(doc, f"# {doc}\n")
+    StagingWriter(root).write("index.md", "# changed\n")  # a rewrite, as on every save
+    assert seen and all(files <= {"index.md", "findings/a.md", "findings/b.md"} for files in seen)
+    assert {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} == {
+        "index.md",
+        "findings/a.md",
+        "findings/b.md",
+    }
