@@ -22,7 +22,7 @@ from .baseline import HEAD_LABEL, CompareError, checkout, generate_pages, load, 
 from .changes import EntityChange, FieldChange, compare_data
 from .errors import one_line
 from .index import Index
-from .pagediff import Edit, Page, PageChanges, compare_docs
+from .pagediff import Edit, Page, PageChanges, compare_docs, word_edits
 from .settings import LANGUAGES, Project
 from .sources import format_field_path
 
@@ -36,6 +36,10 @@ EDITS_SHOWN = 60
 PAGES_SHOWN = 6
 EDIT_CHARS = 160
 """Page edits are fragments of generated Markdown and HTML: enough to recognise, not whole tables."""
+
+SHORT_VALUE = 40
+"""Longer values (texts) that changed also get what differs in them: one word in a paragraph is hard to spot."""
+DIFFERS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,17 @@ def _field_text(change: FieldChange) -> str:
     return f"{name}: {_quoted(change.before)} -> {_quoted(change.after)}"
 
 
+def _differs(change: FieldChange) -> list[Edit]:
+    if change.before is None or change.after is None or max(len(change.before), len(change.after)) <= SHORT_VALUE:
+        return []
+    return word_edits(change.before, change.after)
+
+
+def _differs_text(edits: list[Edit]) -> str:
+    shown = "; ".join(_edit_text(edit) for edit in edits[:DIFFERS_SHOWN])
+    return shown + (f"; and {len(edits) - DIFFERS_SHOWN} more" if len(edits) > DIFFERS_SHOWN else "")
+
+
 def _entity_title(change: EntityChange) -> str:
     return f"{change.kind} {change.entity_id} {change.status}"
 
@@ -122,7 +137,10 @@ def render_text(review: Review) -> str:
         lines.append(f"  {one_line(name)}" + ("" if entities else _note_for_file(name, ": ")))
         for change in entities:
             lines.append(f"    {_entity_title(change)}")
-            lines += [f"      {_field_text(field)}" for field in change.fields]
+            for field in change.fields:
+                lines.append(f"      {_field_text(field)}")
+                if differs := _differs(field):
+                    lines.append(f"        differs: {_differs_text(differs)}")
     pages = review.pages
     lines += ["", f"Pages affected: {_pages_summary(pages)}"]
     for label, group in (("Added", pages.added), ("Removed", pages.removed)):
@@ -183,6 +201,12 @@ def _md_cell(value: str | None) -> str:
     return "" if value is None else md_text(value)
 
 
+def _md_differs(change: FieldChange) -> str:
+    edits = _differs(change)
+    shown = "<br>".join(f"{_md_cell(_shorten(e.before))} → {_md_cell(_shorten(e.after))}" for e in edits[:DIFFERS_SHOWN])
+    return shown + (f"<br>… and {len(edits) - DIFFERS_SHOWN} more" if len(edits) > DIFFERS_SHOWN else "")
+
+
 def render_markdown(review: Review) -> str:
     lines = [MARKER, f"### Compared with {md_code(review.ref)} ({md_code(review.commit[:7])})", ""]
     files = review.files_in_order()
@@ -195,9 +219,9 @@ def render_markdown(review: Review) -> str:
         for change in entities:
             lines += [f"{change.kind} {md_code(change.entity_id)} {change.status}", ""]
             if change.fields:
-                lines += ["| field | before | after |", "| --- | --- | --- |"]
+                lines += ["| field | before | after | differs |", "| --- | --- | --- | --- |"]
                 lines += [
-                    f"| {md_code(format_field_path(f.path))} | {_md_cell(f.before)} | {_md_cell(f.after)} |"
+                    f"| {md_code(format_field_path(f.path))} | {_md_cell(f.before)} | {_md_cell(f.after)} | {_md_differs(f)} |"
                     for f in change.fields
                 ]
                 lines.append("")

@@ -94,11 +94,12 @@ def edits(before: bytes, after: bytes) -> set[Edit]:
     found: set[Edit] = set()
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines).get_opcodes():
         if tag != "equal":
-            found |= _word_edits("\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2]))
+            found.update(word_edits("\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2])))
     return found
 
 
-def _word_edits(before: str, after: str) -> set[Edit]:
+def word_edits(before: str, after: str) -> list[Edit]:
+    """The edits that turn one text into the other, in order."""
     old, new = _TOKEN.findall(before), _TOKEN.findall(after)
     groups: list[list[int]] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
@@ -109,7 +110,7 @@ def _word_edits(before: str, after: str) -> set[Edit]:
             groups[-1][1], groups[-1][3] = i2, j2
         else:
             groups.append([i1, i2, j1, j2])
-    return {_edit(old[i1:i2], new[j1:j2]) for i1, i2, j1, j2 in groups}
+    return [_edit(old[i1:i2], new[j1:j2]) for i1, i2, j1, j2 in groups]
 
 
 def _edit(before: list[str], after: list[str]) -> Edit:

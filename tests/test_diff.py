@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator import baseline, diff
-from generator.changes import FieldChange, compare_models
+from generator.changes import EntityChange, FieldChange, compare_models
 from generator.models import Change, Finding, Text
-from generator.pagediff import Edit, Page, compare_docs
+from generator.pagediff import Edit, Page, PageChanges, compare_docs
 from generator.settings import Project
 
 from .conftest import write
@@ -117,6 +117,15 @@ def test_the_command_line(typical: tuple[Repo, diff.Review], capsys: pytest.Capt
     out = capsys.readouterr().out
     assert out.startswith(diff.MARKER) and "| `confidence` | moderate | high |" in out
     assert repo.worktrees() == [f"worktree {repo.root.resolve()}"]
+
+
+def test_a_long_text_says_what_differs_in_it() -> None:
+    before = "Mange foresatte ville ha informasjon om hva som skjedde på skolen, så tidlig som mulig."
+    after = "Mange foresatte ønsket informasjon om hva som skjedde på skolen, så tidlig som mulig."
+    change = EntityChange("finding", "f", "changed", "data/findings/f.yaml", (FieldChange(("statement", "nb"), before, after),))
+    review = diff.Review("main", "0" * 40, ["data/findings/f.yaml"], [change], PageChanges())
+    assert '        differs: "ville ha" -> "ønsket"' in diff.render_text(review).splitlines()
+    assert "| ville ha → ønsket |" in diff.render_markdown(review)
 
 
 # --- code changes: the base is generated with its own code --------------------------------------
