@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve pdf bench golden clean setup screenshots schema
+.PHONY: site test check serve pdf bench golden clean setup screenshots schema diff
 
 $(STAMP): requirements.txt scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -31,8 +31,10 @@ site: setup ## build both languages (and PDFs) into site/
 test: setup ## the whole test suite, as CI runs it
 	$(PY) -m pytest -q
 
-check: setup ## validate all data; every problem as path:line:col: field: message
-	$(PY) -m generator check --strict
+# BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
+# without a new history entry is a warning, and --strict makes every warning fail.
+check: setup ## validate all data; every problem as path:line:col: field: message (BASE=origin/main: also the history rule)
+	$(PY) -m generator check --strict $${BASE:+--base "$$BASE"}
 
 serve: setup ## live preview (LANG=en for English)
 	$(PY) -m generator serve --lang $(or $(filter en,$(LANG)),nb)
@@ -56,5 +58,5 @@ screenshots: site ## README screenshots of the findings table and the matrix, bo
 bench: setup ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage -> bench-results.json
 	$(PY) -m generator.bench --sizes 1000,10000 --incremental
 
-diff: setup ## which published pages differ from BASE (default origin/main): make diff BASE=HEAD~1
-	$(PY) -m generator.diff --base $(or $(BASE),origin/main)
+diff: setup ## what a change does compared with BASE (default origin/main): entities field by field, pages affected (FORMAT=markdown)
+	$(PY) -m generator.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"

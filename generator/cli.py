@@ -31,6 +31,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     project = Project.find(args.root)
     index, report = check(project, args.strict)
+    if args.base is not None:
+        from .baseline import CompareError
+        from .history import check_history
+
+        try:
+            check_history(project, args.base, report)
+        except CompareError as exc:
+            _print_report(report, args.strict, args.github)
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        index = None if report.failed(args.strict) else index
     _print_report(report, args.strict, args.github)
     if index is None:
         return 1
@@ -135,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(func=func)
         if name == "build":
             p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports")
+        if name == "check":
+            p.add_argument(
+                "--base", metavar="REF", help="also warn about findings changed since this commit without a history entry"
+            )
     p = sub.add_parser("pdf", help="only the PDF reports, into site/ (with pages, seconds and memory of each)")
     p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("serve", help="live preview while editing data/ or content/")

@@ -3,15 +3,23 @@ vendored in check-jsonschema), and doing what CONTRIBUTING.md promises."""
 
 from __future__ import annotations
 
+import io
+import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from .conftest import REPO
+from generator.diff import MARKER
+from generator.settings import Project
+
+from .conftest import REPO, write
+from .gitrepo import F01, fixture_repo
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 BIN = Path(sys.executable).parent
@@ -71,6 +79,7 @@ def test_pull_requests_check_test_build_and_upload_a_preview() -> None:
     runs = _runs(build)
     assert runs.index("make check") < runs.index("make test") < runs.index("make site")
     assert _uses(build)[:2] == ["actions/checkout", "actions/setup-python"]
+    assert build["steps"][0]["with"]["fetch-depth"] == 0  # the base branch too, for `check --base`
     setup = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["python-version"] == "3.11"
     preview = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
@@ -94,6 +103,92 @@ def test_only_main_deploys() -> None:
     assert pages["with"]["path"] == "site/"
 
 
+def _step(job: dict[str, Any], run: str) -> dict[str, Any]:
+    return next(step for step in job["steps"] if step.get("run", "").strip() == run)
+
+
+def test_pull_requests_check_against_the_base_branch() -> None:
+    """On a pull request the check step gets BASE (the history rule); on main it gets none."""
+    build = _load(REPO / ".github" / "workflows" / "ci.yml")["jobs"]["build"]
+    check = _step(build, "make check")
+    assert check["env"] == {"BASE": "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}"}
+
+
+def _make_line(target: str, marker: str, **variables: str) -> str:
+    """The command a make target runs (dry run), with the test's own Python for the project's .venv."""
+    assignments = [f"{name}={value}" for name, value in {"PY": sys.executable, **variables}.items()]
+    result = subprocess.run(["make", "-n", target, *assignments], cwd=REPO, capture_output=True, text=True, check=True)
+    return next(line for line in result.stdout.splitlines() if marker in line)
+
+
+def _run_line(line: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
+    return subprocess.run(["bash", "-c", line], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
+
+
+def test_the_ci_check_fails_on_what_strict_fails_on(tmp_path: Path) -> None:
+    """The command `make check` runs, as CI runs it (GITHUB_ACTIONS=true, BASE on pull requests):
+    a warning fails it, a missing translation as much as a finding changed without history."""
+    line = _make_line("check", "-m generator check")
+    assert "--strict" in line
+    repo = fixture_repo(tmp_path)
+    assert _run_line(line, repo.root, GITHUB_ACTIONS="true").returncode == 0
+    repo.replace(F01, ', en: "Parents wanted early contact."', "")
+    result = _run_line(line, repo.root, GITHUB_ACTIONS="true")
+    assert result.returncode == 1
+    annotation = next(line for line in result.stdout.splitlines() if f" file={F01},line=4," in line)
+    assert annotation.startswith("::") and annotation.endswith("statement: missing English (en) text")
+    repo.git("checkout", "--", F01)
+    repo.replace(F01, "confidence: moderate", "confidence: low")
+    assert _run_line(line, repo.root, GITHUB_ACTIONS="true", BASE="").returncode == 0  # a push to main: no base
+    result = _run_line(line, repo.root, GITHUB_ACTIONS="true", BASE="main")
+    assert result.returncode == 1
+    assert "confidence changed since main but no history entry was added" in result.stderr
+
+
+def test_make_diff_runs_the_review(tmp_path: Path) -> None:
+    line = _make_line("diff", "-m generator.diff")
+    repo = fixture_repo(tmp_path)
+    repo.replace(F01, "confidence: moderate", "confidence: low")
+    result = _run_line(line, repo.root, BASE="main", FORMAT="markdown")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(MARKER) and "| `confidence` | moderate | low |" in result.stdout
+    result = _run_line(line, repo.root, BASE="no-such-branch")
+    assert (result.returncode, result.stderr.split(":")[0]) == (1, "error")
+
+
+def test_pull_requests_get_the_review_as_a_comment() -> None:
+    """Computed with read-only rights; posted by a job that may write to pull requests and runs none
+    of the pull request's code (no checkout, only the report from the first job)."""
+    jobs = _load(REPO / ".github" / "workflows" / "ci.yml")["jobs"]
+    review, comment = jobs["review"], jobs["comment"]
+    assert review["if"] == "github.event_name == 'pull_request'"
+    assert "permissions" not in review  # the workflow's contents: read
+    assert review["steps"][0]["uses"].startswith("actions/checkout") and review["steps"][0]["with"]["fetch-depth"] == 0
+    compare = next(step for step in review["steps"] if "generator.diff" in step.get("run", ""))
+    assert compare["env"] == {"BASE": "origin/${{ github.base_ref }}"}
+    assert compare["run"].strip() == 'python -m generator.diff --base "$BASE" --format markdown > review.md'
+    upload = next(step for step in review["steps"] if step.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["if"] == "${{ !cancelled() }}" and upload["with"]["path"] == "review.md"
+    assert comment["needs"] == "review"
+    assert comment["permissions"] == {"pull-requests": "write"}
+    assert _uses(comment) == ["actions/download-artifact"]
+    assert comment["steps"][0]["with"]["name"] == upload["with"]["name"]
+    assert f"marker='{MARKER}'" in _runs(comment)[0]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
+
+
+def test_only_deploying_and_commenting_may_write() -> None:
+    workflow = _load(REPO / ".github" / "workflows" / "ci.yml")
+    writers = {
+        name
+        for name, job in workflow["jobs"].items()
+        if any(level == "write" for level in (job.get("permissions") or {}).values())
+    }
+    assert writers == {"deploy", "comment"}
+    assert workflow["permissions"] == {"contents": "read"}
+
+
 def test_the_cli_annotates_github_runs() -> None:
     """CI relies on this: `make check` under GitHub Actions prints ::error annotations."""
     source = (REPO / "generator" / "cli.py").read_text(encoding="utf-8")
@@ -113,6 +208,70 @@ def test_pre_commit_config_names_the_hooks() -> None:
     assert repo == "local"
     assert check["entry"].endswith("python -m generator check --strict")
     assert check["pass_filenames"] is False
+
+
+def _files_read(monkeypatch: pytest.MonkeyPatch, root: Path, action: Callable[[], object]) -> set[str]:
+    """Every file and folder under `root` that `action` opens or lists, relative to root."""
+    seen: set[str] = set()
+    real_open, real_scandir = io.open, os.scandir
+
+    def note(path: Any, folder: bool) -> None:
+        resolved = Path(os.fsdecode(path)).absolute()
+        if resolved.is_relative_to(root) and resolved != root:
+            seen.add(resolved.relative_to(root).as_posix() + ("/" if folder else ""))
+
+    def recording_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, (str, bytes, os.PathLike)):
+            note(file, False)
+        return real_open(file, *args, **kwargs)
+
+    def recording_scandir(path: Any = ".") -> Any:
+        note(path, True)
+        return real_scandir(path)
+
+    monkeypatch.setattr(io, "open", recording_open)
+    monkeypatch.setattr(os, "scandir", recording_scandir)
+    action()
+    monkeypatch.undo()
+    return seen
+
+
+def _hook(hook_id: str) -> dict[str, Any]:
+    config = _load(REPO / ".pre-commit-config.yaml")
+    return next(hook for repo in config["repos"] for hook in repo["hooks"] if hook["id"] == hook_id)
+
+
+def test_the_check_hook_runs_on_everything_check_reads(whole_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit that changes only content/ (which cites data) runs the check too: the hook's files
+    cover whatever check opens, found by watching it run, and the code that checks."""
+    from generator.build import check
+
+    write(whole_project.content_dir / "nb" / "om.md", "# Om\n\n[[finding:demo-2025-f01]]\n")
+    write(whole_project.content_dir / "en" / "about.md", "# About\n\n[[count:findings]]\n")
+    read = _files_read(monkeypatch, whole_project.root, lambda: check(whole_project))
+    assert {"content/nb/om.md", "content/en/about.md", "data/findings/demo-2025-f01.yaml"} <= read
+    pattern = re.compile(_hook("generator-check")["files"])
+    assert sorted(path for path in read if not pattern.search(path)) == []
+    assert pattern.search("generator/citations.py") and pattern.search("generator/templates/finding.md.j2")
+
+
+def test_the_schema_hook_runs_on_everything_the_schemas_come_from(
+    whole_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cli import main
+
+    read = _files_read(monkeypatch, whole_project.root, lambda: main(["--root", str(whole_project.root), "schema", "--check"]))
+    assert any(path.startswith("data/vocabularies/") for path in read)
+    pattern = re.compile(_hook("generator-schema")["files"])
+    assert sorted(path for path in read if not pattern.search(path)) == []
+    # The code the schemas are generated with: schema.py and every generator module it imports.
+    listing = (
+        "import sys, generator.schema; print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('generator')))"
+    )
+    imported = subprocess.run([sys.executable, "-c", listing], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    modules = [Path(line).relative_to(REPO).as_posix() for line in imported.splitlines()]
+    assert "generator/schema.py" in modules and "generator/models.py" in modules and len(modules) > 3
+    assert sorted(path for path in modules if not pattern.search(path)) == []
 
 
 def test_pre_commit_ruff_matches_the_pinned_ruff() -> None:
