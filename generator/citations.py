@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from .errors import Location, Report
 from .index import Index
+from .sources import walk
 
 REFERENCE = re.compile(r"\[\[([a-z-]+):([^\]\s]*)((?:\s+[^\]\s]*)*)\s*\]\]")
 
@@ -182,10 +183,11 @@ def _hint(value: str, candidates: list[str]) -> str:
 
 def check_content(content_dir: Path, root: Path, index: Index, report: Report) -> None:
     """Report every citation in hand-written pages that does not resolve, with its place."""
-    if not content_dir.is_dir():
-        return
-    for path in sorted(content_dir.glob("*/*.md")):
-        if path.parent.name == "assets":
+    # Listed without following links out of the project (`check` reports those): an outside
+    # file's text must not reach a message either.
+    for path in walk(content_dir, root, Report()):
+        parts = path.relative_to(content_dir).parts
+        if len(parts) != 2 or parts[0] == "assets" or path.suffix != ".md":
             continue
         text = path.read_text(encoding="utf-8")
         display = path.relative_to(root).as_posix()
