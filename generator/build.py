@@ -28,6 +28,7 @@ from .pages import PageSpec, plan
 from .references import ReferenceCache, csl_json, ris
 from .render import View, environment, render_page
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
+from .sources import is_ignored_name, readable_files, walk
 from .validate import load_data
 from .write import StagingWriter
 
@@ -49,12 +50,37 @@ class Timings:
 def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]:
     """Load, validate and index all data. Returns the index only when nothing blocks a build."""
     report = Report()
+    # A link out of the project in a folder that is published is a located error like a data
+    # problem, found before anything reads through it, and reported in the same pass.
+    check_links(project, report)
     data = load_data(project.data_dir, project.root, report)
     index = build_index(data, report)
     # Hand-written pages cite data; a citation of an unknown id is a located error too, reported
     # in the same pass as the data's own problems.
     check_content(project.content_dir, project.root, index, report)
     return (None if report.failed(strict) else index), report
+
+
+def published_folders(project: Project) -> list[tuple[Path, Path]]:
+    """Besides data/ (which the loader walks itself): each folder whose files reach the site or the
+    PDFs, with the root its symbolic links must stay inside.
+
+    content/ is copied into the site, MkDocs renders and copies overrides/ (the theme's custom_dir),
+    and the PDFs embed the fonts the print stylesheet names: the generator's own fonts/ (in this
+    repository, the project's fonts/)."""
+    from .pdf import FONTS_DIR
+
+    folders = [(project.content_dir, project.root), (project.overrides_dir, project.root), (project.fonts_dir, project.root)]
+    if FONTS_DIR.resolve() != project.fonts_dir.resolve():
+        folders.append((FONTS_DIR, FONTS_DIR.parent))
+    return folders
+
+
+def check_links(project: Project, report: Report) -> None:
+    """Report every link in a published folder that leaves the project (or is broken, loops, or
+    is no file): see `sources.walk`."""
+    for folder, root in published_folders(project):
+        walk(folder, root, report)
 
 
 def load_or_fail(project: Project, strict: bool = False) -> Index:
@@ -90,28 +116,33 @@ def write_exports(index: Index, writer: StagingWriter) -> None:
 
 
 def _copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
-    """Hand-written pages (content/<lang>/), their data citations expanded, and shared assets (content/assets/)."""
+    """Hand-written pages (content/<lang>/), their data citations expanded, and shared assets (content/assets/).
+
+    Files are listed by `readable_files`: a link out of the project refuses the copy (DataError),
+    even when this is called without `check`. Hidden files and editor leftovers are not published."""
     for folder, prefix in ((project.content_dir / lang, ""), (project.content_dir / "assets", "assets/")):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                rel = prefix + path.relative_to(folder).as_posix()
-                content = path.read_bytes()
-                if path.suffix == ".md" and not prefix:
-                    view = View(index, lang, PageSpec(rel, ""))
-                    content = expand(content.decode("utf-8"), view).encode("utf-8")
-                if path.suffix == ".md" and not content.startswith(b"---"):
-                    source = path.relative_to(project.root).as_posix()
-                    content = f"---\nedit_source: {source}\n---\n\n".encode() + content
-                writer.write(rel, content)
+        for path in readable_files(folder, project.root):
+            relative_path = path.relative_to(folder)
+            if any(is_ignored_name(part) for part in relative_path.parts):
+                continue
+            rel = prefix + relative_path.as_posix()
+            content = path.read_bytes()
+            if path.suffix == ".md" and not prefix:
+                view = View(index, lang, PageSpec(rel, ""))
+                content = expand(content.decode("utf-8"), view).encode("utf-8")
+            if path.suffix == ".md" and not content.startswith(b"---"):
+                source = path.relative_to(project.root).as_posix()
+                content = f"---\nedit_source: {source}\n---\n\n".encode() + content
+            writer.write(rel, content)
 
 
 def content_pages(project: Project, lang: str) -> list[tuple[str, str]]:
     """(title, doc) of hand-written pages, for the sidebar: the first '# ' heading is the title."""
     folder = project.content_dir / lang
     pages = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in readable_files(folder, project.root):
+        if path.parent != folder or path.suffix != ".md" or is_ignored_name(path.name):
+            continue
         title = path.stem
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("# "):
@@ -181,6 +212,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
     raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8"))
     theme = {**raw.get("theme", {}), "language": lang}
     if project.overrides_dir.is_dir():
+        readable_files(project.overrides_dir, project.root)  # MkDocs reads and copies them: no link out
         theme["custom_dir"] = str(project.overrides_dir)
     base_url = raw.get("site_url", "").rstrip("/") + "/"
     roots = {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}

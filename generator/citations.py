@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 from .errors import Location, Report
 from .index import Index
 from .settings import LANGUAGES
+from .sources import walk
 
 LINK_KINDS = ("finding", "study", "publication", "topic", "intervention")
 KINDS = ("count", *LINK_KINDS)
@@ -384,14 +385,17 @@ def _hint(value: str, candidates: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """The hand-written pages whose citations are expanded: every `.md` under `content/<lang>/`."""
-    return [path for lang in LANGUAGES for path in sorted((content_dir / lang).rglob("*.md")) if path.is_file()]
+def content_files(content_dir: Path, root: Path) -> list[Path]:
+    """The hand-written pages whose citations are expanded: every `.md` under `content/<lang>/`.
+
+    Listed without following links out of the project (`check` reports those): an outside
+    file's text must not reach a message either."""
+    return [path for lang in LANGUAGES for path in walk(content_dir / lang, root, Report()) if path.suffix == ".md"]
 
 
 def check_content(content_dir: Path, root: Path, index: Index, report: Report) -> None:
     """Report every citation in hand-written pages that does not parse or does not resolve, with its place."""
-    for path in content_files(content_dir):
+    for path in content_files(content_dir, root):
         display = path.relative_to(root).as_posix()
         text = _read(path, display, report)
         for token in tokens(text or ""):

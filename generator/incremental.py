@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .build import _copy_content, write_exports
+from .build import _copy_content, check_links, write_exports
 from .citations import check_content
 from .errors import Problem, Report
 from .index import Index, build_index
@@ -107,6 +107,7 @@ class IncrementalBuilder:
         touched = self.pending
         before = set(self.cache)
         data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
+        check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
         for gone in before - {p for p in self.cache if p.exists()}:
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind

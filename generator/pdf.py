@@ -31,6 +31,7 @@ from .models import Chart, Finding, Publication, Study, Text
 from .render import symbol_and_words
 from .render_helpers import chart_svg, has_theme_page
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
+from .sources import readable_files
 
 PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -353,6 +354,7 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
 def build_pdfs(project: Project, index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES) -> list[PdfResult]:
     """Every report of every publication in every language, under each language's site root."""
     del project  # the layout of out_dir is all we need; kept for the build's calling convention
+    readable_files(FONTS_DIR, FONTS_DIR.parent)  # embedded in every PDF: refuse a link out of the repository
     env = environment()
     results = []
     for pub in index.publications():

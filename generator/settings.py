@@ -43,6 +43,10 @@ class Project:
         return self.root / "overrides"
 
     @property
+    def fonts_dir(self) -> Path:
+        return self.root / "fonts"
+
+    @property
     def mkdocs_config(self) -> Path:
         return self.root / "mkdocs.yml"
 

@@ -8,14 +8,18 @@ duplicate keys are rejected, and the YAML 1.1 boolean trap (`no` -> false) can b
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import Location, Report, relative
+from .errors import DataError, Location, Report, relative
+from .settings import DATA_FOLDERS
 
 try:  # libyaml is the fast path; fall back only where it is not compiled in
     _Loader: type = yaml.CSafeLoader
@@ -140,18 +144,16 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
     """Parse one YAML file. Problems go to `report`; returns None when nothing usable was read."""
     display = relative(path, root)
     top = Location(display)
-    if path.is_symlink():
-        try:
-            target = path.resolve()
-        except RuntimeError:  # Python < 3.13 raises this (not OSError) for a symbolic link loop
-            report.add(top, "", "cannot read file: symbolic link loop")
-            return None
-        if not target.is_relative_to(root.resolve()):
-            report.add(top, "", f"symbolic link points outside the project: {target}")
-            return None
+    # Checked here too, not only by `walk`: a caller that found the path some other way must not
+    # read through a link out of the project, block on a FIFO or trip over a folder.
+    kind = _entry_kind(path, root, report)
+    if kind == "folder":
+        report.add(top, "", "cannot read file: a folder, not a regular file")
+    if kind != "file":
+        return None
     try:
         size = path.stat().st_size
-    except OSError as exc:
+    except OSError as exc:  # gone since it was listed
         report.add(top, "", f"cannot read file: {exc.strerror}")
         return None
     if size > MAX_FILE_BYTES:
@@ -232,8 +234,228 @@ def _line_column(text: str, byte_offset: int) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def discover(directory: Path) -> list[Path]:
-    """Every YAML file under a directory, in a stable order."""
-    if not directory.is_dir():
+# --- finding files without leaving the project --------------------------------------------------
+#
+# Every folder whose files are read or published (data/, content/, overrides/, fonts/) is listed
+# through `walk`, so a symbolic link is judged once, in one place, by where it finally leads.
+
+YAML_SUFFIXES = (".yaml", ".yml")
+"""The loader reads files with exactly these endings (lower case), and nothing else."""
+
+MAX_WALK_ENTRIES = 200_000
+"""Files and folders one walk visits at most (the data of 10,000 studies is some 20,000 files)."""
+
+MAX_FOLDER_LINKS = 1_000
+"""Links to folders one walk follows at most. Links to folders inside the project are followed,
+and a few links can repeat a folder exponentially often (two links to the next level, eighteen
+levels deep, are 2^18 paths): past this many, the walk stops."""
+
+LINK_LOOP = "cannot read file: symbolic link loop"
+
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def is_ignored_name(name: str) -> bool:
+    """Hidden names and editor leftovers (`.x.yaml.swp`, `.#x.yaml`, `x.yaml~`, `#x.yaml#`): never
+    read and never published. They come and go while someone edits; .gitignore keeps them out of
+    commits."""
+    return name.startswith(".") or name.endswith("~") or (len(name) > 1 and name.startswith("#") and name.endswith("#"))
+
+
+def _through_link(path: Path, target: Path, root: Path) -> bool:
+    """Whether `path` reaches `target` through a symbolic link (its own or a parent folder's)."""
+    try:
+        lexical = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    except ValueError:
+        return True
+    return target != root.resolve() / lexical
+
+
+def _entry_kind(path: Path, root: Path, report: Report, resolved: Path | None = None) -> str | None:
+    """'file' or 'folder' when `path` may be read: it is a regular file or folder, or a symbolic
+    link (or chain of links) that ends at one inside the project, outside its hidden paths.
+    Anything else is reported at the path and gives None. `resolved`: the same path under its
+    parent's resolved folder, which is quicker to resolve when the path runs through links."""
+    location = Location(relative(path, root))
+    try:
+        target = (resolved or path).resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 raises this (not OSError) for a symbolic link loop
+        report.add(location, "", LINK_LOOP)
+        return None
+    except OSError as exc:
+        report.add(location, "", LINK_LOOP if exc.errno == errno.ELOOP else f"cannot read file: {exc.strerror}")
+        return None
+    project = root.resolve()
+    if not target.is_relative_to(project):
+        report.add(location, "", f"symbolic link points outside the project: {target}")
+        return None
+    inside = target.relative_to(project)
+    if any(part.startswith(".") for part in inside.parts) and _through_link(path, target, root):
+        # .git/ holds the repository's configuration (in CI, possibly a token): never published.
+        report.add(location, "", f"symbolic link points to a hidden path of the project: {inside.as_posix()}")
+        return None
+    mode = target.stat().st_mode
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    what = _NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
+    report.add(location, "", f"cannot read file: {what}, not a regular file")
+    return None
+
+
+@dataclass
+class _Walk:
+    root: Path
+    report: Report
+    follow_folder_links: bool
+    folder_link_message: str
+    files: list[Path] = field(default_factory=list)
+    visited: int = 0
+    folder_links: int = 0
+
+    def _stop(self, path: Path, message: str) -> bool:
+        self.report.add(Location(relative(path, self.root)), "", f"{message} (do links repeat a folder?): not read further")
+        return False
+
+    def folder(self, path: Path, resolved: Path, ancestors: frozenset[Path]) -> bool:
+        """List one folder; False once the walk has visited too many entries."""
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError as exc:
+            self.report.add(Location(relative(path, self.root)), "", f"cannot read folder: {exc.strerror}")
+            return True
+        for entry in entries:
+            self.visited += 1
+            if self.visited > MAX_WALK_ENTRIES:
+                return self._stop(path, f"more than {MAX_WALK_ENTRIES:,} files and folders")
+            child = Path(entry.path)
+            if entry.is_symlink():
+                kind = _entry_kind(child, self.root, self.report, resolved / entry.name)
+                if kind == "file":
+                    self.files.append(child)
+                elif kind == "folder" and not self.follow_folder_links:
+                    self.report.add(Location(relative(child, self.root)), "", self.folder_link_message)
+                elif kind == "folder":
+                    self.folder_links += 1
+                    if self.folder_links > MAX_FOLDER_LINKS:
+                        return self._stop(child, f"more than {MAX_FOLDER_LINKS:,} links to folders")
+                    target = (resolved / entry.name).resolve()
+                    if target in ancestors:
+                        self.report.add(Location(relative(child, self.root)), "", f"{LINK_LOOP} (a folder inside itself)")
+                    elif not self.folder(child, target, ancestors | {target}):
+                        return False
+            elif entry.is_dir(follow_symlinks=False):
+                if not self.folder(child, resolved / entry.name, ancestors | {resolved / entry.name}):
+                    return False
+            elif entry.is_file(follow_symlinks=False):
+                self.files.append(child)
+            else:
+                _entry_kind(child, self.root, self.report)  # reports what it is
+        return True
+
+
+def walk(
+    folder: Path,
+    root: Path,
+    report: Report,
+    *,
+    follow_folder_links: bool = True,
+    folder_link_message: str = "",
+) -> list[Path]:
+    """Every regular file under `folder` that can be reached without leaving the project `root`.
+
+    A symbolic link, to a file or a folder, directly or through other links, is judged by where it
+    finally leads: outside the project, into a hidden path of it (.git/), nowhere, or round in a
+    loop, it is reported at its own place and not followed; so is anything that is neither a file
+    nor a folder (a FIFO, a socket). Links to folders inside the project are followed (a folder
+    reached inside itself is a loop), unless `follow_folder_links` is False: then each is reported
+    with `folder_link_message`. Paths keep the names they have under `folder`, sorted."""
+    if not os.path.lexists(folder):
         return []
-    return sorted(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"} and (p.is_file() or p.is_symlink()))
+    if _entry_kind(folder, root, report) != "folder":
+        return []
+    resolved = folder.resolve()
+    state = _Walk(root, report, follow_folder_links, folder_link_message)
+    state.folder(folder, resolved, frozenset({resolved}))
+    return sorted(state.files)
+
+
+def readable_files(folder: Path, root: Path) -> list[Path]:
+    """`walk` for a step that reads what it lists: any problem refuses the step with a DataError,
+    so calling the step directly, without `check`, cannot read through a link out of the project."""
+    report = Report()
+    files = walk(folder, root, report)
+    if report.failed():
+        raise DataError(report)
+    return files
+
+
+def suggested_data_name(name: str) -> str:
+    """The name a file would need for the loader to read it: `x.YAML`, `x.yaml.txt`, `x.json` -> `x.yaml`."""
+    match = re.match(r"(.+?)\.(ya?ml)(\..*)?$", name, flags=re.IGNORECASE)
+    if match:
+        return f"{match[1]}.{match[2].lower()}"
+    return f"{name.split('.')[0]}.yaml"
+
+
+def data_files(data_dir: Path, root: Path, report: Report) -> dict[str, list[Path]]:
+    """The files the loader reads, per folder of data/ (`findings` -> its files, subfolders included).
+
+    Every other file under data/ is reported with what it would need to be called, so nothing put
+    there disappears silently, except hidden files and editor leftovers (`is_ignored_name`).
+    A folder whose name is no kind is reported once, as a folder (its files are not listed again)."""
+    found: dict[str, list[Path]] = {folder: [] for folder in DATA_FOLDERS}
+    if _entry_kind(data_dir, root, report) != "folder":
+        return found
+    for child in sorted(data_dir.iterdir()):
+        if child.is_dir() and not child.is_symlink() and child.name not in DATA_FOLDERS and not is_ignored_name(child.name):
+            report.add(
+                Location(relative(child, root)),
+                "",
+                f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(DATA_FOLDERS))})",
+            )
+    link_message = "symbolic link to a folder: data/ is read without following links to folders; move the files here"
+    for path in walk(data_dir, root, report, follow_folder_links=False, folder_link_message=link_message):
+        parts = path.relative_to(data_dir).parts
+        if any(is_ignored_name(part) for part in parts):
+            continue
+        location = Location(relative(path, root))
+        folder = parts[0] if len(parts) > 1 else None
+        if folder is None:
+            report.add(
+                location,
+                "",
+                f"not read: data files belong in the folder of their kind, data/<kind>/{suggested_data_name(path.name)} "
+                f"(kinds: {', '.join(sorted(DATA_FOLDERS))})",
+            )
+        elif folder not in DATA_FOLDERS:
+            continue  # reported once for the whole folder by the loader
+        elif path.suffix not in YAML_SUFFIXES:
+            report.add(
+                location,
+                "",
+                f"not read: the loader reads only files ending in .yaml or .yml; rename to {suggested_data_name(path.name)}",
+            )
+        else:
+            found[folder].append(path)
+    return found
+
+
+def discover(directory: Path, root: Path | None = None) -> list[Path]:
+    """The files the loader reads in one kind's folder (`data/findings`), in a stable order.
+
+    Problems are not reported here (`check` reports them); `root` defaults to the project that
+    holds data/<kind>/."""
+    root = root if root is not None else Path(os.path.abspath(directory)).parent.parent
+    discard = Report()
+    return [
+        path
+        for path in walk(directory, root, discard, follow_folder_links=False)
+        if path.suffix in YAML_SUFFIXES and not any(is_ignored_name(p) for p in path.relative_to(directory).parts)
+    ]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Location, Report
 from .models import ENTITY_MODELS, Strict
 from .settings import DATA_FOLDERS
-from .sources import SourceFile, discover, format_field_path, load_file
+from .sources import SourceFile, data_files, format_field_path, load_file
 
 M = TypeVar("M", bound=Strict)
 
@@ -142,16 +142,9 @@ def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = l
     if not data_dir.is_dir():
         report.add(Location(str(data_dir)), "", "data folder not found")
         return kb
-    known_folders = set(DATA_FOLDERS)
-    for child in sorted(data_dir.iterdir()):
-        if child.is_dir() and child.name not in known_folders and not child.name.startswith("."):
-            report.add(
-                Location(child.relative_to(root).as_posix()),
-                "",
-                f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(known_folders))})",
-            )
+    files = data_files(data_dir, root, report)  # reports every file and folder it does not hand over
     for folder, kind in DATA_FOLDERS.items():
-        for path in discover(data_dir / folder):
+        for path in files[folder]:
             source, model = loader(kind, path, root, report)
             if model is None or source is None:
                 kb.invalid[kind].add(path.stem)

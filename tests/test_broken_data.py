@@ -682,8 +682,6 @@ def test_a_publication_listing_itself_as_a_study(fixture_project: Project, capsy
 ACCEPTED = [
     pytest.param(put(THEME, "\ufeff" + GOOD_THEME), id="byte-order-mark"),
     pytest.param(put(THEME, GOOD_THEME.replace("\n", "\r\n")), id="windows-line-endings"),
-    pytest.param(put("themes/notes.txt", "id: ???\n: [\n\t"), id="txt-file-is-ignored"),
-    pytest.param(put("themes/tema-c.json", '{"id": "tema-c"'), id="json-file-is-ignored"),
     pytest.param(put("themes/tema-a.yaml~", "broken: [\n"), id="editor-backup-is-ignored"),
     pytest.param(lambda p: (p.data_dir / "themes" / "folder.yaml").mkdir(), id="folder-named-yaml-is-ignored"),
     pytest.param(put("themes/tema-c.yml", "id: tema-c\nname: {nb: C, en: C}\n"), id="yml-extension-is-read"),
