@@ -93,6 +93,7 @@ def test_filled_in_finding_passes_check(fixture_project: Project) -> None:
     for old, new in (
         ("theme: ~", "theme: tema-a"),
         ("level: ~", "level: minor"),
+        ("# explanation:", "explanation:"),  # required above none-or-very-minor
         ("confidence: ~", "confidence: high"),
         ("studies: []", "studies: [beta-2021]"),
         ('""', '"Tekst"'),
