@@ -271,12 +271,12 @@ CASES = [
     case(
         "string-for-int",
         sub(F1, "number: 1", "number: one"),
-        "data/findings/demo-2025-f01.yaml:2:1: number: input should be a valid integer, unable to parse string as an integer, got str 'one'",
+        "data/findings/demo-2025-f01.yaml:2:1: number: write a whole number, got str 'one'",
     ),
     case(
         "float-year",
         sub(STUDY, "year: 2021", "year: 2021.5"),
-        "data/studies/beta-2021.yaml:4:1: year: input should be a valid integer, got a number with a fractional part",
+        "data/studies/beta-2021.yaml:4:1: year: write a whole number, got float 2021.5",
     ),
     case(
         "number-below-minimum",
@@ -453,7 +453,7 @@ CASES = [
     case(
         "null-text",
         sub(THEME, "{nb: Forebygging, en: Prevention}", "~"),
-        "data/themes/tema-a.yaml:2:1: name: input should be a valid dictionary or instance of Text, got NoneType None",
+        "data/themes/tema-a.yaml:2:1: name: fill this in, or remove the line",
     ),
     # --- whole files -----------------------------------------------------------------------------------
     case(
@@ -511,7 +511,6 @@ CASES = [
     case(
         "recursive-alias",
         put(THEME, "id: tema-a\nname: {nb: A, en: A}\ndescription: &d {nb: *d}\n"),
-        "data/themes/tema-a.yaml:3:1: description: value error, text has neither 'nb' nor 'en'",
         "data/themes/tema-a.yaml:3:18: description.nb: YAML aliases ('*name') are not allowed: write the value out",
     ),
     case(

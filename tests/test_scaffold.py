@@ -76,7 +76,7 @@ def test_check_points_at_every_placeholder_of_a_new_finding(
         )
     messages = {field: message for _, _, field, message in problems}
     assert messages["statement.nb"] == "text is empty"
-    assert messages["confidence"] == "value error, fill this in, or remove the line if the source made no CERQual assessment"
+    assert messages["confidence"] == "fill this in, or remove the line"
     assert messages["studies"] == "list should have at least 1 item after validation, not 0"
 
 
