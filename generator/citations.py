@@ -30,7 +30,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .errors import Location, Report
+from .errors import Location, Report, strange_characters
 from .index import Index
 from .settings import LANGUAGES
 from .sources import walk
@@ -362,9 +362,13 @@ def problems(index: Index, citation: Citation) -> list[str]:
             target, _ = filters[key]
             if target in ENTITY_FILTER_KINDS:
                 if value not in index.data.entities[target] and value not in index.data.invalid[target]:
-                    found.append(f"unknown {target} '{value}'{_hint(value, list(index.data.entities[target]))}")
+                    hint = _hint(value, list(index.data.entities[target]))
+                    found.append(f"unknown {target} '{value}'{strange_characters(value)}{hint}")
+            elif target in index.data.invalid["vocabulary"]:
+                continue  # the vocabulary's own file has errors, reported there: no second problem here
             elif target is not None and value not in index.vocabularies.get(target, {}):
-                found.append(f"unknown {target} '{value}' (allowed: {', '.join(index.vocabularies.get(target, {}))})")
+                allowed = ", ".join(index.vocabularies.get(target, {}))
+                found.append(f"unknown {target} '{value}'{strange_characters(value)} (allowed: {allowed})")
         return found
     if citation.kind not in LINK_KINDS:
         return [f"unknown reference kind '{citation.kind}' (use one of: count, {', '.join(LINK_KINDS)})"]
@@ -376,7 +380,8 @@ def problems(index: Index, citation: Citation) -> list[str]:
         aliases = index.alias_to_study if citation.kind == "study" else {}
         if citation.target in aliases:
             return [f"unknown study '{citation.target}' (did you mean '{aliases[citation.target]}'? it is an alias)"]
-        return [f"unknown {citation.kind} '{citation.target}'{_hint(citation.target, list(index.data.entities[citation.kind]))}"]
+        hint = _hint(citation.target, list(index.data.entities[citation.kind]))
+        return [f"unknown {citation.kind} '{citation.target}'{strange_characters(citation.target)}{hint}"]
     return []
 
 

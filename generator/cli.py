@@ -5,20 +5,29 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
-from .errors import DataError, Report
+from .errors import DataError, Report, workflow_command
 from .models import ENTITY_MODELS
 from .settings import Project
 
 
 def _print_report(report: Report, strict: bool, github: bool) -> None:
+    """Errors first, then warnings (`Report.problems`), then a count. With `github`, each problem is
+    also an annotation: an `::error` when it fails the job, which in strict mode a warning does."""
     for problem in report.problems:
         print(problem, file=sys.stderr)
         if github:
-            print(problem.github_annotation())
+            print(problem.github_annotation(as_error=strict))
     errors = len(report.errors(strict))
     warnings = len(report.problems) - len(report.errors(False))
+    if report.held_back:
+        print(
+            f"{report.held_back} more problem(s) held back: they may only follow from the files that failed to load; "
+            "fix those first",
+            file=sys.stderr,
+        )
     if report.problems:
         print(
             f"{errors} error(s), {warnings} warning(s){' (strict: warnings count as errors)' if strict and warnings else ''}",
@@ -168,4 +177,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--id", help="the new id (default for findings: the next number; otherwise a placeholder to rename)")
     p.set_defaults(func=cmd_new)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except Exception as exc:  # noqa: BLE001 - any failure must reach CI as an annotation, not only a traceback
+        traceback.print_exc()
+        print(f"error: {args.command} failed unexpectedly: {_short(exc)}", file=sys.stderr)
+        if getattr(args, "github", github_default):
+            print(workflow_command("error", f"python -m generator {args.command} failed unexpectedly: {_short(exc)}"))
+        return 1
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    """The exception's type and the first line of its message, short enough for an annotation."""
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import Report
+from .cerqual import COMPONENT_FIELDS, NO_CONCERN, levels, unreconciled
+from .errors import Location, Report, strange_characters
 from .models import (
     Assessment,
     Case,
@@ -33,6 +34,7 @@ from .models import (
     Vocabulary,
 )
 from .settings import LANGUAGES
+from .sources import format_field_path
 from .validate import DataSet, Loaded
 
 REQUIRED_VOCABULARIES = (
@@ -63,14 +65,6 @@ REQUIRED_VOCABULARIES = (
     "evidence-status",
 )
 
-COMPONENT_FIELDS: dict[str, str] = {
-    "methodological_limitations": "methodological-limitations",
-    "coherence": "coherence",
-    "adequacy": "adequacy",
-    "relevance": "relevance",
-}
-"""Finding.components field -> cerqual-component term id (the order of Tabell 9's sentence)."""
-
 MEMBER_LISTS: tuple[tuple[str, str], ...] = (
     ("themes", "theme"),
     ("findings", "finding"),
@@ -88,6 +82,12 @@ SINGLE_PUBLICATION_KINDS = frozenset({"finding", "matrix", "characteristic", "th
 
 TOPIC_KINDS = ("finding", "implication", "intervention", "case", "theme")
 """Kinds that carry a `topics` list."""
+
+CHAINS: tuple[tuple[str, str], ...] = (("theme", "parent"), ("study", "follow_up_of"))
+"""Fields that hold the id of another entity of the same kind. Followed from any entity, such a
+chain must end: in a loop, every tree built from the field (the themes page) loses the entities in
+it. (A publication that lists its own study record, `same_as_study`, among its studies is no such
+loop: a thesis's findings cite the thesis as their study.)"""
 
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
@@ -264,15 +264,19 @@ class _Checker:
 
     # helpers ------------------------------------------------------------------------
     def problem(self, entity: Loaded[Any], path: tuple[str | int, ...], message: str, *, warning: bool = False) -> None:
-        from .sources import format_field_path
-
         location = entity.source.location(path)
         if warning:
             self.report.warn(location, format_field_path(path), message)
         else:
             self.report.add(location, format_field_path(path), message)
 
+    # A problem that may only follow from a file that failed to load is held back (counted, not
+    # reported): a reference to that file, a term of a vocabulary in it, or a claim that nothing
+    # lists an entity while a file that could list it did not load. Its own errors come first.
     def term(self, entity: Loaded[Any], path: tuple[str | int, ...], vocabulary: str, value: str) -> bool:
+        if vocabulary in self.data.invalid["vocabulary"]:
+            self.report.hold_back()
+            return False
         terms = self.index.vocabularies.get(vocabulary)
         if terms is None:
             if vocabulary not in REQUIRED_VOCABULARIES:
@@ -280,7 +284,7 @@ class _Checker:
             return False  # a required vocabulary is reported once as missing
         if value not in terms:
             allowed = ", ".join(terms)
-            self.problem(entity, path, f"unknown {vocabulary} '{value}' (allowed: {allowed})")
+            self.problem(entity, path, f"unknown {vocabulary} '{value}'{strange_characters(value)} (allowed: {allowed})")
             return False
         return True
 
@@ -288,11 +292,20 @@ class _Checker:
         if value in self.data.entities[kind]:
             return True
         if value in self.data.invalid[kind]:
-            return False  # its own file's problem is already reported; do not cascade
+            self.report.hold_back()
+            return False
         aliases = self.index.alias_to_study if kind == "study" else None
         hint = _suggest(value, list(self.data.entities[kind]), aliases)
-        self.problem(entity, path, f"unknown {kind} '{value}'{hint}")
+        strange = "" if aliases and value in aliases else strange_characters(value)
+        self.problem(entity, path, f"unknown {kind} '{value}'{strange}{hint}")
         return False
+
+    def unlisted(self, entity: Loaded[Any], message: str, listing_kinds: tuple[str, ...]) -> None:
+        """A warning that no entity of `listing_kinds` lists this one."""
+        if any(self.data.invalid[kind] for kind in listing_kinds):
+            self.report.hold_back()
+            return
+        self.problem(entity, ("id",), message, warning=True)
 
     # stages -------------------------------------------------------------------------
     def run(self) -> Index:
@@ -308,6 +321,8 @@ class _Checker:
         self.cases()
         self.topics()
         self.notes()
+        self.cycles()
+        self.cerqual()
         self.translations()
         return self.index
 
@@ -321,14 +336,12 @@ class _Checker:
                 seen.setdefault(term.id, i)
             self.index.vocabularies[vocab_id] = {t.id: t for t in entity.model.terms}
         for required in REQUIRED_VOCABULARIES:
-            if required not in vocabs:
-                from .errors import Location
-
+            if required not in vocabs and required not in self.data.invalid["vocabulary"]:
                 self.report.add(
                     Location(f"data/vocabularies/{required}.yaml"), "", f"required vocabulary '{required}' is missing"
                 )
         design_groups = self.index.vocabularies.get("design-group", {})
-        if "design" in vocabs:
+        if "design" in vocabs and "design-group" not in self.data.invalid["vocabulary"]:
             entity = vocabs["design"]
             for i, term in enumerate(entity.model.terms):
                 if term.group not in design_groups:
@@ -415,7 +428,7 @@ class _Checker:
             if study_id in self.index.publication_as_study:
                 continue
             if study_id not in self.index.publications_by_study:
-                self.problem(entity, ("id",), f"study '{study_id}' is not included in any publication", warning=True)
+                self.unlisted(entity, f"study '{study_id}' is not included in any publication", ("publication",))
 
     def findings(self) -> None:
         numbers: dict[tuple[str, int], str] = {}
@@ -423,7 +436,7 @@ class _Checker:
             finding: Finding = entity.model
             pub_id = self.index.publication_of.get(("finding", finding_id))
             if pub_id is None:
-                self.problem(entity, ("id",), f"finding '{finding_id}' is not listed in any publication's findings", warning=True)
+                self.unlisted(entity, f"finding '{finding_id}' is not listed in any publication's findings", ("publication",))
             else:
                 pub = self.index.publication(pub_id)
                 other = numbers.get((pub_id, finding.number))
@@ -449,7 +462,14 @@ class _Checker:
             if finding.components is not None:
                 for name in COMPONENT_FIELDS:
                     component = getattr(finding.components, name)
-                    self.term(entity, ("components", name, "level"), "concern", component.level)
+                    known = self.term(entity, ("components", name, "level"), "concern", component.level)
+                    if known and component.level != NO_CONCERN and component.explanation is None:
+                        self.problem(
+                            entity,
+                            ("components", name),
+                            f"a '{component.level}' concern needs its 'explanation' (why this level was given); "
+                            f"only '{NO_CONCERN}' may go without",
+                        )
             if finding.direction is not None:
                 self.term(entity, ("direction",), "effect-direction", finding.direction)
             self.topic_refs(entity, "finding", finding_id, finding.topics)
@@ -476,7 +496,7 @@ class _Checker:
         """The publication listing this entity; a warning (not an error: a draft may wait) when none does."""
         pub_id = self.index.publication_of.get((kind, entity_id))
         if pub_id is None:
-            self.problem(entity, ("id",), f"{kind} '{entity_id}' is not listed in any publication", warning=True)
+            self.unlisted(entity, f"{kind} '{entity_id}' is not listed in any publication", ("publication",))
         return pub_id
 
     def pyramid(self, entity: Loaded[Any], levels: list[str]) -> None:
@@ -493,10 +513,8 @@ class _Checker:
     def themes(self) -> None:
         for theme_id, entity in sorted(self.data.entities["theme"].items()):
             theme: Theme = entity.model
-            if theme.parent is not None:
-                if theme.parent == theme_id:
-                    self.problem(entity, ("parent",), "a theme cannot be its own parent")
-                elif self.ref(entity, ("parent",), "theme", theme.parent):
+            if theme.parent is not None and theme.parent != theme_id:  # its own parent: a cycle (see cycles)
+                if self.ref(entity, ("parent",), "theme", theme.parent):
                     self.index.subthemes[theme.parent].append(theme_id)
                     self.same_publication(entity, ("parent",), ("theme", theme_id), ("theme", theme.parent))
             for key in theme.code_counts:
@@ -554,7 +572,7 @@ class _Checker:
     def topics(self) -> None:
         for topic_id, entity in sorted(self.data.entities["topic"].items()):
             if topic_id not in self.index.topic_members:
-                self.problem(entity, ("id",), f"topic '{topic_id}' has no findings, implications or other content", warning=True)
+                self.unlisted(entity, f"topic '{topic_id}' has no findings, implications or other content", TOPIC_KINDS)
 
     def matrices(self) -> None:
         for matrix_id, entity in self.data.entities["matrix"].items():
@@ -590,7 +608,7 @@ class _Checker:
                 self.ref(entity, ("values", key), "characteristic", key)
                 self.term(entity, ("values", key), "matrix-value", value)
             if assessment_id not in self.index.matrix_of_assessment:
-                self.problem(entity, ("id",), f"assessment '{assessment_id}' is not a row of any matrix", warning=True)
+                self.unlisted(entity, f"assessment '{assessment_id}' is not a row of any matrix", ("matrix",))
 
     def notes(self) -> None:
         for note_id, entity in self.data.entities["note"].items():
@@ -600,10 +618,41 @@ class _Checker:
                 kind, sep, target_id = target.partition(":")
                 if not sep or kind not in self.data.entities or kind in ("note", "vocabulary"):
                     kinds = ", ".join(k for k in self.data.entities if k not in ("note", "vocabulary"))
-                    self.problem(entity, ("applies_to", i), f"'{target}' must be 'kind:id' with kind one of: {kinds}")
+                    strange = strange_characters(target)
+                    self.problem(entity, ("applies_to", i), f"'{target}'{strange} must be 'kind:id' with kind one of: {kinds}")
                     continue
                 if self.ref(entity, ("applies_to", i), kind, target_id):
                     self.index.notes_for[(kind, target_id)].append(note_id)
+
+    def cycles(self) -> None:
+        """Every loop in a chain (CHAINS), as one error at the field of the entity where it starts."""
+        for kind, field_name in CHAINS:
+            entities = self.data.entities[kind]
+            edges = {
+                entity_id: [target] if (target := getattr(entity.model, field_name)) in entities else []
+                for entity_id, entity in entities.items()
+            }
+            for cycle in find_cycles(edges):
+                message = f"{kind} cycle: {' -> '.join(cycle)} (following '{field_name}' must come to an end)"
+                self.problem(entities[cycle[0]], (field_name,), message)
+
+    def cerqual(self) -> None:
+        """An overall confidence its components cannot explain is a warning, unless a data note of
+        category 'discrepancy' records it (the source said so; we do not correct it silently)."""
+        for finding_id, entity in sorted(self.data.entities["finding"].items()):
+            finding: Finding = entity.model
+            if finding.components is None or finding.confidence is None:
+                continue
+            reason = unreconciled(levels(finding.components), finding.confidence)
+            notes = [self.index.note(n) for n in self.index.notes_for.get(("finding", finding_id), [])]
+            if reason is None or any(note.category == "discrepancy" for note in notes):
+                continue
+            self.problem(
+                entity,
+                ("confidence",),
+                f"{reason}; if the source says so, record it in a data note of category 'discrepancy'",
+                warning=True,
+            )
 
     def translations(self) -> None:
         for entities in self.data.entities.values():
@@ -612,6 +661,72 @@ class _Checker:
                     for lang in LANGUAGES:
                         if text.get(lang) is None:
                             self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+
+
+def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected part of a directed graph that loops, e.g. ['a', 'b', 'a'].
+
+    Each starts and ends at the part's smallest node and is a shortest way back to it, so the
+    message is the same whichever file the loop was made in. Iterative (Tarjan): a chain of
+    10,000 studies must not hit the recursion limit."""
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    parts: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index_of:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index_of[root] = low[root] = len(index_of)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            for target in targets:
+                if target not in index_of:
+                    index_of[target] = low[target] = len(index_of)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(edges.get(target, ()))))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index_of[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index_of[node]:
+                    part = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        part.append(member)
+                        if member == node:
+                            break
+                    if len(part) > 1 or node in edges.get(node, ()):
+                        parts.append(part)
+    return sorted(_shortest_loop(min(part), set(part), edges) for part in parts)
+
+
+def _shortest_loop(start: str, part: set[str], edges: dict[str, list[str]]) -> list[str]:
+    """The shortest path from `start` back to itself inside one strongly connected part."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in sorted(edges.get(node, ())):
+                if target == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if target in part and target not in came_from:
+                    came_from[target] = node
+                    following.append(target)
+        frontier = following
+    raise AssertionError("a strongly connected part always loops back")  # pragma: no cover
 
 
 def build_index(data: DataSet, report: Report) -> Index:

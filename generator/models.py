@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[
     str,
@@ -22,7 +22,10 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # strict: a value is never converted into the type it should have been written as. `number: "05"`
+    # (a string), `year: 2021.0`, `date: "2025-06-15"` or `significant: "true"` are errors that say
+    # what to write instead (validate.py), not silently 5, 2021, a date or True.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
 
 
 Origin = Literal["source", "editorial"]
@@ -151,15 +154,6 @@ class Finding(Strict):
     topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics) the finding belongs to.")
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Kapittel 6.2.2'.")
     history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
-
-    @field_validator("components", "confidence", mode="before")
-    @classmethod
-    def _not_left_empty(cls, value: object) -> object:
-        # Only called when the field is written: `confidence: ~` is a placeholder left unfilled
-        # (a finding without a CERQual assessment leaves the field out altogether).
-        if value is None:
-            raise ValueError("fill this in, or remove the line if the source made no CERQual assessment")
-        return value
 
 
 class Characteristic(Strict):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .cerqual import CONFIDENCE_STEPS, reconcilable
 from .settings import Project
 
 
@@ -25,6 +26,12 @@ def _texts(project: Project, folder: str, field: str) -> list[dict[str, str]]:
 
 def _dump(path: Path, data: dict[str, object]) -> None:
     path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _confidence(components: dict[str, dict[str, object]], wanted: str) -> str:
+    """`wanted`, or the nearest overall confidence that the components can explain (check warns otherwise)."""
+    options = reconcilable({name: str(component["level"]) for name, component in components.items()})
+    return min(options, key=lambda option: abs(CONFIDENCE_STEPS[option] - CONFIDENCE_STEPS[wanted]))
 
 
 def generate(source: Project, target: Path, studies: int, seed: int = 2025, publications: int | None = None) -> Project:
@@ -127,7 +134,7 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
                     "theme": themes[n % len(themes)],
                     "statement": statements[finding_number % len(statements)],
                     "components": comps,
-                    "confidence": confidences[n % len(confidences)],
+                    "confidence": _confidence(comps, confidences[n % len(confidences)]),
                     "studies": rng.sample(pub_studies, k=min(len(pub_studies), rng.randint(2, 8))),
                     # every topic gets content (round robin), plus one at random
                     "topics": sorted({topics[finding_number % len(topics)], rng.choice(topics)}),

@@ -6,7 +6,9 @@ reports what is wrong with each file on its own. Cross-file checks live in `inde
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +16,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Location, Report
+from .errors import Location, Report, strange_characters
 from .models import ENTITY_MODELS, Strict
 from .settings import DATA_FOLDERS
-from .sources import SourceFile, data_files, format_field_path, load_file
+from .sources import FieldPath, SourceFile, data_files, format_field_path, load_file
 
 M = TypeVar("M", bound=Strict)
 
@@ -71,6 +73,70 @@ def _unwrap(annotation: Any) -> Any:
     return None
 
 
+NULL_MESSAGE = "fill this in, or remove the line"
+"""For `field: ~` or `field:` with nothing after it, whatever the field's type: a value left empty
+is a placeholder not yet filled in (a field the source has nothing for is left out)."""
+
+
+def _null_fields(value: Any, path: FieldPath, unreadable: set[FieldPath], found: list[FieldPath]) -> Any:
+    """`value` without the fields written empty (`field: ~`), whose paths go to `found`.
+
+    Items of a list are kept: there an empty value can mean something (a chart's missing value)
+    and the field's type decides. Values the loader could not read are not empty, only unreadable."""
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            item_path = (*path, key)
+            if item is None and item_path not in unreadable:
+                found.append(item_path)
+                continue
+            kept[key] = _null_fields(item, item_path, unreadable, found)
+        return kept
+    if isinstance(value, list):
+        return [_null_fields(item, (*path, i), unreadable, found) for i, item in enumerate(value)]
+    return value
+
+
+def _strict_hint(kind: str, value: Any) -> str | None:
+    """What to write instead of a value of the wrong type (the models are strict: nothing is converted)."""
+    got = f"got {type(value).__name__} {value!r}"
+    if kind in ("int_type", "float_type"):
+        number = _number(value)
+        if kind == "int_type" and isinstance(number, float):
+            number = int(number) if number.is_integer() else None
+        if number is not None and isinstance(value, str):
+            return f"write a number without quotes: {number}"
+        if number is not None:
+            return f"write a whole number: {number}"
+        return f"write a {'whole ' if kind == 'int_type' else ''}number, {got}"
+    if kind == "bool_type":
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return f"write {value.strip().lower()} without quotes"
+        return f"write true or false, {got}"
+    if kind == "date_type":
+        if isinstance(value, dt.datetime):
+            return f"write only the date: {value.date().isoformat()}"
+        if isinstance(value, str):
+            try:
+                return f"write the date without quotes: {dt.date.fromisoformat(value.strip()).isoformat()}"
+            except ValueError:
+                pass
+        return f"write a date as YYYY-MM-DD, {got}"
+    return None
+
+
+def _number(value: Any) -> int | float | None:
+    """The number a value of the wrong type stands for (`"05"` -> 5, `2021.0` -> 2021.0), if any."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[+-]?\d+", text):
+            return int(text)
+        return float(text) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text) else None
+    return value
+
+
 def _message(error: dict[str, Any], owner: type[BaseModel] | None, source: SourceFile) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
@@ -79,23 +145,38 @@ def _message(error: dict[str, Any], owner: type[BaseModel] | None, source: Sourc
     raw = source.raw_scalars.get(loc)
     if isinstance(value, bool) and raw is not None and raw.lower() != str(value).lower():
         return _BOOL_HINT.format(raw=raw, value=str(value).lower())
+    if value is None and kind != "missing":
+        return "empty list item: fill it in, or remove it" if isinstance(name, int) else NULL_MESSAGE
     if kind == "extra_forbidden":
         known = _field_names(owner) if owner else []
         close = difflib.get_close_matches(str(name), known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(known)})" if known else ""
-        return f"unknown field '{name}'{hint}"
+        return f"unknown field '{name}'{strange_characters(str(name))}{hint}"
     if kind == "missing":
         return "required field is missing"
     if kind == "string_too_short":
         return "text is empty"
     if kind == "string_pattern_mismatch" and name == "id":
-        return f"id '{value}' must be lower-case letters, digits and single hyphens"
+        return f"id '{value}' must be lower-case letters, digits and single hyphens{strange_characters(str(value))}"
     if kind == "literal_error":
-        return f"{error['msg'].lower()}, got {value!r}"
+        strange = strange_characters(value) if isinstance(value, str) else ""
+        return f"{error['msg'].lower()}, got {value!r}{strange}"
+    hint = _strict_hint(kind, value)
+    if hint is not None:
+        return hint
     message: str = error["msg"]
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"{message[0].lower()}{message[1:]}, got {type(value).__name__} {value!r}"
     return message[0].lower() + message[1:]
+
+
+def _repeats_a_reported_value(loc: FieldPath, kind: str, nulls: list[FieldPath], unreadable: set[FieldPath]) -> bool:
+    """A pydantic error that only repeats an empty or unreadable value, already reported: the empty
+    field itself as 'missing', or a rule of an enclosing model that the value broke (a text with no
+    language, a study with no country)."""
+    if kind == "missing":
+        return loc in nulls
+    return kind == "value_error" and any(path[: len(loc)] == loc for path in (*nulls, *unreadable))
 
 
 def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | None:
@@ -103,15 +184,25 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
     if not isinstance(source.value, dict):
         report.add(source.location(()), "", f"a {kind} file must be a mapping of fields, got {type(source.value).__name__}")
         return None
+    nulls: list[FieldPath] = []
+    value = _null_fields(source.value, (), source.unreadable, nulls)
+    for null in nulls:
+        report.add(source.location(null), format_field_path(null), NULL_MESSAGE)
     try:
-        model = model_class.model_validate(source.value)
+        model = model_class.model_validate(value)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
             if loc in source.unreadable:
                 continue  # the loader already said why this value could not be read
+            if _repeats_a_reported_value(loc, error["type"], nulls, source.unreadable):
+                if loc not in nulls:
+                    report.hold_back()
+                continue
             owner = _model_at(model_class, loc)
             report.add(source.location(loc), format_field_path(loc), _message(error, owner, source))
+        return None
+    if nulls:
         return None
     stem = source.path.stem
     entity_id = model.id
@@ -119,7 +210,8 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
         report.add(
             source.location(("id",)),
             "id",
-            f"id '{entity_id}' does not match the file name '{source.path.name}' (expected id '{stem}')",
+            f"id '{entity_id}' does not match the file name '{source.path.name}'{strange_characters(stem)} "
+            f"(expected id '{stem}')",
         )
         return None  # registered under neither id: no duplicate blamed on the file it was copied from
     return model

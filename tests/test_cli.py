@@ -66,3 +66,60 @@ def test_module_entry_point_runs(fixture_project: Project) -> None:
         cwd=Path(__file__).parent.parent,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_errors_are_printed_before_warnings(fixture_project: Project, capsys) -> None:
+    # The fixture's warning is in data/findings/, which sorts before data/themes/.
+    write(fixture_project.data_dir / "themes" / "tema-a.yaml", "id: tema-a\nname: {nb: A, en: A}\ncolour: red\n")
+    assert main(["--root", str(fixture_project.root), "check"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("data/themes/tema-a.yaml:3:1: colour: unknown field")
+    assert lines[1] == "data/findings/demo-2025-f02.yaml:4:1: statement: warning: missing English (en) text"
+
+
+def test_a_broken_publication_gives_its_error_and_a_held_back_count(fixture_project: Project, capsys) -> None:
+    path = fixture_project.data_dir / "publications" / "demo-2025.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("id: demo-2025\n", "id: [demo-2025\n"))
+    assert main(["--root", str(fixture_project.root), "check"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("data/publications/demo-2025.yaml:3:")
+    assert not any("not listed" in line or "not included" in line for line in lines)
+    assert "more problem(s) held back: they may only follow from the files that failed to load; fix those first" in lines[-2]
+    assert lines[-1] == "1 error(s), 1 warning(s)"
+
+
+def test_strict_github_annotates_a_failing_warning_as_an_error(fixture_project: Project, capsys) -> None:
+    assert main(["--root", str(fixture_project.root), "check", "--github"]) == 0
+    assert "::warning file=data/findings/demo-2025-f02.yaml,line=4,col=1::statement: missing English (en) text" in (
+        capsys.readouterr().out
+    )
+    assert main(["--root", str(fixture_project.root), "check", "--strict", "--github"]) == 1
+    out = capsys.readouterr().out
+    assert "::error file=data/findings/demo-2025-f02.yaml,line=4,col=1::statement: missing English (en) text" in out
+    assert "::warning" not in out
+
+
+def test_an_unexpected_exception_becomes_an_annotation_and_a_failure(fixture_project: Project, capsys, monkeypatch) -> None:
+    import generator.build
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("index exploded\nsecond line")
+
+    monkeypatch.setattr(generator.build, "check", crash)
+    assert main(["--root", str(fixture_project.root), "check", "--github"]) == 1
+    captured = capsys.readouterr()
+    assert "::error::python -m generator check failed unexpectedly: RuntimeError: index exploded" in captured.out.splitlines()
+    assert "Traceback (most recent call last)" in captured.err
+    assert "error: check failed unexpectedly: RuntimeError: index exploded" in captured.err
+
+
+def test_a_command_without_github_flag_annotates_in_github_actions(fixture_project: Project, capsys, monkeypatch) -> None:
+    import generator.pdf
+
+    def crash(argv: list[str]) -> int:
+        raise OSError("font missing")
+
+    monkeypatch.setattr(generator.pdf, "main", crash)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["--root", str(fixture_project.root), "pdf"]) == 1
+    assert capsys.readouterr().out.splitlines() == ["::error::python -m generator pdf failed unexpectedly: OSError: font missing"]

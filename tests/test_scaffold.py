@@ -76,7 +76,7 @@ def test_check_points_at_every_placeholder_of_a_new_finding(
         )
     messages = {field: message for _, _, field, message in problems}
     assert messages["statement.nb"] == "text is empty"
-    assert messages["confidence"] == "value error, fill this in, or remove the line if the source made no CERQual assessment"
+    assert messages["confidence"] == "fill this in, or remove the line"
     assert messages["studies"] == "list should have at least 1 item after validation, not 0"
 
 
@@ -93,6 +93,7 @@ def test_filled_in_finding_passes_check(fixture_project: Project) -> None:
     for old, new in (
         ("theme: ~", "theme: tema-a"),
         ("level: ~", "level: minor"),
+        ("# explanation:", "explanation:"),  # required above none-or-very-minor
         ("confidence: ~", "confidence: high"),
         ("studies: []", "studies: [beta-2021]"),
         ('""', '"Tekst"'),

@@ -365,9 +365,9 @@ def test_reference_fields_complete_the_ids_that_exist(slot: schema.Slot, target:
     assert expected and _completions(document, _slot_node(document, slot)) == expected
 
 
-def _with_reference(path: Path, slot: schema.Slot, reference: str) -> Any:
-    """A data file (as the editor reads it) with `reference` written into the slot's field."""
-    data = _load_as_editor(path)
+def _with_reference(path: Path, slot: schema.Slot, reference: str, *, as_editor: bool = True) -> Any:
+    """A data file (as the editor reads it, or as the generator does) with `reference` written into the slot's field."""
+    data = _load_as_editor(path) if as_editor else yaml.safe_load(path.read_text(encoding="utf-8"))
     current = data.get(slot.field)
     if slot.part == "key":
         data[slot.field] = {reference: next(iter(current.values()))}
@@ -399,7 +399,7 @@ def test_reference_slots_name_the_kind_check_resolves(whole_project: Project, sl
         for p in discover(whole_project.data_dir / schema.FOLDER_OF[kind])
         if slot.part != "key" or _load_as_editor(p).get(slot.field)
     )
-    data = _with_reference(path, slot, "zz-unknown")
+    data = _with_reference(path, slot, "zz-unknown", as_editor=False)  # dates stay dates: quoted ones are errors
     write(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     _, report = check(whole_project)
     relative = path.relative_to(whole_project.root).as_posix()
