@@ -7,10 +7,11 @@ that records the contradiction.
 
 The knowledge base is living: editors add findings, studies, implications... after a source is
 entered. So these tests read the data as each source published it (`index`: the live data
-without what no source's edition records, tests/source_edition.py), and two more tests read
-the live data (`live`): nothing a source published has changed or gone, and every addition says
-so (a raised version, a history entry). The last tests prove it on a copy of the data: an addition
-made as CONTRIBUTING.md shows passes, a change to what a source published fails.
+without what no source's edition records, tests/source_edition.py), and three more tests read
+the live data (`live`): nothing a source published has changed or gone, every addition says so (a
+raised version, a history entry), and every publication has its edition recorded. The last tests
+prove it on a copy of the data: additions made as CONTRIBUTING.md shows pass, changes to what a
+source published fail.
 """
 
 from __future__ import annotations
