@@ -90,8 +90,12 @@ def load_or_fail(project: Project, strict: bool = False) -> Index:
     return index
 
 
-def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[str]]:
-    """Render every page into the staging folders; returns the changed files per language."""
+def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUAGES, pdfs: bool = True) -> dict[str, list[str]]:
+    """Render every page into the staging folders; returns the changed files per language.
+
+    `pdfs`: whether the PDF reports are built with these pages. Without them, pages link to none
+    (a site never links to a file it does not have, and a PDF from an earlier build may be stale).
+    """
     env = environment()
     pages = plan(index)
     changed: dict[str, list[str]] = {}
@@ -99,7 +103,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     for lang in languages:
         writer = StagingWriter(project.staging_docs(lang))
         for page in pages:
-            writer.write(page.doc, render_page(env, index, lang, page))
+            writer.write(page.doc, render_page(env, index, lang, page, pdfs))
         write_exports(index, writer)
         _copy_content(project, lang, writer, index)
         writer.remove_stale()
@@ -320,7 +324,7 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     index = load_or_fail(project, strict)
     os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(index))
     started = timings.record("load+validate+index", started)
-    generate(project, index)
+    generate(project, index, pdfs=with_pdf)
     started = timings.record("render+write", started)
     staging_site = project.build_dir / "site-new"
     if staging_site.exists():

@@ -53,9 +53,10 @@ def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class:
 class View:
     """What a template may ask for: texts in the page's language, labels, links, counts."""
 
-    def __init__(self, index: Index, lang: str, page: PageSpec) -> None:
+    def __init__(self, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> None:
         self.index = index
         self.lang = lang
+        self.pdfs = pdfs  # whether this build writes the PDF reports: without them no page links to one
         self.other_lang = OTHER[lang]
         self.page = page
         self.counts = counts
@@ -313,8 +314,9 @@ def environment() -> Environment:
     return env
 
 
-def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> str:
-    view = View(index, lang, page)
+def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> str:
+    """The page's Markdown; `pdfs=False` (a build without the PDF reports) leaves every link to them out."""
+    view = View(index, lang, page, pdfs)
     params = {name: _lookup(index, name, value) for name, value in page.params.items()}
     body = env.get_template(page.template).render(v=view, page=page, **params)
     meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
@@ -324,7 +326,7 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec) -> st
         meta.append("hide: [navigation, toc]")
     if not page.searchable:
         meta.append("kb_noindex: true")
-    pub_id = _publication_of(index, page)
+    pub_id = _publication_of(index, page) if pdfs else None
     if pub_id:
         # The header links every page to the PDFs of its publication, in the page's language.
         meta.append(f"kb_pdf_full: {urls.pdf_path(pub_id, 'full', lang)}")

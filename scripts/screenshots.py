@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 OUT = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT))
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  one place for the browser's flags
+from scripts import chromium  # noqa: E402  one rule for finding the browser, and its flags
 
 SHOTS = [
     ("findings-nb", "/publications/skole-hjem-2025/findings/", 1280, 900),
@@ -42,9 +42,14 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 def main(argv: list[str]) -> int:
     names = set(argv) or {name for name, *_ in SHOTS}
     OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        chromium.find_chromium()
+    except chromium.ChromiumNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
     server, base = serve(SITE)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(p)
         for name, path, width, height in SHOTS:
             if name not in names:
                 continue

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.settings import Project
+from scripts import chromium
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
@@ -79,26 +80,23 @@ def site_server(real_project: Project):
     server.shutdown()
 
 
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's Chromium, installed by scripts/system-deps.sh (never `playwright install`)."""
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-"""Without the background-networking flags Chromium keeps trying to reach Google's hosts."""
-
-
 @pytest.fixture(scope="module")
 def browser():
+    """Chromium found by the one rule of scripts/chromium.py. Missing, it fails the test with what
+    to do: a browser test never passes by being skipped."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
+
+
+def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+    try:
+        return chromium.launch(playwright)
+    except chromium.ChromiumNotFound as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-import yaml
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
 
-from generator.build import check, generate, mkdocs_overrides, search_plugin_languages
+import yaml
+from bs4 import BeautifulSoup
+
+from generator.build import build_site, check, generate, mkdocs_overrides, search_plugin_languages
+from generator.cli import main
 from generator.serve import regenerate
 from generator.settings import Project
+
+from .conftest import REPO
 
 
 def test_lunr_gets_no_for_bokmal_never_false() -> None:
@@ -70,3 +78,46 @@ def test_serve_keeps_last_good_pages_on_bad_data(fixture_project: Project) -> No
     (fixture_project.data_dir / "themes" / "tema-a.yaml").write_text("id: tema-a\n", encoding="utf-8")
     assert regenerate(fixture_project) is False
     assert (fixture_project.staging_docs("nb") / "index.md").read_text(encoding="utf-8") == before
+
+
+def _local_links(site: Path) -> list[tuple[str, str, Path]]:
+    """(page, link, file it resolves to) for every link and resource a built page refers to
+    inside the site, in both languages."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":
+            continue  # MkDocs writes the error page with absolute URLs under site_url, by design
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.select("[href], [src]"):
+            ref = element.get("href") or element.get("src")
+            target_ref = urldefrag(ref)[0]
+            if not target_ref or urlsplit(ref).scheme or ref.startswith("//"):
+                continue
+            target = (page.parent / unquote(target_ref)).resolve()
+            found.append((page.relative_to(site).as_posix(), ref, target / "index.html" if target.is_dir() else target))
+    return found
+
+
+def test_a_build_without_pdfs_links_to_none(fixture_project: Project, capsys) -> None:
+    """`build --no-pdf` after a full build: no page links to a PDF, and no link is dead. The PDFs
+    of the earlier build are not carried over: nothing tells whether they still match the data."""
+    # The real theme overrides (the header's PDF buttons) and stylesheet; the fixture has neither.
+    shutil.copytree(REPO / "overrides", fixture_project.overrides_dir)
+    shutil.copytree(REPO / "content" / "assets", fixture_project.content_dir / "assets")
+    site = fixture_project.site_dir
+    build_site(fixture_project, strict=False, with_pdf=True)
+    linked = {(page, ref) for page, ref, target in _local_links(site) if target.suffix == ".pdf"}
+    for lang_root in ("", "en/"):  # each language's pages link its own PDFs, from the header and the pages
+        assert {ref.rsplit("/", 1)[1] for page, ref in linked if page == lang_root + "findings/demo-2025-f01/index.html"} == {
+            f"demo-2025-full-{lang_root[:2] or 'nb'}.pdf",
+            f"demo-2025-summary-{lang_root[:2] or 'nb'}.pdf",
+        }
+        assert any(page == lang_root + "index.html" for page, _ in linked)
+    assert [(page, ref) for page, ref, target in _local_links(site) if not target.is_file()] == []
+
+    assert main(["--root", str(fixture_project.root), "build", "--no-pdf"]) == 0
+    capsys.readouterr()
+    links = _local_links(site)
+    assert {page for page, _, _ in links} >= {"index.html", "en/index.html", "publications/demo-2025/index.html"}
+    assert [(page, ref) for page, ref, target in links if target.suffix == ".pdf" or not target.is_file()] == []
+    assert not list(site.rglob("*.pdf"))

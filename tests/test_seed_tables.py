@@ -4,11 +4,22 @@ Each expected number below is what the source document prints (table and place n
 comment), so a test fails when an edit drops a row, moves a study or changes a count. Where
 the source contradicts itself, the test pins the value the data stores and the data note
 that records the contradiction.
+
+The knowledge base is living: editors add findings, studies, implications... after a source is
+entered. So these tests read the data as each source published it (`index`: the live data
+without what no source's edition records, tests/source_edition.py), and three more tests read
+the live data (`live`): nothing a source published has changed or gone, every addition says so (a
+raised version, a history entry), and every publication has its edition recorded. The last tests
+prove it on a copy of the data: additions made as CONTRIBUTING.md shows pass, changes to what a
+source published fail.
 """
 
 from __future__ import annotations
 
+import inspect
+import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,20 +27,57 @@ import pytest
 from generator import counts
 from generator.build import check
 from generator.index import Index
+from generator.scaffold import scaffold
 from generator.settings import Project
 
+from . import source_edition
+from .conftest import write
+
 ROOT = Path(__file__).resolve().parents[1]
+RECORD = source_edition.load()
+
+
+def load_live(root: Path) -> Index:
+    """The data under `root` as it is, checked as strictly as `make check` does."""
+    found, report = check(Project(root), strict=True)
+    assert found is not None, [str(p) for p in report.errors(strict=True)]
+    return found
 
 
 @pytest.fixture(scope="module")
-def index() -> Index:
-    found, report = check(Project(ROOT))
-    assert found is not None, [str(p) for p in report.errors()]
-    return found
+def live() -> Index:
+    return load_live(ROOT)
+
+
+@pytest.fixture(scope="module")
+def index(live: Index) -> Index:
+    """The knowledge base as the sources published it."""
+    return source_edition.as_published(live, RECORD)
 
 
 def notes_on(index: Index, kind: str, entity_id: str) -> list[str]:
     return [n.id for n in index.notes_about(kind, entity_id)]
+
+
+# --- every source: what it published stays; what was added says so -------------------------------
+
+
+def test_what_the_sources_published_is_unchanged(live: Index) -> None:
+    changes = source_edition.changes_to_the_source(live, RECORD)
+    assert not changes, "\n".join(changes)
+
+
+def test_additions_say_when_they_were_made(live: Index) -> None:
+    unrecorded = source_edition.unrecorded_additions(live, RECORD)
+    assert not unrecorded, "\n".join(unrecorded)
+
+
+def test_every_publication_is_a_recorded_source(live: Index) -> None:
+    """A source entering the knowledge base is recorded with it, so that its tables are protected."""
+    new = [p for p in live.ids("publication") if p not in RECORD]
+    assert not new, (
+        f"record the edition of each new source: python -m tests.source_edition --new-source {' --new-source '.join(new)}"
+    )
 
 
 # --- seed 001: FHI/KSU mixed-methods review ---------------------------------------------------
@@ -138,8 +186,8 @@ def test_003_is_seed_001s_study_linked_both_ways(index: Index) -> None:
     assert pub.same_as_study == "levik-2023"
     assert index.publication_as_study["levik-2023"] == pub.id
     assert "skole-hjem-2025" in index.publications_by_study["levik-2023"]
-    cited_in_001 = [f for f in index.findings_by_study["levik-2023"] if f.startswith("skole-hjem-2025")]
-    assert len(cited_in_001) == 6  # Tabell 9: findings 2, 16, 17, 21, 26 and 31
+    cited_in_001 = [index.finding(f).number for f in index.findings_by_study["levik-2023"] if f.startswith("skole-hjem-2025")]
+    assert sorted(cited_in_001) == [2, 16, 17, 21, 26, 31]  # Tabell 9
     implications = index.implications_of(pub)
     assert [i.implication_type for i in implications] == ["implication-for-practice"] * 5  # kapittel 6.1
 
@@ -246,3 +294,223 @@ def test_004_gap_maps(index: Index) -> None:
     assert sorted(documented) == ["norce-helsearbeid", "norce-ips", "norce-rask-psykisk-helsehjelp"]  # kapittel 4.3
     kinds = Counter(index.implication(i).implication_type for i in pub.implications)
     assert kinds["development-area"] == 4 and kinds["principle"] > 0
+
+
+# --- a living knowledge base: additions pass, changes to what a source published fail ---------------
+
+NEW_STUDY = """\
+kind: study
+id: {id}
+citation: "{citation}"
+authors:
+  - "{author}"
+year: 2026
+publication_type: journal-article
+design: {design}
+country: dnk
+history:
+  - date: 2026-03-01
+    version: "1.1"
+    change: {{nb: "Studien lagt til.", en: "Study added.", nb_origin: editorial}}
+"""
+
+NEW_FINDING = """\
+kind: finding
+id: skole-hjem-2025-f34
+number: 34
+theme: kommunikasjon
+statement:
+  nb: "Foresatte ønsket faste kontaktpunkter med skolen."
+  en: "Parents wanted fixed points of contact with the school."
+  nb_origin: editorial
+components:
+  methodological_limitations:
+    level: none-or-very-minor
+  coherence:
+    level: none-or-very-minor
+  adequacy:
+    level: none-or-very-minor
+  relevance:
+    level: none-or-very-minor
+confidence: low
+studies:
+  - nordmann-2026
+  - levik-2023
+history:
+  - date: 2026-03-01
+    version: "1.1"
+    change: {nb: "Funn 34 lagt til.", en: "Finding 34 added.", nb_origin: editorial}
+    reason: {nb: "Ny studie inkludert.", en: "New study included.", nb_origin: editorial}
+"""
+
+NEW_IMPLICATION = """\
+kind: implication
+id: norce-utenforskap-2025-i16
+number: 16
+implication_type: development-area
+audiences: [researchers]
+text: {nb: "Følg opp den nye studien.", en: "Follow up the new study.", nb_origin: editorial}
+"""
+
+NEW_VERSION = """\
+  - date: 2026-03-01
+    version: "1.1"
+    change: {nb: "Nytt innhold.", en: "New content.", nb_origin: editorial}
+"""
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Project:
+    """A copy of the real data (and the pages that cite it), to edit."""
+    root = tmp_path / "kb"
+    for name in ("data", "content"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return Project(root)
+
+
+def edit(project: Project, rel: str, old: str, new: str) -> None:
+    path = project.data_dir / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{rel}: {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def raise_version(project: Project, pub_id: str, old_date: str) -> None:
+    """CONTRIBUTING.md, "Cut a new version": version and date raised, a history entry added."""
+    rel = f"publications/{pub_id}.yaml"
+    edit(project, rel, '\nversion: "1.0"\n', '\nversion: "1.1"\n')
+    edit(project, rel, f"\ndate: {old_date}\n", "\ndate: 2026-03-01\n")
+    path = project.data_dir / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + ("" if "\nhistory:\n" in text else "history:\n") + NEW_VERSION, encoding="utf-8")
+
+
+def grow(project: Project, *, new_versions: bool = True) -> None:
+    """What CONTRIBUTING.md shows: `new study` and `new finding` in the mixed-methods review, a new
+    study and a development area in the NORCE note, each filled in, the publications at version 1.1.
+    The additions are of the kinds, countries, designs and confidence the seed tests count."""
+    created = scaffold(project, "study", publication="skole-hjem-2025", entity_id="nordmann-2026")
+    write(created.path, NEW_STUDY.format(id="nordmann-2026", citation="Nordmann 2026", author="Nordmann, K.", design="rct"))
+    created = scaffold(project, "finding", publication="skole-hjem-2025")
+    assert created.entity_id == "skole-hjem-2025-f34"
+    write(created.path, NEW_FINDING)
+    created = scaffold(project, "study", publication="norce-utenforskap-2025", entity_id="hansen-2026")
+    write(created.path, NEW_STUDY.format(id="hansen-2026", citation="Hansen 2026", author="Hansen, L.", design="rct"))
+    write(project.data_dir / "implications" / "norce-utenforskap-2025-i16.yaml", NEW_IMPLICATION)
+    edit(
+        project,
+        "publications/norce-utenforskap-2025.yaml",
+        "implications:\n",
+        'implications:\n  - "norce-utenforskap-2025-i16"\n',
+    )
+    if new_versions:
+        raise_version(project, "skole-hjem-2025", "2025-11-01")
+        raise_version(project, "norce-utenforskap-2025", "2025-06-01")
+
+
+def seed_failures(root: Path) -> list[str]:
+    """Every test of this file that reads the data (`index`, `live`), run on the data under `root`."""
+    live = load_live(root)
+    try:
+        fixtures = {"live": live, "index": source_edition.as_published(live, RECORD)}
+    except AssertionError as exc:
+        return [f"as_published: {exc}"]
+    failures = []
+    for name, test in sorted(globals().items()):
+        parameters = list(inspect.signature(test).parameters) if name.startswith("test_") and callable(test) else []
+        if not parameters or not set(parameters) <= set(fixtures):
+            continue
+        try:
+            test(**{p: fixtures[p] for p in parameters})
+        except Exception as exc:  # noqa: BLE001  any exception is that test failing
+            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+    return failures
+
+
+def test_the_knowledge_base_grows_without_failing_these_tests(copy: Project) -> None:
+    grow(copy)
+    live = load_live(copy.root)
+    assert len(live.publication("skole-hjem-2025").findings) == 34  # the additions are really there
+    assert "hansen-2026" in live.publication("norce-utenforskap-2025").studies
+    assert seed_failures(copy.root) == []
+
+
+def test_editorial_changes_to_a_source_entity_pass(copy: Project) -> None:
+    """Our translation, topics and history of a finding the source published are ours to change."""
+    rel = "findings/skole-hjem-2025-f05.yaml"
+    text = (copy.data_dir / rel).read_text(encoding="utf-8")
+    english = next(line for line in text.splitlines() if line.startswith("  en: "))
+    edit(copy, rel, english, '  en: "A better translation."')
+    edit(copy, rel, "topics:\n", "topics:\n  - overganger\n")
+    write(
+        copy.data_dir / rel, (copy.data_dir / rel).read_text(encoding="utf-8") + NEW_VERSION.replace("  - ", "history:\n  - ", 1)
+    )
+    raise_version(copy, "skole-hjem-2025", "2025-11-01")
+    assert seed_failures(copy.root) == []
+
+
+def _statement(project: Project) -> None:
+    """The source's wording of a finding, edited."""
+    edit(project, "findings/skole-hjem-2025-f05.yaml", '\n  nb: "', '\n  nb: "Ifølge oss: ')
+
+
+def _relabelled(project: Project) -> None:
+    """The source's wording claimed as ours, then edited."""
+    edit(project, "findings/skole-hjem-2025-f05.yaml", '\n  nb: "', '\n  nb_origin: editorial\n  nb: "Ifølge oss: ')
+
+
+def _confidence(project: Project) -> None:
+    edit(project, "findings/skole-hjem-2025-f05.yaml", "confidence: low", "confidence: moderate")
+
+
+def _swapped(project: Project) -> None:
+    """Two confidences swapped: every count stays the same."""
+    edit(project, "findings/skole-hjem-2025-f05.yaml", "confidence: low", "confidence: moderate")
+    edit(project, "findings/skole-hjem-2025-f01.yaml", "confidence: moderate", "confidence: low")
+
+
+def _count(project: Project) -> None:
+    """Tabell 2's misprint (13 primary studies) taken over from the text's 137."""
+    edit(project, "studies/tyldesley-marshall-2025.yaml", "primary_studies: 137", "primary_studies: 13")
+
+
+def _country(project: Project) -> None:
+    edit(project, "studies/falkum-2017.yaml", 'country: "nor"', 'country: "dnk"')
+
+
+def _dropped_finding(project: Project) -> None:
+    """A finding of Tabell 9 left out of the publication, as if it were an addition."""
+    edit(project, "publications/skole-hjem-2025.yaml", "  - skole-hjem-2025-f29\n", "")
+    (project.data_dir / "findings" / "skole-hjem-2025-f29.yaml").unlink()
+
+
+def _unversioned(project: Project) -> None:
+    """Additions to a publication still at the source's version."""
+    for pub_id in ("skole-hjem-2025", "norce-utenforskap-2025"):
+        edit(project, f"publications/{pub_id}.yaml", '\nversion: "1.1"\n', '\nversion: "1.0"\n')
+
+
+CHANGES: dict[str, tuple[Callable[[Project], None], str]] = {
+    "statement": (_statement, "finding 'skole-hjem-2025-f05' of publication 'skole-hjem-2025': what the source published"),
+    "relabelled": (_relabelled, "finding 'skole-hjem-2025-f05' of publication 'skole-hjem-2025': what the source published"),
+    "confidence": (_confidence, "test_001_tables_3_to_11"),
+    "swapped": (_swapped, "finding 'skole-hjem-2025-f01' of publication 'skole-hjem-2025': what the source published"),
+    "count": (_count, "test_000_primary_studies_add_up_to_the_texts_total"),
+    "country": (_country, "test_004_tabell_1_and_2_are_15_and_7_studies"),
+    "dropped finding": (
+        _dropped_finding,
+        "finding 'skole-hjem-2025-f29' of publication 'skole-hjem-2025': the source published it",
+    ),
+    "unversioned": (_unversioned, "publication 'skole-hjem-2025' has entities the source did not publish"),
+}
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_a_change_to_what_a_source_published_fails(copy: Project, name: str) -> None:
+    """Made among legitimate additions, each change still fails, and names what changed."""
+    change, expected = CHANGES[name]
+    grow(copy)
+    change(copy)
+    failures = seed_failures(copy.root)
+    assert any(expected in failure for failure in failures), failures

