@@ -329,7 +329,8 @@ components:
   coherence:
     level: none-or-very-minor
   adequacy:
-    level: none-or-very-minor
+    level: moderate
+    explanation: {nb: "Data fra to studier.", en: "Data from two studies.", nb_origin: editorial}
   relevance:
     level: none-or-very-minor
 confidence: low
