@@ -24,8 +24,9 @@ with, and use nothing newer. Hover shows the first title and description the ser
 on the node, and it meets a field's subschemas (`$ref`, `allOf`, `anyOf` branches) before
 the field itself. So a field keeps its own title and description beside `$ref` (draft-07
 validators ignore keywords beside `$ref`, but only annotations sit there; the language
-server merges the definition under them), an optional field is `oneOf` value-or-null
-(for `anyOf` the server joins the branches' titles: "Confidence || Confidence"), and the
+server merges the definition under them), an optional field is just its value (`field: ~`
+is an unfilled placeholder, an error in `check`; and for `anyOf` the server would join the
+branches' titles: "Confidence || Confidence"), and the
 vocabulary or kind is named only on list items and mapping keys and values, which are
 nodes of their own.
 """
@@ -330,7 +331,8 @@ def _own_hover_text(schema: dict[str, Any], definitions: dict[str, Any]) -> None
     """Give every field of every model (the root and each definition) its own hover text.
 
     Pydantic leaves the title off a field that is a `$ref`, so the definition's ("Text") would
-    show; an optional field is `anyOf: [value, null]`, whose branches the server meets first.
+    show. It writes an optional field as `anyOf: [value, null]`; but `field: ~` is a placeholder
+    left unfilled, an error in `check`, so the editor marks it too: the field is just its value.
     """
     for model_schema in (schema, *definitions.values()):
         for name, field in model_schema.get("properties", {}).items():
@@ -338,20 +340,10 @@ def _own_hover_text(schema: dict[str, Any], definitions: dict[str, Any]) -> None
             branches = field.get("anyOf", [])
             if len(branches) == 2 and {"type": "null"} in branches:
                 value = next(b for b in branches if b != {"type": "null"})
-                if _never_null(value, definitions):
-                    # Exactly one branch can hold: the same validation, and hover keeps one title.
-                    field["oneOf"] = field.pop("anyOf")
-            for branch in field.get("oneOf", []):
-                if branch != {"type": "null"}:
-                    # The value's branch (its definition, or the models' generic "an id") speaks first.
-                    branch.update(title=field["title"], description=field.get("description", ""))
-
-
-def _never_null(branch: dict[str, Any], definitions: dict[str, Any]) -> bool:
-    if "$ref" in branch:
-        branch = definitions.get(branch["$ref"].removeprefix("#/$defs/"), {})
-    kind = branch.get("type")
-    return isinstance(kind, str) and kind != "null"
+                del field["anyOf"]
+                if "default" in field and field["default"] is None:
+                    del field["default"]  # leaving the field out is the way to say "none"
+                field.update({key: item for key, item in value.items() if key not in ("title", "description")})
 
 
 def _wrap_constraints_beside_refs(node: Any) -> None:

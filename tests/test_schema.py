@@ -169,13 +169,25 @@ def test_every_data_file_validates_against_its_schema() -> None:
 # --- enrichment ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("kind", sorted(ENTITY_MODELS))
+def test_a_null_placeholder_is_marked_in_the_editor_as_check_reports_it(kind: str) -> None:
+    """`field: ~` is "fill this in, or remove the line" in `check`: no optional field's schema allows null."""
+    document = json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8"))
+    nullable = [
+        f"{owner}.{name}"
+        for owner, model_schema in [(kind, document), *document.get("$defs", {}).items()]
+        for name, field in model_schema.get("properties", {}).items()
+        if {"type": "null"} in [*field.get("anyOf", ()), *field.get("oneOf", ())] or field.get("type") == "null"
+    ]
+    assert nullable == []
+
+
 def test_vocabulary_fields_list_the_terms() -> None:
     catalogue = schema.read_catalogue(PROJECT, Report())
     finding = schema.schema_for("finding", catalogue)
     confidence = [t.id for t in catalogue.vocabularies["confidence"]]
-    # optional since issue 6 (only CERQual-assessed findings have it): the enum is on the non-null branch
-    [branch] = [b for b in finding["properties"]["confidence"]["oneOf"] if b.get("type") != "null"]
-    assert branch["enum"] == confidence
+    # optional (only CERQual-assessed findings have it), but never null: left out, or a term
+    assert finding["properties"]["confidence"]["enum"] == confidence
     assert finding["properties"]["confidence"]["description"].startswith("Overall confidence, from vocabulary 'confidence'")
     assert finding["$defs"]["Component"]["properties"]["level"]["enum"] == [t.id for t in catalogue.vocabularies["concern"]]
     assert finding["properties"]["pyramid_levels"]["items"]["enum"] == [t.id for t in catalogue.vocabularies["pyramid-level"]]
