@@ -623,6 +623,10 @@ class _Checker:
                     continue
                 if self.ref(entity, ("applies_to", i), kind, target_id):
                     self.index.notes_for[(kind, target_id)].append(note_id)
+                    model_fields = type(self.data.entities[kind][target_id].model).model_fields
+                    for j, name in enumerate(note.fields):
+                        if name not in model_fields:
+                            self.problem(entity, ("fields", j), f"'{name}' is not a field of {kind} '{target_id}'")
 
     def cycles(self) -> None:
         """Every loop in a chain (CHAINS), as one error at the field of the entity where it starts."""
@@ -638,19 +642,20 @@ class _Checker:
 
     def cerqual(self) -> None:
         """An overall confidence its components cannot explain is a warning, unless a data note of
-        category 'discrepancy' records it (the source said so; we do not correct it silently)."""
+        category 'discrepancy' about the finding's `confidence` records it (the source said so; we
+        do not correct it silently). A note about something else in the finding does not count."""
         for finding_id, entity in sorted(self.data.entities["finding"].items()):
             finding: Finding = entity.model
             if finding.components is None or finding.confidence is None:
                 continue
             reason = unreconciled(levels(finding.components), finding.confidence)
             notes = [self.index.note(n) for n in self.index.notes_for.get(("finding", finding_id), [])]
-            if reason is None or any(note.category == "discrepancy" for note in notes):
+            if reason is None or any(note.category == "discrepancy" and "confidence" in note.fields for note in notes):
                 continue
             self.problem(
                 entity,
                 ("confidence",),
-                f"{reason}; if the source says so, record it in a data note of category 'discrepancy'",
+                f"{reason}; if the source says so, record it in a data note of category 'discrepancy' with fields: [confidence]",
                 warning=True,
             )
 

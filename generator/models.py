@@ -491,6 +491,10 @@ class DataNote(Strict):
         min_length=1, description="Entities the note concerns, as 'kind:id' (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Ref = Field(description="From vocabulary 'note-category'.")
+    fields: list[str] = Field(
+        default_factory=list,
+        description="The fields of those entities the note is about, where it is about one (e.g. 'confidence').",
+    )
     text: Text = Field(description="The note: what the source says in each place, neutrally.")
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Resultater, Tabell 9'.")
 

@@ -106,16 +106,39 @@ def test_an_unexplained_confidence_is_a_warning_at_the_confidence(fixture_projec
     assert warnings == [
         "data/findings/demo-2025-f03.yaml:10:1: confidence: warning: overall confidence 'high' despite serious concerns "
         "about adequacy: GRADE-CERQual downgrades a finding from high for moderate or serious concerns; if the source "
-        "says so, record it in a data note of category 'discrepancy'"
+        "says so, record it in a data note of category 'discrepancy' with fields: [confidence]"
     ]
     assert check(fixture_project, strict=True)[0] is None
+
+
+def test_a_discrepancy_note_about_something_else_does_not_silence_it(fixture_project: Project) -> None:
+    _high_with_serious_adequacy(fixture_project)
+    write(
+        fixture_project.data_dir / "notes" / "note-demo-f03-count.yaml",
+        "id: note-demo-f03-count\napplies_to: [finding:demo-2025-f03]\ncategory: discrepancy\nfields: [studies]\n"
+        "text: {nb: Teksten nevner fire studier., en: The text names four studies., nb_origin: editorial}\n",
+    )
+    _, report = check(fixture_project)
+    assert len([p for p in report.problems if "overall confidence" in p.message]) == 1
+
+
+def test_a_note_names_only_fields_its_entities_have(fixture_project: Project) -> None:
+    write(
+        fixture_project.data_dir / "notes" / "note-demo-f03-typo.yaml",
+        "id: note-demo-f03-typo\napplies_to: [finding:demo-2025-f03]\ncategory: discrepancy\nfields: [confidense]\n"
+        "text: {nb: Tekst., en: Text., nb_origin: editorial}\n",
+    )
+    _, report = check(fixture_project)
+    assert [str(p) for p in report.problems if p.location.path.endswith("note-demo-f03-typo.yaml")] == [
+        "data/notes/note-demo-f03-typo.yaml:4:10: fields[0]: 'confidense' is not a field of finding 'demo-2025-f03'"
+    ]
 
 
 def test_a_discrepancy_note_records_what_the_source_says(fixture_project: Project) -> None:
     _high_with_serious_adequacy(fixture_project)
     write(
         fixture_project.data_dir / "notes" / "note-demo-f03-confidence.yaml",
-        "id: note-demo-f03-confidence\napplies_to: [finding:demo-2025-f03]\ncategory: discrepancy\n"
+        "id: note-demo-f03-confidence\napplies_to: [finding:demo-2025-f03]\ncategory: discrepancy\nfields: [confidence]\n"
         "text: {nb: Kilden gir høy tillit trass i alvorlige bekymringer., en: The source gives high confidence despite serious concerns., nb_origin: editorial}\n",
     )
     _, report = check(fixture_project)
