@@ -122,7 +122,18 @@ def _strict_hint(kind: str, value: Any) -> str | None:
             except ValueError:
                 pass
         return f"write a date as YYYY-MM-DD, {got}"
+    if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
+        # YAML read `123`, `1.0`, `yes` or `2025-01-01` as something other than text.
+        return f'write text in quotes, e.g. "{_as_written(value)}" ({got})'
     return None
+
+
+def _as_written(value: bool | int | float | dt.date) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _number(value: Any) -> int | float | None:

@@ -202,6 +202,18 @@ STRICT = [
         "year: 2021\nprimary_studies: '12'",
         "primary_studies: write a number without quotes: 12",
     ),
+    (
+        "studies/beta-2021.yaml",
+        "year: 2021",
+        "year: 2021\nperiod: 2017",
+        'period: write text in quotes, e.g. "2017" (got int 2017)',
+    ),
+    (
+        "studies/beta-2021.yaml",
+        "year: 2021",
+        "year: 2021\nperiod: 2017-01-01",
+        'period: write text in quotes, e.g. "2017-01-01" (got date datetime.date(2017, 1, 1))',
+    ),
 ]
 
 
