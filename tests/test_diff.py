@@ -5,6 +5,7 @@ the change. Assertions are on the content of the report."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -296,14 +297,14 @@ def _finding(**fields: object) -> Finding:
 
 
 def test_model_changes_name_every_field() -> None:
-    before = _finding(history=[{"date": "2025-01-01", "change": {"nb": "Ny.", "en": "New."}}])
+    before = _finding(history=[{"date": dt.date(2025, 1, 1), "change": {"nb": "Ny.", "en": "New."}}])
     after = _finding(
         statement={"nb": "Gammel.", "en": "Changed."},
         studies=["b", "c"],
         topics=["x"],
         history=[
-            {"date": "2025-01-01", "change": {"nb": "Ny.", "en": "New."}},
-            {"date": "2026-03-01", "version": "1.2", "change": {"nb": "Endret.", "en": "Changed."}},
+            {"date": dt.date(2025, 1, 1), "change": {"nb": "Ny.", "en": "New."}},
+            {"date": dt.date(2026, 3, 1), "version": "1.2", "change": {"nb": "Endret.", "en": "Changed."}},
         ],
     )
     assert compare_models(before, after) == [
@@ -319,14 +320,16 @@ def test_model_changes_name_every_field() -> None:
 
 
 def test_model_changes_reorder_edit_and_removal() -> None:
-    before = _finding(studies=["a", "b"], history=[{"date": "2025-01-01", "change": {"nb": "Ny."}}])
-    after = _finding(studies=["b", "a"], history=[{"date": "2025-01-02", "change": {"nb": "Ny.", "nb_origin": "editorial"}}])
+    before = _finding(studies=["a", "b"], history=[{"date": dt.date(2025, 1, 1), "change": {"nb": "Ny."}}])
+    after = _finding(
+        studies=["b", "a"], history=[{"date": dt.date(2025, 1, 2), "change": {"nb": "Ny.", "nb_origin": "editorial"}}]
+    )
     assert compare_models(before, after) == [
         FieldChange(("studies",), "a, b", "b, a"),
         FieldChange(("history", 0, "date"), "2025-01-01", "2025-01-02"),
         FieldChange(("history", 0, "change", "nb_origin"), "source", "editorial"),
     ]
-    assert compare_models(Change.model_validate({"date": "2025-01-01", "change": {"nb": "Ny."}}), None) == [
+    assert compare_models(Change.model_validate({"date": dt.date(2025, 1, 1), "change": {"nb": "Ny."}}), None) == [
         FieldChange(("date",), "2025-01-01", None),
         FieldChange(("change", "nb"), "Ny.", None),
     ]
