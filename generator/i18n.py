@@ -263,6 +263,9 @@ UI: dict[str, dict[str, str]] = {
         "preview_problems": "Forhåndsvisningen er ikke oppdatert",
         "preview_problems_text": "Rett feilene under og lagre, så lastes siden inn på nytt. Til da viser forhåndsvisningen siste gode versjon.",
         "preview_problems_more": "… og {n} til. Terminalen viser alle.",
+        "preview_problems_first_text": "Rett feilene under og lagre, så bygges forhåndsvisningen og siden lastes inn på nytt.",
+        "preview_nothing_yet": "Ingen side å vise ennå",
+        "preview_nothing_yet_text": "Forhåndsvisningen er ikke bygget ennå: den bygges så snart feilene som står nederst, er rettet, og da lastes denne siden inn på nytt av seg selv.",
     },
     "en": {
         "home": "Home",
@@ -473,6 +476,9 @@ UI: dict[str, dict[str, str]] = {
         "preview_problems": "The preview is not up to date",
         "preview_problems_text": "Fix the problems below and save, and the page reloads. Until then the preview shows the last good version.",
         "preview_problems_more": "… and {n} more. The terminal lists them all.",
+        "preview_problems_first_text": "Fix the problems below and save, and the preview is built and the page reloads.",
+        "preview_nothing_yet": "Nothing to show yet",
+        "preview_nothing_yet_text": "The preview has not been built yet: it is built as soon as the problems listed at the bottom are fixed, and this page then reloads by itself.",
     },
 }
 

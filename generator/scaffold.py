@@ -7,6 +7,9 @@ so that `python -m generator check` reports each one at its own line until it is
 in. Nothing half-written can be published by accident. A comment beside each empty value
 says what goes there (the allowed terms for vocabulary fields); optional fields are
 listed commented out, ready to be switched on.
+
+The schemas list the ids that exist for completion, so the new file makes them stale: they are
+regenerated right after it is written, and the output says which changed.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def scaffold(
     publication: str | None = None,
     entity_id: str | None = None,
 ) -> Created:
-    """Write a new data file for `kind` and return where, with what the editor does next."""
+    """Write a new data file for `kind`, bring the schemas up to date, and return where, with what
+    was done and what the editor does next."""
     if kind not in ENTITY_MODELS:
         raise ScaffoldError(f"unknown kind '{kind}' (one of: {', '.join(sorted(ENTITY_MODELS))})")
     folder = project.data_dir / schema.FOLDER_OF[kind]
@@ -100,7 +104,8 @@ def scaffold(
     steps = [f'fill in every ~, "" and [] in {shown}; `make check` lists each one still empty, at its line']
     if placeholder:
         steps.append(
-            f"rename: choose the id, write it on the id line and rename the file to <id>.yaml (`new {kind} --id ...` does both)"
+            f"rename: choose the id, write it on the id line and rename the file to <id>.yaml, then run `make schema`"
+            f" (`new {kind} --id ...` does all three)"
         )
     list_name = PUBLICATION_LISTS.get(kind)
     if publication and list_name:
@@ -120,8 +125,25 @@ def scaffold(
         steps.append(f"add the id to {list_name} in its publication in data/publications/ (or use --publication)")
     if kind == "assessment":
         steps.append("add the id to the rows of its matrix in data/matrices/")
-    steps.append("run `make schema` so that editors are offered the new id")
+    steps.append(refresh_schemas(project))
     return Created(path, entity_id, steps)
+
+
+def refresh_schemas(project: Project) -> str:
+    """Regenerate schemas/ as `make schema` does, and say what happened. Never raises: the data
+    file is written by now, and the editor can always run `make schema` by hand."""
+    report = Report()
+    expected = schema.generate(project, report)
+    if report.failed():  # a vocabulary (the new one, perhaps) that does not validate yet
+        return "schemas not regenerated: a vocabulary has errors (`make check` lists them); fix it, then run `make schema`"
+    try:
+        changed = schema.write(project, expected)
+    except OSError as exc:
+        return f"schemas not regenerated ({exc.strerror}): run `make schema`"
+    if not changed:
+        return "schemas already up to date"
+    names = ", ".join(path.relative_to(project.root).as_posix() for path in changed)
+    return f"regenerated {names} (editors are offered the new ids)"
 
 
 # --- ids ---------------------------------------------------------------------------------------

@@ -206,3 +206,68 @@ def test_append_to_block_and_flow_lists(tmp_path) -> None:
     assert path.read_text(encoding="utf-8") == (
         'id: p\nstudies:\n  - a\n  # a comment\n  - b\n  - c\nthemes: [x, "no"]\nfindings: [f]\nhistory: ~\n'
     )
+
+
+# --- schemas stay fresh ------------------------------------------------------------------------
+
+
+def _schemas_fresh(project: Project, capsys: pytest.CaptureFixture[str]) -> bool:
+    status = main(["--root", str(project.root), "schema", "--check"])
+    capsys.readouterr()
+    return status == 0
+
+
+def _schema_texts(project: Project) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted((project.root / "schemas").glob("*.schema.json"))}
+
+
+@pytest.mark.parametrize("kind", sorted(set(ENTITY_MODELS) - {"vocabulary"}))
+def test_new_leaves_no_schema_stale(whole_project: Project, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    """The schemas complete the ids that exist: the documented way to add an entity regenerates them,
+    so the schema check (pre-commit, tests) passes right after, and the output says what changed."""
+    assert main(["--root", str(whole_project.root), "schema"]) == 0
+    capsys.readouterr()
+    before = _schema_texts(whole_project)
+    publication = ["--publication", "demo-2025"] if kind in sc.PUBLICATION_LISTS else []
+    assert main(["--root", str(whole_project.root), "new", kind, "--id", f"new-{kind}", *publication]) == 0
+    out = capsys.readouterr().out
+    assert _schemas_fresh(whole_project, capsys)
+    changed = [name for name, text in _schema_texts(whole_project).items() if text != before[name]]
+    offered = [name for name, text in _schema_texts(whole_project).items() if re.search(f'[":]new-{kind}"', text)]
+    assert changed == offered  # exactly the schemas that now complete the new id
+    if changed:
+        assert f"  - regenerated {', '.join(f'schemas/{name}' for name in changed)} " in out
+    else:
+        assert "  - schemas already up to date\n" in out
+    assert "make schema" not in out
+
+
+def test_new_finding_in_a_project_without_schemas_writes_them(fixture_project: Project, capsys) -> None:
+    """The data file's first line names its schema: `new` makes sure it is there, with the new id."""
+    assert main(["--root", str(fixture_project.root), "new", "finding"]) == 0
+    assert "demo-2025-f04" in (fixture_project.root / "schemas" / "publication.schema.json").read_text(encoding="utf-8")
+    assert _schemas_fresh(fixture_project, capsys)
+
+
+def test_a_placeholder_id_is_not_offered_and_the_rename_step_says_make_schema(
+    fixture_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = sc.scaffold(fixture_project, "study")
+    assert _schemas_fresh(fixture_project, capsys)
+    assert "TODO-study" not in "".join(_schema_texts(fixture_project).values())
+    rename = next(step for step in created.next_steps if step.startswith("rename:"))
+    assert "then run `make schema`" in rename
+
+
+def test_a_new_vocabulary_says_when_the_schemas_can_be_regenerated(
+    fixture_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty vocabulary does not validate, and the schemas are made from the vocabularies: they
+    are left as they were, and the output says what to do."""
+    assert main(["--root", str(fixture_project.root), "schema"]) == 0
+    before = _schema_texts(fixture_project)
+    created = sc.scaffold(fixture_project, "vocabulary", entity_id="new-vocabulary")
+    assert created.next_steps[-1] == (
+        "schemas not regenerated: a vocabulary has errors (`make check` lists them); fix it, then run `make schema`"
+    )
+    assert _schema_texts(fixture_project) == before

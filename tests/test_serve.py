@@ -4,6 +4,7 @@ browser says where, the preview keeps running, and the mistake's banner goes whe
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 
 from generator import serve as serve_module
 from generator.errors import Location, Problem
+from generator.i18n import ui
 from generator.serve import Preview, render_banner
 from generator.settings import Project
 from generator.write import StagingWriter
@@ -29,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 BANNER = 'id="kb-preview-problems"'
 STARTUP_SECONDS = 90
 CHANGE_SECONDS = 45
+SECRET = "SECRET-OUTSIDE-THE-PROJECT-51c9"
 
 
 def _free_port() -> int:
@@ -48,11 +51,15 @@ def _get(url: str) -> tuple[int, str] | None:
         return None
 
 
-def _wait_until(url: str, wanted: Callable[[int, str], bool], seconds: float) -> str:
-    """Poll the page until `wanted(status, html)` holds; fail with the last answer otherwise."""
+def _wait_until(
+    url: str, wanted: Callable[[int, str], bool], seconds: float, server: subprocess.Popen[bytes] | None = None
+) -> str:
+    """Poll the page until `wanted(status, html)` holds; fail with the last answer otherwise, or
+    as soon as the `server` process has stopped."""
     deadline = time.monotonic() + seconds
     last: tuple[int, str] | None = None
     while time.monotonic() < deadline:
+        assert server is None or server.poll() is None, f"the preview stopped (exit code {server.returncode})"
         last = _get(url)
         if last is not None and wanted(*last):
             return last[1]
@@ -85,7 +92,7 @@ def _serving(project: Project, lang: str = "nb") -> Iterator[str]:
     )
     try:
         base = f"http://127.0.0.1:{port}/"
-        _wait_until(base, lambda status, html: status == 200, STARTUP_SECONDS)
+        _wait_until(base, lambda status, html: status == 200, STARTUP_SECONDS, server)
         yield base
         assert server.poll() is None, "the preview stopped"
     finally:
@@ -176,7 +183,181 @@ def test_deleted_pages_disappear_from_the_preview(fixture_project: Project) -> N
         _wait_until(table, lambda status, html: status == 200 and 'href="../../../om/"' not in html, CHANGE_SECONDS)
 
 
+def test_data_broken_at_the_start_is_shown_until_fixed(fixture_project: Project) -> None:
+    """`make serve` on a half-finished branch: the preview starts, every page says what is wrong
+    (escaped, in the chosen language), and the site appears by itself once the data is fixed."""
+    theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
+    good = theme.read_text(encoding="utf-8")
+    theme.write_text('id: tema-a\n"<b>x</b>": 1\n', encoding="utf-8")
+    with _serving(fixture_project, "en") as base:
+        findings = base + "publications/demo-2025/findings/"
+        problems = _banner_with(
+            ui("preview_nothing_yet", "en"),
+            ui("preview_problems_first_text", "en"),
+            "data/themes/tema-a.yaml:1:1",
+            "required field is missing",
+            "data/themes/tema-a.yaml:2:1",
+            "unknown field &#39;&lt;b&gt;x&lt;/b&gt;&#39;",
+        )
+        for url in (base, findings, base + "no/such/page.html"):
+            html = _wait_until(url, lambda status, html: status == 200 and problems(status, html), CHANGE_SECONDS)
+            assert '<html lang="en">' in html and "<b>x</b>" not in html
+            assert "livereload(" in html  # MkDocs' reload script: the page reloads by itself when fixed
+        assert _get(base + "assets/stylesheets/x.css")[0] == 404  # only pages' addresses get the placeholder
+        theme.write_text('id: tema-a\nname: {nb: Forebygging, en: Prevention}\n"<b>x</b>": 1\n', encoding="utf-8")
+        html = _wait_until(findings, lambda status, html: "data/themes/tema-a.yaml:3:1" in html, CHANGE_SECONDS)
+        assert "required field is missing" not in html and ui("preview_nothing_yet", "en") in html
+        theme.write_text(good, encoding="utf-8")
+        _wait_until(findings, lambda status, html: _no_banner(status, html) and "Prevention" in html, CHANGE_SECONDS)
+        _wait_until(
+            base, lambda status, html: _no_banner(status, html) and ui("preview_nothing_yet", "en") not in html, CHANGE_SECONDS
+        )
+        theme.write_text("id: tema-a\n", encoding="utf-8")  # from now on, the last good version stays
+        html = _wait_until(findings, _banner_with(ui("preview_problems_text", "en")), CHANGE_SECONDS)
+        assert "Prevention" in html
+
+
+def _wait_for_a_build_after(base: str, html: str) -> None:
+    """Until MkDocs' server has finished a build begun after it served `html` (its reload script
+    carries the build it shows; the server answers a poll with a newer one once it exists)."""
+    epoch = int(re.search(r"livereload\((\d+),", html)[1])
+    deadline = time.monotonic() + CHANGE_SECONDS
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}livereload/{epoch}/0", timeout=CHANGE_SECONDS + 65) as response:
+            if int(response.read()) > epoch:
+                return
+    raise AssertionError("no build after the page was served")
+
+
+def _outside(project: Project) -> Path:
+    """A folder beside the project holding a secret file and a secret folder."""
+    folder = project.root.parent / "outside"
+    write(folder / "secret.txt", f"{SECRET}\n")
+    write(folder / "dir" / "page.txt", f"{SECRET}\n")
+    return folder
+
+
+def test_links_out_added_while_serving_are_shown_and_never_published(fixture_project: Project) -> None:
+    """A link in overrides/ (MkDocs' theme folder: it copies its files) or content/, to a file or a
+    folder out of the project, added while the preview runs: reported at once, nothing published."""
+    write(fixture_project.overrides_dir / "extra.txt", "a theme file\n")
+    write(fixture_project.content_dir / "nb" / "om.md", "# Om\n\nTekst om basen.\n")
+    outside = _outside(fixture_project)
+    in_overrides = {
+        fixture_project.overrides_dir / "leak.txt": outside / "secret.txt",
+        fixture_project.overrides_dir / "leak": outside / "dir",
+    }
+    in_content = {
+        fixture_project.content_dir / "nb" / "leak.txt": outside / "secret.txt",
+        fixture_project.content_dir / "assets" / "leak": outside / "dir",
+    }
+    with _serving(fixture_project) as base:
+        findings = base + "publications/demo-2025/findings/"
+        _wait_until(base + "extra.txt", _shows("a theme file"), CHANGE_SECONDS)  # overrides/ is published
+        for leaks in (in_overrides, in_content):  # each folder on its own is watched
+            for link, target in leaks.items():
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(target)
+            lines = [f"{link.relative_to(fixture_project.root).as_posix()}:1:1" for link in leaks]
+            html = _wait_until(findings, _banner_with(*lines, "symbolic link points outside the project"), CHANGE_SECONDS)
+        leaks = in_overrides | in_content
+        (fixture_project.root / "mkdocs.yml").touch()  # a rebuild that MkDocs' server starts by itself
+        _wait_for_a_build_after(base, html)
+        for path in ("leak.txt", "leak/page.txt"):
+            assert _get(base + path)[0] == 404, path
+        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
+        for link in leaks:
+            link.unlink()
+        _wait_until(findings, lambda status, html: _no_banner(status, html) and "Forebygging i skolen" in html, CHANGE_SECONDS)
+        for path in ("leak.txt", "leak/page.txt", "nb/leak.txt", "assets/leak/page.txt", "om/", "extra.txt"):
+            answer = _get(base + path)
+            assert answer is not None and SECRET not in answer[1], path
+        assert _get(base + "leak.txt")[0] == 404 and _get(base + "assets/leak/page.txt")[0] == 404
+
+
 # --- in-process: the watcher and the banner -------------------------------------------------------
+
+
+def _workdir(tmp_path: Path) -> Path:
+    """The preview's own folder, outside the project (as `serve` makes it)."""
+    folder = tmp_path / "preview"
+    folder.mkdir()
+    return folder
+
+
+def _site_text(site: Path) -> str:
+    return "".join(path.read_text(encoding="utf-8", errors="replace") for path in site.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("overrides/leak.txt", "secret.txt"),
+        ("overrides/partials/leak", "dir"),
+        ("content/nb/leak.md", "secret.txt"),
+        ("content/assets/leak", "dir"),
+    ],
+)
+def test_no_site_build_reads_through_a_link_out(fixture_project: Project, tmp_path: Path, name: str, target: str) -> None:
+    """MkDocs reads overrides/ on every rebuild, whatever started it (mkdocs.yml saved, the staging
+    docs, the signal): each build runs the same check as `check` first and builds nothing through
+    a link out of the project, then builds again once it is gone."""
+    write(fixture_project.overrides_dir / "extra.txt", "a theme file\n")
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    assert preview.regenerate()
+    preview.build()
+    assert (preview.site_dir / "extra.txt").read_text(encoding="utf-8") == "a theme file\n"
+    leak = fixture_project.root / name
+    leak.parent.mkdir(parents=True, exist_ok=True)
+    leak.symlink_to(_outside(fixture_project) / target)
+    preview.build()
+    assert [str(p) for p in preview.build_problems] == [
+        f"{name}:1:1: (file): symbolic link points outside the project: {(_outside(fixture_project) / target).resolve()}"
+    ]
+    assert f"<code>{name}:1:1</code>" in preview.banner().decode()
+    assert SECRET not in _site_text(preview.site_dir)
+    assert (preview.site_dir / "index.html").is_file()  # the last good version stays
+    leak.unlink()
+    preview.build()
+    assert preview.build_problems == () and preview.banner() == b""
+
+
+def test_broken_data_at_the_start_builds_a_placeholder_then_the_site(fixture_project: Project, tmp_path: Path) -> None:
+    theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
+    good = theme.read_text(encoding="utf-8")
+    theme.write_text("id: tema-a\n", encoding="utf-8")
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    assert not preview.regenerate()
+    preview.build()
+    assert not preview.built
+    assert sorted(p.name for p in preview.site_dir.iterdir()) == ["index.html"]  # MkDocs did not run
+    page = (preview.site_dir / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="nb">' in page and ui("preview_nothing_yet", "nb") in page and ui("preview_nothing_yet_text", "nb") in page
+    banner = preview.banner().decode()
+    assert ui("preview_problems_first_text", "nb") in banner and "data/themes/tema-a.yaml:1:1" in banner
+    theme.write_text(good, encoding="utf-8")
+    assert preview.regenerate()
+    preview.build()
+    assert preview.built and preview.banner() == b""
+    assert ui("preview_nothing_yet", "nb") not in (preview.site_dir / "index.html").read_text(encoding="utf-8")
+    assert (preview.site_dir / "publications" / "demo-2025" / "findings" / "index.html").is_file()
+
+
+def test_the_watcher_sees_links_come_go_and_change(tmp_path: Path) -> None:
+    """Links to folders (which os.walk does not enter), links that lead nowhere, and a link that is
+    pointed elsewhere are changes: the refresh that follows reports them."""
+    folder, elsewhere = tmp_path / "overrides", tmp_path / "elsewhere"
+    write(folder / "main.html", "x")
+    write(elsewhere / "a" / "page.html", "x")
+    states = [serve_module._snapshot([folder])]
+    (folder / "partials").symlink_to(elsewhere / "a")
+    states.append(serve_module._snapshot([folder]))
+    (folder / "gone.html").symlink_to(elsewhere / "nowhere.html")
+    states.append(serve_module._snapshot([folder]))
+    (folder / "partials").unlink()
+    (folder / "partials").symlink_to(elsewhere / "b-longer-name")
+    states.append(serve_module._snapshot([folder]))
+    assert all(before != after for before, after in zip(states, states[1:], strict=False))
 
 
 def test_watcher_survives_any_exception(fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

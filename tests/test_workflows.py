@@ -242,14 +242,18 @@ def _hook(hook_id: str) -> dict[str, Any]:
 
 
 def test_the_check_hook_runs_on_everything_check_reads(whole_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A commit that changes only content/ (which cites data) runs the check too: the hook's files
-    cover whatever check opens, found by watching it run, and the code that checks."""
+    """A commit that changes only content/ (which cites data), or adds a link to overrides/ or fonts/
+    (whose links check judges), runs the check too: the hook's files cover whatever check opens or
+    lists, found by watching it run, and the code that checks."""
     from generator.build import check
 
     write(whole_project.content_dir / "nb" / "om.md", "# Om\n\n[[finding:demo-2025-f01]]\n")
     write(whole_project.content_dir / "en" / "about.md", "# About\n\n[[count:findings]]\n")
+    write(whole_project.overrides_dir / "partials" / "footer.html", "<footer></footer>\n")
+    write(whole_project.fonts_dir / "README.md", "fonts\n")
     read = _files_read(monkeypatch, whole_project.root, lambda: check(whole_project))
     assert {"content/nb/om.md", "content/en/about.md", "data/findings/demo-2025-f01.yaml"} <= read
+    assert {"overrides/", "overrides/partials/", "fonts/"} <= read
     pattern = re.compile(_hook("generator-check")["files"])
     assert sorted(path for path in read if not pattern.search(path)) == []
     assert pattern.search("generator/citations.py") and pattern.search("generator/templates/finding.md.j2")
