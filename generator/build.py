@@ -160,7 +160,7 @@ NAV_PUBLICATIONS = 5
 
 
 def navigation(project: Project, index: Index, lang: str) -> list[Any]:
-    """The sidebar: section pages only. Entity pages stay out of it (FACTS: nav cost is quadratic)."""
+    """The sidebar: section pages only. Entity pages stay out of it (docs/decisions.md: nav cost is quadratic)."""
     pages = plan(index)
     nav: list[Any] = [
         {ui("home", lang): urls.HOME},
@@ -170,7 +170,7 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
         {ui("publications", lang): urls.PUBLICATIONS_INDEX},
     ]
     # A section per publication reads well for a few; beyond that only the index page lists them,
-    # because every sidebar entry is rendered into every page (FACTS.md: quadratic).
+    # because every sidebar entry is rendered into every page (docs/decisions.md: quadratic).
     publications = index.publications()
     for pub in publications if len(publications) <= NAV_PUBLICATIONS else []:
         pub_docs = {
@@ -200,7 +200,7 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
 
 def run_pagefind(site: Path) -> None:
     """Index one language's site into its own bundle (<lang root>/pagefind/), stemmed for
-    its <html lang> (FACTS.md). One run per language halves Pagefind's peak memory and keeps
+    its <html lang> (docs/decisions.md). One run per language halves Pagefind's peak memory and keeps
     each language's index apart by construction."""
     import subprocess
     import sys
@@ -258,7 +258,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
 def search_plugin_languages(plugins: list[Any], lang: str) -> list[Any] | None:
     """If someone turns the theme's search back on, give it the language lunr knows.
 
-    We use Pagefind (FACTS.md: lunr cannot stem Norwegian behind Material's wildcard), but a
+    We use Pagefind (docs/decisions.md: lunr cannot stem Norwegian behind Material's wildcard), but a
     search plugin configured by hand must still get "no" for bokmål, never the boolean false.
     """
     names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]

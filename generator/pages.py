@@ -20,7 +20,7 @@ class PageSpec:
     source: str | None = None
     """The data file a reader's 'edit this page' should open."""
     nav_key: str | None = None
-    """UI key of the page's sidebar title; None keeps the page out of the sidebar (see FACTS: nav is quadratic)."""
+    """UI key of the page's sidebar title; None keeps the page out of the sidebar (docs/decisions.md: nav is quadratic)."""
     wide: bool = False
     """Wide tables: the page hides the sidebars so the table gets the whole width."""
     searchable: bool = True

@@ -330,7 +330,7 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     started = time.perf_counter()
     html = render_html(env, index, pub, kind, lang)
     options: dict[str, Any] = {
-        "pdf_variant": "pdf/ua-1",  # tagged PDF with /Lang and title (FACTS.md)
+        "pdf_variant": "pdf/ua-1",  # tagged PDF with /Lang and title (docs/decisions.md)
         # A fixed identifier instead of a random one: same data, same bytes.
         "pdf_identifier": f"{pub.id}/{pub.version}/{kind}/{lang}".encode(),
     }
