@@ -28,7 +28,7 @@ from .pages import PageSpec, plan
 from .references import ReferenceCache, csl_json, ris
 from .render import View, environment, render_page
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
-from .sources import is_ignored_name, readable_files, walk
+from .sources import is_ignored_name, readable_file, readable_files, walk
 from .validate import load_data
 from .write import StagingWriter
 
@@ -81,6 +81,9 @@ def check_links(project: Project, report: Report) -> None:
     is no file): see `sources.walk`."""
     for folder, root in published_folders(project):
         walk(folder, root, report)
+    # mkdocs.yml is read by every build, and by MkDocs itself: it must not lead out either.
+    if os.path.lexists(project.mkdocs_config):
+        readable_file(project.mkdocs_config, project.root, report)
 
 
 def load_or_fail(project: Project, strict: bool = False) -> Index:

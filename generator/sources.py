@@ -309,6 +309,12 @@ def _entry_kind(path: Path, root: Path, report: Report, resolved: Path | None = 
     return None
 
 
+def readable_file(path: Path, root: Path, report: Report) -> bool:
+    """Whether one file may be read: a regular file, or a link to one inside the project. A link
+    out of it (or broken, or looping) is reported at the path, as `walk` reports one in a folder."""
+    return _entry_kind(path, root, report) == "file"
+
+
 @dataclass
 class _Walk:
     root: Path

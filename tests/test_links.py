@@ -357,3 +357,16 @@ def test_links_that_repeat_a_folder_exponentially_stop_the_walk(
     assert status == 1
     assert len(lines) == 1 and lines[0].startswith("content/nb/levels/a/a/a/"), lines
     assert lines[0].endswith(": (file): more than 1,000 links to folders (do links repeat a folder?): not read further")
+
+
+def test_a_mkdocs_config_that_leads_out_of_the_project_is_a_located_error(
+    fixture_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = fixture_project.mkdocs_config
+    target = outside(fixture_project) / "mkdocs.yml"
+    target.write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    config.unlink()
+    link(config, target)
+    status, lines = run_check(fixture_project, capsys)
+    assert status == 1
+    assert lines[0] == expected(fixture_project, config, target)
