@@ -180,7 +180,8 @@ def _diagnose(body: str, closed: bool) -> str:
     if not kind:
         return f"a kind goes before ':'; write {SHAPES}"
     if kind not in KINDS:
-        return f"unknown reference kind '{kind_part.strip()}' (use one of: {', '.join(KINDS)}); write {SHAPES}"
+        kind = kind_part.strip()
+        return f"unknown reference kind '{kind}'{strange_characters(kind)} (use one of: {', '.join(KINDS)}); write {SHAPES}"
     parts = re.sub(r"\s*=\s*", "=", rest).split()
     if not parts or "=" in parts[0]:
         return f"'{kind_part.strip()}:' needs {_what(kind)} first: write {_template(kind)}"
@@ -371,7 +372,8 @@ def problems(index: Index, citation: Citation) -> list[str]:
                 found.append(f"unknown {target} '{value}'{strange_characters(value)} (allowed: {allowed})")
         return found
     if citation.kind not in LINK_KINDS:
-        return [f"unknown reference kind '{citation.kind}' (use one of: count, {', '.join(LINK_KINDS)})"]
+        strange = strange_characters(citation.kind)
+        return [f"unknown reference kind '{citation.kind}'{strange} (use one of: count, {', '.join(LINK_KINDS)})"]
     if citation.params:
         return [f"a {citation.kind} reference takes no parameters"]
     if citation.target in index.data.invalid[citation.kind]:

@@ -172,6 +172,7 @@ def test_data_and_content_problems_in_one_pass(whole_project: Project, capsys: p
         ("[[count:studies country=nor country=swe]]", "filter 'country' is given twice"),
         ("[[study:gamma-2022 side=3]]", "a study reference takes no parameters"),
         ("[[Kapittel:innledning]]", "unknown reference kind 'Kapittel' (use one of: count, finding, study"),
+        ("[[f\u0456nding:demo-2025-f01]]", "its 2nd character is CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I (U+0456)"),
         ("[[:demo-2025-f01]]", "a kind goes before ':'"),
         ("[[se funn 3]]", "not a citation: write [[finding:<id>]], [[study:<id>]]"),
     ],
