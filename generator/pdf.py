@@ -1,8 +1,8 @@
 """Print stage: PDF reports per publication and language, rendered by WeasyPrint.
 
 The PDFs come from the same validated models as the site, through our own print templates
-(templates/print/), not through an MkDocs PDF plugin (ANCHORS.md: those are one-language and
-unmaintained). Two kinds per publication and language: the full report and a summary of a
+(templates/print/), not through an MkDocs PDF plugin (those render one language per build and
+are poorly maintained). Two kinds per publication and language: the full report and a summary of a
 few pages (key messages and the findings with their confidence) for a school leader.
 
 Output is deterministic: the PDF dates come from the publication's `date` and the file
