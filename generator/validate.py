@@ -123,8 +123,9 @@ def _strict_hint(kind: str, value: Any) -> str | None:
                 pass
         return f"write a date as YYYY-MM-DD, {got}"
     if kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
-        # YAML read `123`, `1.0`, `yes` or `2025-01-01` as something other than text.
-        return f'write text in quotes, e.g. "{_as_written(value)}" ({got})'
+        # YAML read `2021`, `1.0`, `yes` or `2025-01-10` as something other than text.
+        what = "date" if isinstance(value, dt.date) else "true/false value" if isinstance(value, bool) else "number"
+        return f'write it in quotes: "{_as_written(value)}" (without quotes YAML reads it as a {what})'
     return None
 
 

@@ -246,17 +246,17 @@ CASES = [
     case(
         "int-for-text",
         sub(STUDY, "citation: Beta 2021", "citation: 2021"),
-        "data/studies/beta-2021.yaml:2:1: citation: input should be a valid string, got int 2021",
+        'data/studies/beta-2021.yaml:2:1: citation: write it in quotes: "2021" (without quotes YAML reads it as a number)',
     ),
     case(
         "int-for-a-language",
         sub(THEME, "nb: Forebygging", "nb: 42"),
-        "data/themes/tema-a.yaml:2:8: name.nb: input should be a valid string, got int 42",
+        'data/themes/tema-a.yaml:2:8: name.nb: write it in quotes: "42" (without quotes YAML reads it as a number)',
     ),
     case(
         "date-for-text",
         sub(THEME, "nb: Forebygging", "nb: 2025-01-10"),
-        "data/themes/tema-a.yaml:2:8: name.nb: input should be a valid string, got date datetime.date(2025, 1, 10)",
+        'data/themes/tema-a.yaml:2:8: name.nb: write it in quotes: "2025-01-10" (without quotes YAML reads it as a date)',
     ),
     case(
         "list-for-mapping",

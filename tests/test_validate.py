@@ -206,13 +206,13 @@ STRICT = [
         "studies/beta-2021.yaml",
         "year: 2021",
         "year: 2021\nperiod: 2017",
-        'period: write text in quotes, e.g. "2017" (got int 2017)',
+        'period: write it in quotes: "2017" (without quotes YAML reads it as a number)',
     ),
     (
         "studies/beta-2021.yaml",
         "year: 2021",
         "year: 2021\nperiod: 2017-01-01",
-        'period: write text in quotes, e.g. "2017-01-01" (got date datetime.date(2017, 1, 1))',
+        'period: write it in quotes: "2017-01-01" (without quotes YAML reads it as a date)',
     ),
 ]
 
