@@ -27,9 +27,9 @@ from . import counts, pages, urls
 from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
-from .models import Chart, Finding, Publication, Study, Text
+from .models import Chart, Finding, Prisma, Publication, Study, Text
 from .render import symbol_and_words
-from .render_helpers import chart_svg, has_theme_page
+from .render_helpers import chart_svg, has_theme_page, prisma_rows, reading_label
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
 
@@ -235,6 +235,12 @@ class PrintView:
     def direction_badge(self, direction: str) -> Markup:
         term = self.index.term("effect-direction", direction)
         return symbol_and_words(f"badge dir-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"), "sym")
+
+    def reading_label(self, reading: str) -> str:
+        return reading_label(reading, self.lang)
+
+    def prisma_rows(self, prisma: Prisma) -> list[tuple[str, int]]:
+        return prisma_rows(prisma, self.lang)
 
     def evidence_badge(self, status: str) -> Markup:
         term = self.index.term("evidence-status", status)
