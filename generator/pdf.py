@@ -37,48 +37,6 @@ PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 KINDS = ("full", "summary")
 
-PRINT_UI: dict[str, dict[str, str]] = {
-    # Strings only the printed reports need; the rest comes from i18n.UI.
-    "nb": {
-        "contents": "Innhold",
-        "page": "Side",
-        "of": "av",
-        "see_page": "se side",
-        "about": "Om rapporten",
-        "summary_kind": "Kortversjon",
-        "summary_lead": "Hovedbudskapene og funnene med vurdert tillit. Hele rapporten har begrunnelsene, evidensprofilene, metoden og studiene.",
-        "full_report_file": "Hele rapporten",
-        "original": "Originalpublikasjon",
-        "generated": "Laget fra de kontrollerte dataene i kunnskapsbasen.",
-        "note": "Merknad",
-        "whole_report": "Hele rapporten",
-        "component_levels": "Vurderinger per komponent (antall funn)",
-        "profile": "Evidensprofil",
-        "applies_to": "Gjelder",
-        "findings_count": "funn",
-        "studies_count": "studier",
-    },
-    "en": {
-        "contents": "Contents",
-        "page": "Page",
-        "of": "of",
-        "see_page": "see page",
-        "about": "About this report",
-        "summary_kind": "Summary version",
-        "summary_lead": "The key messages and the findings with their assessed confidence. The full report has the explanations, evidence profiles, method and studies.",
-        "full_report_file": "Full report",
-        "original": "Original publication",
-        "generated": "Made from the checked data of the knowledge base.",
-        "note": "Note",
-        "whole_report": "The whole report",
-        "component_levels": "Assessments per component (number of findings)",
-        "profile": "Evidence profile",
-        "applies_to": "Applies to",
-        "findings_count": "findings",
-        "studies_count": "studies",
-    },
-}
-
 _QUOTES = {"nb": ("«", "»"), "en": ("“", "”")}
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]+)"')
 _OPENING_SINGLE = re.compile(r"(?<!\w)'(?=\w)")
@@ -153,7 +111,7 @@ class PrintView:
         return typographic(shown.text, shown.lang)
 
     def ui(self, key: str) -> str:
-        return PRINT_UI[self.lang].get(key) or ui(key, self.lang)
+        return ui(key, self.lang)
 
     def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
         term = self.index.term(vocabulary, term_id)
