@@ -22,7 +22,7 @@ from markupsafe import escape
 from . import urls
 from .citations import check_content, expand
 from .errors import DataError, Report
-from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui
+from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
 from .index import Index, build_index
 from .pages import PageSpec, plan
 from .references import ReferenceCache, csl_json, ris
@@ -50,6 +50,8 @@ class Timings:
 def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]:
     """Load, validate and index all data. Returns the index only when nothing blocks a build."""
     report = Report()
+    # The generator's own UI strings (generator/ui.yaml) are checked like data: located, same pass.
+    report.extend(ui_problems())
     # A link out of the project in a folder that is published is a located error like a data
     # problem, found before anything reads through it, and reported in the same pass.
     check_links(project, report)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import string
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .errors import DataError, Report, strange_characters
 from .models import Text
+from .settings import LANGUAGES
+from .sources import FieldPath, SourceFile, format_field_path, load_file
 
 BABEL_LOCALE = {"nb": "nb_NO", "en": "en_GB"}
 LUNR_LANGUAGE = {"nb": "no", "en": "en"}
@@ -53,435 +61,134 @@ def number(value: float, lang: str) -> str:
     return format_decimal(value, locale=BABEL_LOCALE[lang])
 
 
-UI: dict[str, dict[str, str]] = {
-    "nb": {
-        "home": "Hjem",
-        "site_name": "Kunnskapsbase – samarbeid rundt elever",
-        "characteristics_group": "Kjennetegn",
-        "publication": "Publikasjon",
-        "key_messages": "Hovedbudskap",
-        "summary": "Sammendrag",
-        "method": "Metode i korte trekk",
-        "findings_table": "Oppsummering av kvalitative funn",
-        "evidence_profiles": "Evidensprofiler",
-        "evidence_profile": "Evidensprofil",
-        "characteristics": "Kjennetegn ved et godt tiltak",
-        "matrix": "Tiltak og kjennetegn",
-        "studies": "Studier",
-        "all_studies": "Alle studier",
-        "notes": "Merknader om kilden",
-        "finding": "Funn",
-        "number": "Nr.",
-        "statement": "Oppsummert funn",
-        "confidence": "Tillit (GRADE-CERQual)",
-        "explanation": "Begrunnelse for vurderingen",
-        "contributing_studies": "Studier som inngår i funnet",
-        "component": "Komponent",
-        "level": "Vurdering",
-        "theme": "Tema",
-        "overall": "Samlet vurdering",
-        "characteristic": "Kjennetegn",
-        "description": "Beskrivelse",
-        "question": "Spørsmål",
-        "study": "Studie",
-        "intervention": "Tiltak",
-        "total": "Sum",
-        "legend": "Tegnforklaring",
-        "design": "Studiedesign",
-        "country": "Land",
-        "year": "År",
-        "authors": "Forfattere",
-        "aliases": "Også omtalt som",
-        "reference_number": "Referansenummer i kilden",
-        "publication_type": "Publikasjonstype",
-        "setting": "Kontekst",
-        "population": "Populasjon / utvalg",
-        "recruitment": "Rekruttering",
-        "aim": "Formål",
-        "outcomes": "Utfall",
-        "school_level": "Skolenivå",
-        "appraisal": "Vurdering av metodisk kvalitet",
-        "tool": "Verktøy",
-        "criterion": "Kriterium",
-        "answer": "Svar",
-        "results": "Resultater",
-        "outcome": "Utfall",
-        "result": "Resultat",
-        "significance": "Statistisk signifikant",
-        "significant_yes": "Ja",
-        "significant_no": "Nei",
-        "significant_unknown": "Ikke oppgitt",
-        "used_in_findings": "Bidrar til funn",
-        "used_in_matrix": "Vurdert i matrisen",
-        "included_in": "Inkludert i",
-        "none": "Ingen",
-        "notes_here": "Merknader om kilden",
-        "source_wording": "Kildens ordlyd",
-        "pyramid_levels": "Nivå i tiltakspyramiden",
-        "inclusion_criteria": "Inklusjonskriterier",
-        "research_question": "Forskningsspørsmål",
-        "searches": "Litteratursøk",
-        "selection": "Utvelging av studier",
-        "synthesis": "Analyse og sammenstilling",
-        "prisma": "Utvelging av studier (flytdiagram)",
-        "institutions": "Institusjoner",
-        "commissioner": "Oppdragsgiver",
-        "funding": "Finansiering",
-        "version": "Versjon",
-        "status": "Status",
-        "date": "Dato",
-        "studies_by_design": "Studier etter design",
-        "studies_by_country": "Studier etter land",
-        "findings_by_confidence": "Funn etter tillit",
-        "findings_by_theme": "Funn etter tema",
-        "count": "Antall",
-        "fallback_notice": "Denne teksten finnes ikke på bokmål ennå; den vises på engelsk.",
-        "source_english": "Kildens egen engelske tekst.",
-        "editorial_translation": "Engelsk tekst er vår oversettelse.",
-        "editorial_text": "Redaksjonell tekst, ikke fra kilden.",
-        "history": "Endringer",
-        "last_updated": "Sist oppdatert",
-        "justification_sentence_note": "Begrunnelsen er laget ut fra vurderingen av de fire komponentene.",
-        "explore": "Utforsk",
-        "publications": "Publikasjoner",
-        "site_description": "Kunnskapsbase om samarbeid rundt elever: skole-hjem-samarbeid ved skolefravær, tverrfaglige team i skolen og samarbeid på tvers av sektorer mot utenforskap.",
-        "other_language": "English",
-        "what_is_this": "Om kunnskapsbasen",
-        "prisma_database_records": "Treff i databaser",
-        "prisma_openalex_records": "Treff i OpenAlex",
-        "prisma_other_source_records": "Treff i andre kilder",
-        "prisma_duplicates_removed": "Dubletter fjernet",
-        "prisma_screened": "Referanser screenet (databaser og OpenAlex)",
-        "prisma_excluded_by_reviewers": "Ekskludert av forskerne",
-        "prisma_excluded_by_machine": "Ekskludert ved maskinlæring (prioritert screening)",
-        "prisma_other_source_excluded": "Ekskludert fra andre kilder",
-        "prisma_full_text_database": "Lest i fulltekst (databaser)",
-        "prisma_included_database": "Inkludert (databaser)",
-        "prisma_full_text_other": "Lest i fulltekst (andre kilder)",
-        "prisma_included_other": "Inkludert (andre kilder)",
-        "prisma_excluded_full_text_database": "Ekskludert etter fulltekst (databaser)",
-        "prisma_excluded_full_text_other": "Ekskludert etter fulltekst (andre kilder)",
-        "prisma_included_total": "Inkludert totalt",
-        "stated_by_source": "Tall slik kilden oppgir dem.",
-        "pdf_full": "Last ned rapporten som PDF",
-        "pdf_summary": "Last ned sammendraget som PDF",
-        "downloads": "PDF",
-        "pdf_summary_label": "PDF-sammendrag",
-        "filter": "Filtrer tabellen",
-        "findings_count": "{n} funn",
-        "no_changes": "Ingen endringer er registrert for dette funnet. Publikasjonens gjeldende versjon er {version} ({date}).",
-        "reference": "Referanse (APA)",
-        "download_references": "Last ned referansene for referanseverktøy",
-        "changelog": "Endringslogg",
-        "changelog_intro": "Alle endringer i publikasjonen og dens funn og studier, nyeste først.",
-        "findings_translated": "Funnene står i kildens ordlyd.",
-        "showing_rows": "Viser {n} av {total} tiltak",
-        "matrix_drilldown_note": "Hver celle og hver sum lenker til listen over tiltakene bak den. Summene er regnet ut fra dataene.",
-        "all": "Alle",
-        "showing": "Viser {n} av {total} funn",
-        "chart_text_alternative": "Antall funn per tema og tillit (samme tall som figuren)",
-        "data_collection": "Datainnsamling",
-        "charts": "Figurer",
-        "findings_all": "Funn og konklusjoner",
-        "code_counts_incomplete": "* Kilden oppgir ikke alle tallene (–); summen gjelder tallene som er oppgitt.",
-        "also_a_study": "Også en studie i kunnskapsbasen",
-        "also_a_study_text": "Denne publikasjonen er den samme studien som",
-        "appraisal_grid": "Kvalitetsvurdering per studie",
-        "arenas": "Møtearenaer",
-        "audience": "Målgruppe",
-        "cases": "Praksiseksempler",
-        "cited_studies": "Studier kilden viser til",
-        "code_counts": "Antall koder per tema og informantgruppe",
-        "code_counts_note": "Summene er regnet ut fra kodene per tema; et hovedtema uten egne tall summerer undertemaene.",
-        "components": "Komponenter",
-        "content_per_publication": "Innhold per publikasjon (regnet ut fra dataene)",
-        "contributes_to_findings": "Studien bidrar til disse funnene i andre publikasjoner",
-        "control_group": "Kontrollgruppe",
-        "count_assessed": "Funn med vurdert tillit",
-        "count_cases": "Praksiseksempler",
-        "count_findings": "Funn",
-        "count_implications": "Implikasjoner og anbefalinger",
-        "count_interventions": "Tiltak",
-        "count_notes": "Merknader",
-        "count_studies": "Studier",
-        "direction": "Effektretning",
-        "effect_map": "Effektkart: tiltak og utfall",
-        "effect_map_intro": "Hver celle viser effektretningen for studiene som har målt utfallet for tiltaket. Klikk en celle for å se studiene bak.",
-        "effect_map_note": "Retningen er enten forfatternes egen vurdering eller vår lesning av kildens ord; hver studie sier hvilken. Tomme celler er kunnskapshull.",
-        "effects": "Effekter",
-        "evidence": "Dokumentasjon",
-        "finding_type": "Type funn",
-        "follow_up_of": "Oppfølging av",
-        "implications": "Implikasjoner og anbefalinger",
-        "interventions": "Tiltak",
-        "license": "Lisens",
-        "yes": "Ja",
-        "no": "Nei",
-        "no_cerqual": "Kilden har ikke vurdert tilliten til dette funnet med GRADE-CERQual.",
-        "not_given": "ikke oppgitt",
-        "original": "Originalpublikasjon",
-        "overall_stored": "Den samlede vurderingen er kildens egen; den kan ikke regnes ut fra svarene.",
-        "overview": "Oversikt over kunnskapsbasen",
-        "overview_intro": "Alle tall på denne siden er regnet ut fra dataene i kunnskapsbasen.",
-        "overview_studies_note": "En studie kan inngå i flere publikasjoner; summen teller hver studie én gang.",
-        "period": "Periode",
-        "practice": "Implikasjoner for praksis",
-        "practice_for": "Implikasjoner for",
-        "practice_intro": "Implikasjoner, anbefalinger og kunnskapshull fra alle publikasjonene, etter hvem de er rettet mot. Hvert punkt lenker til funnene som støtter det.",
-        "practice_note": "Et punkt kan være rettet mot flere målgrupper og telles da hos hver av dem.",
-        "primary_studies": "Antall primærstudier",
-        "principles": "Prinsipper",
-        "programme_theory": "Programteori",
-        "published_here": "Publisert i kunnskapsbasen",
-        "published_here_text": "hele studien med temaer, funn og implikasjoner.",
-        "pyramid_intro": "Tiltakspyramiden skiller universelle, målrettede og intensive tiltak. Tallene viser innhold som kildene selv plasserer på et nivå.",
-        "qualification": "Kildens vurdering",
-        "reading": "Hvem sin lesning",
-        "reading_authors": "Forfatternes",
-        "reading_editorial": "Vår lesning",
-        "sector_matrix": "Tiltak og sektorer",
-        "sector_matrix_intro": "Hvilke sektorer som deltok i studiene av hvert tiltak. Tallet er antall studier; tomme kolonner viser sektorer ingen studie omfattet.",
-        "sector_matrix_note": "Sektorene er kodet fra kildens beskrivelse av aktørene i hver studie.",
-        "sectors": "Sektorer",
-        "source": "Kilde",
-        "source_location": "Sted i kilden",
-        "status_after": "Etter prosjektet",
-        "studies_involving": "Studier som omfatter sektoren",
-        "supported_by": "Støttes av",
-        "supports_implications": "Støtter disse implikasjonene",
-        "target_group": "Målgruppe",
-        "themes": "Temaer",
-        "topic": "Emne",
-        "topics": "Emner på tvers av kildene",
-        "topics_intro": "Hvert emne samler funn, anbefalinger, tiltak og praksiseksempler fra alle publikasjonene, med tillit eller styrke der kilden oppgir det.",
-        "topic_grid_note": "Tallet er antall funn, temaer, implikasjoner, tiltak og eksempler fra publikasjonen som hører til emnet.",
-        "participants": "Deltakere i samarbeidet",
-        "main_findings": "Hovedfunn",
-        "follow_up": "Oppfølgingstid",
-        "conclusion": "Konklusjon",
-        "appraisal_nav": "Kvalitetsvurdering",
-        "preview_problems": "Forhåndsvisningen er ikke oppdatert",
-        "preview_problems_text": "Rett feilene under og lagre, så lastes siden inn på nytt. Til da viser forhåndsvisningen siste gode versjon.",
-        "preview_problems_more": "… og {n} til. Terminalen viser alle.",
-        "preview_problems_first_text": "Rett feilene under og lagre, så bygges forhåndsvisningen og siden lastes inn på nytt.",
-        "preview_nothing_yet": "Ingen side å vise ennå",
-        "preview_nothing_yet_text": "Forhåndsvisningen er ikke bygget ennå: den bygges så snart feilene som står nederst, er rettet, og da lastes denne siden inn på nytt av seg selv.",
-    },
-    "en": {
-        "home": "Home",
-        "site_name": "Knowledge base – collaboration around pupils",
-        "characteristics_group": "Characteristics",
-        "publication": "Publication",
-        "key_messages": "Key messages",
-        "summary": "Summary",
-        "method": "Method in brief",
-        "findings_table": "Summary of qualitative findings",
-        "evidence_profiles": "Evidence profiles",
-        "evidence_profile": "Evidence profile",
-        "characteristics": "Characteristics of a good intervention",
-        "matrix": "Interventions and characteristics",
-        "studies": "Studies",
-        "all_studies": "All studies",
-        "notes": "Notes on the source",
-        "finding": "Finding",
-        "number": "No.",
-        "statement": "Summarised finding",
-        "confidence": "Confidence (GRADE-CERQual)",
-        "explanation": "Explanation of the assessment",
-        "contributing_studies": "Contributing studies",
-        "component": "Component",
-        "level": "Assessment",
-        "theme": "Theme",
-        "overall": "Overall assessment",
-        "characteristic": "Characteristic",
-        "description": "Description",
-        "question": "Question",
-        "study": "Study",
-        "intervention": "Intervention",
-        "total": "Total",
-        "legend": "Legend",
-        "design": "Study design",
-        "country": "Country",
-        "year": "Year",
-        "authors": "Authors",
-        "aliases": "Also cited as",
-        "reference_number": "Reference number in the source",
-        "publication_type": "Publication type",
-        "setting": "Setting",
-        "population": "Population / sample",
-        "recruitment": "Recruitment",
-        "aim": "Aim",
-        "outcomes": "Outcomes",
-        "school_level": "School level",
-        "appraisal": "Methodological quality",
-        "tool": "Tool",
-        "criterion": "Criterion",
-        "answer": "Answer",
-        "results": "Results",
-        "outcome": "Outcome",
-        "result": "Result",
-        "significance": "Statistically significant",
-        "significant_yes": "Yes",
-        "significant_no": "No",
-        "significant_unknown": "Not stated",
-        "used_in_findings": "Contributes to findings",
-        "used_in_matrix": "Assessed in the matrix",
-        "included_in": "Included in",
-        "none": "None",
-        "notes_here": "Notes on the source",
-        "source_wording": "Wording in the source",
-        "pyramid_levels": "Level of the intervention pyramid",
-        "inclusion_criteria": "Inclusion criteria",
-        "research_question": "Research question",
-        "searches": "Literature search",
-        "selection": "Study selection",
-        "synthesis": "Analysis and synthesis",
-        "prisma": "Study selection (flow diagram)",
-        "institutions": "Institutions",
-        "commissioner": "Commissioned by",
-        "funding": "Funding",
-        "version": "Version",
-        "status": "Status",
-        "date": "Date",
-        "studies_by_design": "Studies by design",
-        "studies_by_country": "Studies by country",
-        "findings_by_confidence": "Findings by confidence",
-        "findings_by_theme": "Findings by theme",
-        "count": "Number",
-        "fallback_notice": "This text is not yet available in English; it is shown in Norwegian.",
-        "source_english": "The source's own English text.",
-        "editorial_translation": "English text translated by the editors.",
-        "editorial_text": "Editorial text, not from the source.",
-        "history": "Changes",
-        "last_updated": "Last updated",
-        "justification_sentence_note": "The explanation is generated from the assessment of the four components.",
-        "explore": "Explore",
-        "publications": "Publications",
-        "site_description": "Knowledge base on collaboration around pupils: school-home collaboration on school absence, interdisciplinary teams in schools, and cross-sector work against social exclusion.",
-        "other_language": "Norsk",
-        "what_is_this": "About the knowledge base",
-        "prisma_database_records": "Database records",
-        "prisma_openalex_records": "OpenAlex records",
-        "prisma_other_source_records": "Records from other sources",
-        "prisma_duplicates_removed": "Duplicates removed",
-        "prisma_screened": "Records screened (databases and OpenAlex)",
-        "prisma_excluded_by_reviewers": "Excluded by reviewers",
-        "prisma_excluded_by_machine": "Excluded by machine learning (priority screening)",
-        "prisma_other_source_excluded": "Excluded from other sources",
-        "prisma_full_text_database": "Full texts assessed (databases)",
-        "prisma_included_database": "Included (databases)",
-        "prisma_full_text_other": "Full texts assessed (other sources)",
-        "prisma_included_other": "Included (other sources)",
-        "prisma_excluded_full_text_database": "Excluded after full text (databases)",
-        "prisma_excluded_full_text_other": "Excluded after full text (other sources)",
-        "prisma_included_total": "Included in total",
-        "stated_by_source": "Numbers as the source reports them.",
-        "pdf_full": "Download the report as PDF",
-        "pdf_summary": "Download the summary as PDF",
-        "downloads": "PDF",
-        "pdf_summary_label": "PDF summary",
-        "filter": "Filter the table",
-        "findings_count": "{n} findings",
-        "no_changes": "No changes are recorded for this finding. The publication's current version is {version} ({date}).",
-        "reference": "Reference (APA)",
-        "download_references": "Download the references for reference managers",
-        "changelog": "Changelog",
-        "changelog_intro": "Every change to the publication and its findings and studies, newest first.",
-        "findings_translated": "The findings are translated by the editors; the Norwegian version keeps the source's wording.",
-        "showing_rows": "Showing {n} of {total} interventions",
-        "matrix_drilldown_note": "Every cell and every total links to the list of interventions behind it. Totals are computed from the data.",
-        "all": "All",
-        "showing": "Showing {n} of {total} findings",
-        "chart_text_alternative": "Number of findings per theme and confidence (the same numbers as the figure)",
-        "data_collection": "Data collection",
-        "charts": "Figures",
-        "findings_all": "Findings and conclusions",
-        "code_counts_incomplete": "* The source does not give every number (–); the total covers the numbers it gives.",
-        "also_a_study": "Also a study in the knowledge base",
-        "also_a_study_text": "This publication is the same study as",
-        "appraisal_grid": "Quality appraisal per study",
-        "arenas": "Meeting arenas",
-        "audience": "Audience",
-        "cases": "Practice cases",
-        "cited_studies": "Studies the source cites",
-        "code_counts": "Number of codes per theme and informant group",
-        "code_counts_note": "Totals are computed from the codes per theme; a main theme without its own numbers sums its sub-themes.",
-        "components": "Components",
-        "content_per_publication": "Content per publication (computed from the data)",
-        "contributes_to_findings": "The study contributes to these findings in other publications",
-        "control_group": "Control group",
-        "count_assessed": "Findings with assessed confidence",
-        "count_cases": "Practice cases",
-        "count_findings": "Findings",
-        "count_implications": "Implications and recommendations",
-        "count_interventions": "Interventions",
-        "count_notes": "Notes",
-        "count_studies": "Studies",
-        "direction": "Direction of effect",
-        "effect_map": "Effect map: interventions and outcomes",
-        "effect_map_intro": "Each cell shows the direction of effect for the studies that measured the outcome for the intervention. Select a cell to see the studies behind it.",
-        "effect_map_note": "Each direction is either the authors' own assessment or our reading of the source's words; every study says which. Empty cells are knowledge gaps.",
-        "effects": "Effects",
-        "evidence": "Evidence",
-        "finding_type": "Kind of finding",
-        "follow_up_of": "Follow-up of",
-        "implications": "Implications and recommendations",
-        "interventions": "Interventions",
-        "license": "Licence",
-        "yes": "Yes",
-        "no": "No",
-        "no_cerqual": "The source did not assess confidence in this finding with GRADE-CERQual.",
-        "not_given": "not given",
-        "original": "Original publication",
-        "overall_stored": "The overall rating is the source's own; it cannot be derived from the answers.",
-        "overview": "Knowledge base overview",
-        "overview_intro": "Every number on this page is computed from the data in the knowledge base.",
-        "overview_studies_note": "A study can be included in several publications; the total counts each study once.",
-        "period": "Period",
-        "practice": "Implications for practice",
-        "practice_for": "Implications for",
-        "practice_intro": "Implications, recommendations and knowledge gaps from every publication, by whom they address. Each item links to the findings that support it.",
-        "practice_note": "An item can address several audiences and is then counted for each.",
-        "primary_studies": "Number of primary studies",
-        "principles": "Principles",
-        "programme_theory": "Programme theory",
-        "published_here": "Published in the knowledge base",
-        "published_here_text": "the whole study with its themes, findings and implications.",
-        "pyramid_intro": "The intervention pyramid distinguishes universal, targeted and intensive measures. The numbers show content that the sources themselves place on a level.",
-        "qualification": "The source's qualification",
-        "reading": "Whose reading",
-        "reading_authors": "The authors'",
-        "reading_editorial": "Our reading",
-        "sector_matrix": "Interventions and sectors",
-        "sector_matrix_intro": "Which sectors took part in the studies of each intervention. The number is the number of studies; empty columns show sectors no study involved.",
-        "sector_matrix_note": "Sectors are coded from the source's description of the actors in each study.",
-        "sectors": "Sectors",
-        "source": "Source",
-        "source_location": "Location in the source",
-        "status_after": "After the project",
-        "studies_involving": "Studies involving the sector",
-        "supported_by": "Supported by",
-        "supports_implications": "Supports these implications",
-        "target_group": "Target group",
-        "themes": "Themes",
-        "topic": "Topic",
-        "topics": "Topics across the sources",
-        "topics_intro": "Each topic gathers findings, recommendations, interventions and practice cases from every publication, with confidence or strength where the source gives it.",
-        "topic_grid_note": "The number counts the findings, themes, implications, interventions and cases from the publication that belong to the topic.",
-        "participants": "Participants in the collaboration",
-        "main_findings": "Main findings",
-        "follow_up": "Follow-up",
-        "conclusion": "Conclusion",
-        "appraisal_nav": "Quality appraisal",
-        "preview_problems": "The preview is not up to date",
-        "preview_problems_text": "Fix the problems below and save, and the page reloads. Until then the preview shows the last good version.",
-        "preview_problems_more": "… and {n} more. The terminal lists them all.",
-        "preview_problems_first_text": "Fix the problems below and save, and the preview is built and the page reloads.",
-        "preview_nothing_yet": "Nothing to show yet",
-        "preview_nothing_yet_text": "The preview has not been built yet: it is built as soon as the problems listed at the bottom are fixed, and this page then reloads by itself.",
-    },
-}
+# --- UI strings -------------------------------------------------------------------------------
+
+UI_FILE = Path(__file__).with_name("ui.yaml")
+"""Every UI string of the site and the printed reports: `key:` with its `nb:` and `en:` text beneath."""
+
+UiStrings = dict[str, dict[str, str]]
+"""key -> language -> text."""
+
+_UI_KEY = re.compile(r"[a-z][a-z0-9_]*")
+"""Keys are written literally in code and templates (`ui("key")`), so they are plain identifiers."""
+
+
+def load_ui_strings(path: Path, root: Path) -> tuple[UiStrings, Report]:
+    """The UI strings in `path`, and every problem with them located as in a data file.
+
+    Each key has a non-empty text in every language, with the same placeholders (`{n}`) in each."""
+    report = Report()
+    source = load_file(path, root, report)
+    strings: UiStrings = {}
+    if source is None:
+        return strings, report
+    if not isinstance(source.value, dict):
+        report.add(source.location(()), "", "write one key per UI string, with its text in each language beneath it")
+        return strings, report
+    for key, entry in source.value.items():
+        texts = _entry_texts(source, key, entry, report)
+        if texts is not None:
+            strings[key] = texts
+    return strings, report
+
+
+def _entry_texts(source: SourceFile, key: str, entry: Any, report: Report) -> dict[str, str] | None:
+    """One key's texts, or None (with the problems reported) when any language is missing or wrong."""
+    at = source.location((key,))
+    usable = True
+    if not _UI_KEY.fullmatch(key):
+        report.add(at, key, f"key '{key}' must be lower-case letters, digits and underscores{strange_characters(key)}")
+        usable = False
+    if not isinstance(entry, dict):
+        if (key,) not in source.unreadable:
+            got = "nothing" if entry is None else f"{type(entry).__name__} {entry!r}"
+            report.add(at, key, f"write the text in each language beneath the key ({', '.join(LANGUAGES)}), got {got}")
+        return None
+    for lang in entry:
+        if lang not in LANGUAGES:
+            where = (key, lang)
+            allowed = ", ".join(LANGUAGES)
+            report.add(
+                source.location(where),
+                format_field_path(where),
+                f"unknown language '{lang}'{strange_characters(lang)} (allowed: {allowed})",
+            )
+            usable = False
+    texts: dict[str, str] = {}
+    placeholders: dict[str, frozenset[str]] = {}
+    for lang in LANGUAGES:
+        where = (key, lang)
+        if lang not in entry:
+            report.add(at, format_field_path(where), "required field is missing: every UI string is written in every language")
+            continue
+        problem = _text_problem(source, where, entry[lang])
+        found = _placeholders(entry[lang]) if problem is None else None
+        if isinstance(found, str):
+            problem = found
+        elif found is not None:
+            texts[lang] = entry[lang]
+            placeholders[lang] = found
+        if problem:
+            report.add(source.location(where), format_field_path(where), problem)
+    if len(set(placeholders.values())) > 1:
+        said = "; ".join(f"{lang} has {_listed(names)}" for lang, names in placeholders.items())
+        report.add(at, key, f"the languages must have the same placeholders: {said}")
+        usable = False
+    return texts if usable and len(texts) == len(LANGUAGES) else None
+
+
+def _text_problem(source: SourceFile, where: FieldPath, value: Any) -> str | None:
+    """What is wrong with one language's text: None if nothing, "" if the loader already said it."""
+    if where in source.unreadable:
+        return ""
+    if value is None:
+        return "text is empty: write the string in this language"
+    if isinstance(value, bool) and where in source.raw_scalars:
+        raw = source.raw_scalars[where]
+        return f'YAML reads an unquoted {raw} as the boolean {str(value).lower()}; write it in quotes ("{raw}")'
+    if isinstance(value, (int, float, dt.date)):
+        return f'write text in quotes, e.g. "{value}" (got {type(value).__name__} {value!r})'
+    if not isinstance(value, str):
+        return f"write the text as one string, got {type(value).__name__}"
+    if not value.strip():
+        return "text is empty: write the string in this language"
+    return None
+
+
+def _placeholders(text: str) -> frozenset[str] | str:
+    """The names of a text's placeholders (`{n}`), or what is wrong with its braces."""
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+    except ValueError as exc:
+        return f"a brace that is not a placeholder such as {{n}} ({exc}): UI strings use braces only for placeholders"
+
+
+def _listed(names: frozenset[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names)) if names else "none"
+
+
+@functools.cache
+def _shipped_ui_strings() -> tuple[UiStrings, Report]:
+    """UI_FILE, read once per process; shown by its path in the repository (generator/ui.yaml)."""
+    return load_ui_strings(UI_FILE, UI_FILE.parent.parent)
+
+
+def ui_problems() -> Report:
+    """What is wrong with the UI strings: `check` reports it in the same pass as the data's problems."""
+    return _shipped_ui_strings()[1]
+
+
+@functools.cache
+def ui_strings() -> UiStrings:
+    """Every UI string; a DataError with the located problems if the file is broken."""
+    strings, report = _shipped_ui_strings()
+    if report.failed():
+        raise DataError(report)
+    return strings
 
 
 def ui(key: str, lang: str) -> str:
-    return UI[lang][key]
+    try:
+        return ui_strings()[key][lang]
+    except KeyError:
+        raise KeyError(f"no UI string '{key}' in {lang}: declare it in {UI_FILE.name}") from None

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from .build import _copy_content, check_links, write_exports
 from .citations import check_content
 from .errors import Problem, Report
+from .i18n import ui_problems
 from .index import Index, build_index
 from .models import Strict
 from .pages import plan
@@ -108,6 +109,7 @@ class IncrementalBuilder:
         before = set(self.cache)
         data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
         check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
+        report.extend(ui_problems())  # as in `check`: pages are rendered with these strings
         for gone in before - {p for p in self.cache if p.exists()}:
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind

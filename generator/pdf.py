@@ -27,57 +27,15 @@ from . import counts, pages, urls
 from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
-from .models import Chart, Finding, Publication, Study, Text
+from .models import Chart, Finding, Prisma, Publication, Study, Text
 from .render import symbol_and_words
-from .render_helpers import chart_svg, has_theme_page
+from .render_helpers import chart_svg, has_theme_page, prisma_rows, reading_label
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
 
 PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 KINDS = ("full", "summary")
-
-PRINT_UI: dict[str, dict[str, str]] = {
-    # Strings only the printed reports need; the rest comes from i18n.UI.
-    "nb": {
-        "contents": "Innhold",
-        "page": "Side",
-        "of": "av",
-        "see_page": "se side",
-        "about": "Om rapporten",
-        "summary_kind": "Kortversjon",
-        "summary_lead": "Hovedbudskapene og funnene med vurdert tillit. Hele rapporten har begrunnelsene, evidensprofilene, metoden og studiene.",
-        "full_report_file": "Hele rapporten",
-        "original": "Originalpublikasjon",
-        "generated": "Laget fra de kontrollerte dataene i kunnskapsbasen.",
-        "note": "Merknad",
-        "whole_report": "Hele rapporten",
-        "component_levels": "Vurderinger per komponent (antall funn)",
-        "profile": "Evidensprofil",
-        "applies_to": "Gjelder",
-        "findings_count": "funn",
-        "studies_count": "studier",
-    },
-    "en": {
-        "contents": "Contents",
-        "page": "Page",
-        "of": "of",
-        "see_page": "see page",
-        "about": "About this report",
-        "summary_kind": "Summary version",
-        "summary_lead": "The key messages and the findings with their assessed confidence. The full report has the explanations, evidence profiles, method and studies.",
-        "full_report_file": "Full report",
-        "original": "Original publication",
-        "generated": "Made from the checked data of the knowledge base.",
-        "note": "Note",
-        "whole_report": "The whole report",
-        "component_levels": "Assessments per component (number of findings)",
-        "profile": "Evidence profile",
-        "applies_to": "Applies to",
-        "findings_count": "findings",
-        "studies_count": "studies",
-    },
-}
 
 _QUOTES = {"nb": ("«", "»"), "en": ("“", "”")}
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]+)"')
@@ -153,7 +111,7 @@ class PrintView:
         return typographic(shown.text, shown.lang)
 
     def ui(self, key: str) -> str:
-        return PRINT_UI[self.lang].get(key) or ui(key, self.lang)
+        return ui(key, self.lang)
 
     def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
         term = self.index.term(vocabulary, term_id)
@@ -235,6 +193,12 @@ class PrintView:
     def direction_badge(self, direction: str) -> Markup:
         term = self.index.term("effect-direction", direction)
         return symbol_and_words(f"badge dir-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"), "sym")
+
+    def reading_label(self, reading: str) -> str:
+        return reading_label(reading, self.lang)
+
+    def prisma_rows(self, prisma: Prisma) -> list[tuple[str, int]]:
+        return prisma_rows(prisma, self.lang)
 
     def evidence_badge(self, status: str) -> Markup:
         term = self.index.term("evidence-status", status)

@@ -21,9 +21,9 @@ from . import counts, pages, urls
 from .cerqual import justification
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
-from .models import Text
+from .models import Prisma, Text
 from .pages import PageSpec
-from .render_helpers import chart_svg, has_theme_page
+from .render_helpers import chart_svg, has_theme_page, prisma_rows, reading_label
 from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -198,6 +198,12 @@ class View:
     def direction_badge(self, direction: str) -> Markup:
         term = self.index.term("effect-direction", direction)
         return symbol_and_words(f"kb-badge kb-direction-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"))
+
+    def reading_label(self, reading: str) -> str:
+        return reading_label(reading, self.lang)
+
+    def prisma_rows(self, prisma: Prisma) -> list[tuple[str, int]]:
+        return prisma_rows(prisma, self.lang)
 
     def evidence_badge(self, status: str) -> Markup:
         term = self.index.term("evidence-status", status)

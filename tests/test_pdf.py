@@ -277,7 +277,7 @@ def test_metadata_title_language_dates_and_tags(built: tuple[Path, list[pdf.PdfR
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged PDF (PDF/UA-1)
     assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
     summary = report(built, pub, "summary", lang)
-    assert summary.metadata is not None and summary.metadata.title == f"{title} – {pdf.PRINT_UI[lang]['summary_kind']}"
+    assert summary.metadata is not None and summary.metadata.title == f"{title} – {ui('summary_kind', lang)}"
 
 
 @pytest.mark.parametrize("kind", pdf.KINDS)
@@ -321,13 +321,13 @@ def test_page_numbers_cross_references_and_links(
 ) -> None:
     reader = report(built, pub, "full", lang)
     total = len(reader.pages)
-    page, of = pdf.PRINT_UI[lang]["page"], pdf.PRINT_UI[lang]["of"]
+    page, of = ui("page", lang), ui("of", lang)
     assert f"{page} 2 {of} {total}" in reader.pages[1].extract_text()
     assert resolve(pub.short_title, lang).text in reader.pages[4].extract_text()  # running header
     # "se side N" / "see page N" points at the page where the evidence profile really is.
     profile_page = {title: number for _, title, number in outline(reader)}
     first = index.findings_of(pub)[0]
-    see = pdf.PRINT_UI[lang]["see_page"]
+    see = ui("see_page", lang)
     target = profile_page[f"{ui('finding', lang)} {first.number}"]
     assert f"{see} {target}" in pdf_text(reader)
     # The table of contents carries the chapters' real page numbers.
