@@ -11,7 +11,7 @@ import yaml
 from generator import scaffold as sc
 from generator.build import check
 from generator.cli import main
-from generator.models import ENTITY_MODELS
+from generator.kinds import KINDS, publication_lists
 from generator.settings import Project
 
 from .conftest import write
@@ -157,7 +157,7 @@ def test_refusals_say_why(fixture_project: Project, kind: str, options: dict[str
         sc.scaffold(fixture_project, kind, **options)
 
 
-@pytest.mark.parametrize("kind", sorted(ENTITY_MODELS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_scaffolds_a_file_whose_problems_are_all_located_in_it(fixture_project: Project, kind: str) -> None:
     created = sc.scaffold(fixture_project, kind, entity_id=f"new-{kind}")
     relative = created.path.relative_to(fixture_project.root).as_posix()
@@ -206,3 +206,30 @@ def test_append_to_block_and_flow_lists(tmp_path) -> None:
     assert path.read_text(encoding="utf-8") == (
         'id: p\nstudies:\n  - a\n  # a comment\n  - b\n  - c\nthemes: [x, "no"]\nfindings: [f]\nhistory: ~\n'
     )
+
+
+@pytest.mark.parametrize("kind", [kind for _, kind in publication_lists()])
+def test_new_with_a_publication_lists_the_new_id_in_it(fixture_project: Project, kind: str) -> None:
+    """Every kind a publication lists, as CONTRIBUTING promises (`new implication --publication ...`)."""
+    list_name = KINDS[kind].listed_in[1]  # type: ignore[index]
+    created = sc.scaffold(fixture_project, kind, publication="demo-2025", entity_id=f"new-{kind}")
+    publication = yaml.safe_load((fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(encoding="utf-8"))
+    assert publication[list_name][-1] == created.entity_id
+    assert f"added '{created.entity_id}' to {list_name} in data/publications/demo-2025.yaml" in created.next_steps
+
+
+@pytest.mark.parametrize("kind", ["implication", "intervention", "case"])
+def test_new_without_an_id_says_where_to_list_it(fixture_project: Project, kind: str) -> None:
+    """A placeholder id cannot be listed yet: the next steps say where it goes once chosen."""
+    created = sc.scaffold(fixture_project, kind, publication="demo-2025")
+    assert created.entity_id == f"TODO-{kind}"
+    assert f"then add the id to {KINDS[kind].listed_in[1]} in data/publications/demo-2025.yaml" in created.next_steps  # type: ignore[index]
+
+
+def test_cli_new_implication_joins_the_publication(fixture_project: Project, capsys) -> None:
+    root = str(fixture_project.root)
+    assert main(["--root", root, "new", "implication", "--publication", "demo-2025", "--id", "demo-2025-i01"]) == 0
+    assert "added 'demo-2025-i01' to implications in data/publications/demo-2025.yaml" in capsys.readouterr().out
+    index, report = check(fixture_project)
+    assert [p.field_path for p in report.problems if "demo-2025-i01" in p.location.path], "the scaffold is still to fill in"
+    assert not [p for p in report.problems if "is not listed in any publication" in p.message]
