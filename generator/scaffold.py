@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from . import fields, schema
 from .errors import Report
-from .fields import Ref, Vocab
+from .fields import Ref, ScaleOf, Vocab
 from .kinds import KINDS, folder_of
 from .models import Finding, Text
 from .settings import Project
@@ -299,7 +299,21 @@ class _Renderer:
             ids = self.context.catalogue.entity_ids.get(marker.kind, [])
             example = f", e.g. {', '.join(ids[:3])}" if ids else ""
             return f"{marker.kind} ids (file names in data/{folder_of(marker.kind)}/){example}"
+        if isinstance(marker, ScaleOf):
+            return self.scale_hint(model, marker) or _one_line(info.description or "")
         return _one_line(info.description or "")
+
+    def scale_hint(self, model: type[BaseModel], marker: ScaleOf) -> str:
+        """Which vocabulary each choice beside the field names as its scale: "a term of the scale of
+        its tool: 'limitations' for casp, 'risk-of-bias' for rob2, jbi"."""
+        chooser = fields.slot(model, marker.field)
+        vocabulary = chooser.marker.vocabulary if chooser and isinstance(chooser.marker, Vocab) else ""
+        by_scale: dict[str, list[str]] = {}
+        for term in self.context.catalogue.vocabularies.get(vocabulary, []):
+            if term.scale:
+                by_scale.setdefault(term.scale, []).append(term.id)
+        scales = ", ".join(f"'{scale}' for {', '.join(choices)}" for scale, choices in sorted(by_scale.items()))
+        return f"a term of the scale of its {marker.field}: {scales}" if scales else ""
 
     def dict_keys(self, model: type[BaseModel], name: str) -> list[str]:
         """A mapping keyed by ids gets a line per member (an assessment's value per characteristic)."""

@@ -9,8 +9,10 @@ import pytest
 import yaml
 
 from generator import scaffold as sc
+from generator import schema
 from generator.build import check
 from generator.cli import main
+from generator.errors import Report
 from generator.kinds import KINDS, publication_lists
 from generator.settings import Project
 
@@ -233,3 +235,13 @@ def test_cli_new_implication_joins_the_publication(fixture_project: Project, cap
     index, report = check(fixture_project)
     assert [p.field_path for p in report.problems if "demo-2025-i01" in p.location.path], "the scaffold is still to fill in"
     assert not [p for p in report.problems if "is not listed in any publication" in p.message]
+
+
+def test_an_appraisals_overall_names_the_scale_of_each_tool(fixture_project: Project) -> None:
+    """`overall` takes a term of the vocabulary its tool names as `scale`: the comment says which."""
+    text = sc.scaffold(fixture_project, "study", entity_id="delta-2024").path.read_text(encoding="utf-8")
+    tools = schema.read_catalogue(fixture_project, Report()).vocabularies["appraisal-tool"]
+    by_scale = {scale: [t.id for t in tools if t.scale == scale] for scale in sorted({t.scale for t in tools if t.scale})}
+    assert len(by_scale) > 1
+    scales = ", ".join(f"'{scale}' for {', '.join(ids)}" for scale, ids in by_scale.items())
+    assert f"#   overall: ~  # a term of the scale of its tool: {scales}\n" in text
