@@ -24,9 +24,10 @@ import yaml
 from .build import build_mkdocs, run_pagefind
 from .errors import Report
 from .index import build_index
+from .kinds import kind_of_folder
 from .pages import plan
 from .render import environment, render_page
-from .settings import DATA_FOLDERS, LANGUAGES, Project
+from .settings import LANGUAGES, Project
 from .sources import discover, load_file
 from .synthetic import generate
 from .validate import DataSet, Loaded, validate_source
@@ -57,7 +58,7 @@ class Stages:
 
 
 def _files(project: Project) -> list[tuple[str, Path]]:
-    return [(kind, path) for folder, kind in DATA_FOLDERS.items() for path in discover(project.data_dir / folder)]
+    return [(kind, path) for folder, kind in kind_of_folder().items() for path in discover(project.data_dir / folder)]
 
 
 def floor(project: Project, output_sizes: list[int], scratch: Path) -> float:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .models import ENTITY_MODELS
+from .kinds import KINDS
 from .sources import FieldPath
 from .validate import DataSet
 
@@ -50,7 +50,7 @@ class EntityChange:
 def compare_data(base: DataSet, head: DataSet) -> list[EntityChange]:
     """Every entity added, removed or changed, in the order of the entity kinds, then by id."""
     changes = []
-    for kind in ENTITY_MODELS:
+    for kind in KINDS:
         before, after = base.entities[kind], head.entities[kind]
         for entity_id in sorted(set(before) | set(after)):
             old, new = before.get(entity_id), after.get(entity_id)

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from .errors import DataError, Report, workflow_command
-from .models import ENTITY_MODELS
+from .kinds import KINDS
 from .settings import Project
 
 
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--github", action="store_true", default=github_default, help="also print GitHub Actions annotations")
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("new", help="scaffold a new data file (next free id, every required field to fill in)")
-    p.add_argument("kind", choices=sorted(ENTITY_MODELS), help="what to create")
+    p.add_argument("kind", choices=sorted(KINDS), help="what to create")
     p.add_argument(
         "--publication", help="the publication it belongs to (findings: the id prefix; it is added to the publication's list)"
     )

@@ -1,5 +1,10 @@
 """Cross-reference index: resolves every reference, builds back-links, finds translation gaps.
 
+One walker resolves every vocabulary term and reference the models' fields declare (markers,
+see fields.py), with the same located messages and hints for all of them; the cross-entity rules
+(membership, same publication, numbering, CERQual, matrix rows, cycles ...) are small named
+methods that run on what it found.
+
 Pure: takes validated models, returns an `Index` and adds located problems to a report.
 Nothing here reads or writes files.
 """
@@ -16,6 +21,8 @@ from pydantic import BaseModel
 
 from .cerqual import COMPONENT_FIELDS, NO_CONCERN, levels, unreconciled
 from .errors import Location, Report, strange_characters
+from .fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, occurrences, slot
+from .kinds import KINDS, chains, publication_lists, referring_kinds
 from .models import (
     Assessment,
     Case,
@@ -64,30 +71,6 @@ REQUIRED_VOCABULARIES = (
     "informant-group",
     "evidence-status",
 )
-
-MEMBER_LISTS: tuple[tuple[str, str], ...] = (
-    ("themes", "theme"),
-    ("findings", "finding"),
-    ("studies", "study"),
-    ("characteristics", "characteristic"),
-    ("matrices", "matrix"),
-    ("interventions", "intervention"),
-    ("implications", "implication"),
-    ("cases", "case"),
-)
-"""Publication field -> kind of the entities it lists."""
-
-SINGLE_PUBLICATION_KINDS = frozenset({"finding", "matrix", "characteristic", "theme", "intervention", "implication", "case"})
-"""Kinds that belong to exactly one publication (studies may belong to several)."""
-
-TOPIC_KINDS = ("finding", "implication", "intervention", "case", "theme")
-"""Kinds that carry a `topics` list."""
-
-CHAINS: tuple[tuple[str, str], ...] = (("theme", "parent"), ("study", "follow_up_of"))
-"""Fields that hold the id of another entity of the same kind. Followed from any entity, such a
-chain must end: in a loop, every tree built from the field (the themes page) loses the entities in
-it. (A publication that lists its own study record, `same_as_study`, among its studies is no such
-loop: a thesis's findings cite the thesis as their study.)"""
 
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
@@ -189,7 +172,7 @@ class Index:
     def entities_of(self, pub: Publication) -> set[tuple[str, str]]:
         """Every (kind, id) that belongs to a publication, including its matrix rows."""
         members = {("publication", pub.id)}
-        for list_name, kind in MEMBER_LISTS:
+        for list_name, kind in publication_lists():
             members.update((kind, member) for member in getattr(pub, list_name))
         for matrix_id in pub.matrices:
             members.update(("assessment", row) for row in self.matrix(matrix_id).rows)
@@ -261,6 +244,8 @@ class _Checker:
         self.data = data
         self.report = report
         self.index = Index(data)
+        self.resolved: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
+        """Per entity (kind, id): the marked values that were found, in field order."""
 
     # helpers ------------------------------------------------------------------------
     def problem(self, entity: Loaded[Any], path: tuple[str | int, ...], message: str, *, warning: bool = False) -> None:
@@ -307,20 +292,52 @@ class _Checker:
             return
         self.problem(entity, ("id",), message, warning=True)
 
+    def targets(self, kind: str, entity_id: str, field_name: str) -> list[tuple[tuple[str | int, ...], str]]:
+        """(path, value) of the values of one of an entity's own fields that were found."""
+        model = self.data.entities[kind][entity_id].model
+        return [
+            (o.path, o.value)
+            for o in self.resolved[(kind, entity_id)]
+            if o.owner is model and o.path[0] == field_name and o.part == "value"
+        ]
+
+    def found(self, kind: str, entity_id: str, path: tuple[str | int, ...]) -> bool:
+        """Whether the marked value at `path` was found (a known term, an existing entity)."""
+        return any(o.path == path and o.part == "value" for o in self.resolved[(kind, entity_id)])
+
+    def ids_of(self, kind: str, entity_id: str, target: str) -> list[str]:
+        """The ids of `target` entities that an entity's own fields hold and that were found."""
+        model = self.data.entities[kind][entity_id].model
+        return [
+            o.value
+            for o in self.resolved[(kind, entity_id)]
+            if o.owner is model and isinstance(o.marker, Ref) and o.marker.kind == target
+        ]
+
+    def listing(self, kind: str) -> tuple[str, ...]:
+        """The kind whose lists name the members of `kind` (a publication, a matrix)."""
+        listed_in = KINDS[kind].listed_in
+        return (listed_in[0],) if listed_in else ()
+
     # stages -------------------------------------------------------------------------
     def run(self) -> Index:
         self.vocabularies()
         self.aliases()
-        self.studies()
-        self.publications()
-        self.themes()
-        self.findings()
+        self.references()
+        # the cross-entity rules, each on the references found
+        self.membership()
+        self.same_as_study()
+        self.chart_ids()
+        self.back_links()
+        self.subthemes()
+        self.findings_in_their_publication()
+        self.numbering("finding", naming_publication=True)
+        self.numbering("implication", naming_publication=False)
+        self.cerqual_whole()
+        self.explanations()
         self.matrices()
-        self.interventions()
-        self.implications()
-        self.cases()
-        self.topics()
         self.notes()
+        self.drafts()
         self.cycles()
         self.cerqual()
         self.translations()
@@ -362,147 +379,102 @@ class _Checker:
                 owner[name] = study_id
         self.index.alias_to_study = owner
 
-    def studies(self) -> None:
-        for entity in self.data.entities["study"].values():
-            study: Study = entity.model
-            self.term(entity, ("publication_type",), "publication-type", study.publication_type)
-            self.term(entity, ("design",), "design", study.design)
-            if study.country is not None:
-                self.term(entity, ("country",), "country", study.country)
-            for i, country in enumerate(study.countries):
-                self.term(entity, ("countries", i), "country", country)
-            for i, sector in enumerate(study.sectors):
-                self.term(entity, ("sectors", i), "sector", sector)
-            for i, intervention in enumerate(study.interventions):
-                if self.ref(entity, ("interventions", i), "intervention", intervention):
-                    self.index.studies_by_intervention[intervention].append(study.id)
-            for i, effect in enumerate(study.effects):
-                self.term(entity, ("effects", i, "outcome"), "outcome", effect.outcome)
-                self.term(entity, ("effects", i, "direction"), "effect-direction", effect.direction)
-            if study.follow_up_of is not None:
-                self.ref(entity, ("follow_up_of",), "study", study.follow_up_of)
-            if study.appraisal:
-                appraisal = study.appraisal
-                if self.term(entity, ("appraisal", "tool"), "appraisal-tool", appraisal.tool):
-                    scale = self.index.term("appraisal-tool", appraisal.tool).scale
-                    if scale:
-                        self.term(entity, ("appraisal", "overall"), scale, appraisal.overall)
-                for key, answer in appraisal.items.items():
-                    self.term(entity, ("appraisal", "items", key), "appraisal-criterion", key)
-                    self.term(entity, ("appraisal", "items", key), "appraisal-answer", answer)
-            for i, result in enumerate(study.results):
-                self.term(entity, ("results", i, "metric"), "metric", result.metric)
+    # --- the one walker: every term and reference the models declare (fields.py) -----------
+    def references(self) -> None:
+        for kind, entities in self.data.entities.items():
+            for entity_id, entity in entities.items():
+                listed: dict[tuple[str | int, ...], set[str]] = defaultdict(set)
+                for occurrence in occurrences(entity.model):
+                    if self.resolve(entity, occurrence, listed):
+                        self.resolved[(kind, entity_id)].append(occurrence)
 
-    def publications(self) -> None:
+    def resolve(self, entity: Loaded[Any], occurrence: Occurrence, listed: dict[tuple[str | int, ...], set[str]]) -> bool:
+        """Whether one marked value is found; if not, the located problem (or a held-back one)."""
+        marker, path, value = occurrence.marker, occurrence.path, occurrence.value
+        if isinstance(marker, Vocab):
+            return self.term(entity, path, marker.vocabulary, value)
+        if isinstance(marker, ScaleOf):
+            return self.on_scale(entity, occurrence, marker)
+        if isinstance(marker, KindAndId):
+            return self.kind_and_id(entity, path, marker, value)
+        if marker.once:
+            seen = listed[path[:-1]]
+            if value in seen:
+                self.problem(entity, path, f"{marker.kind} '{value}' is listed twice")
+                return False
+            seen.add(value)
+        return self.ref(entity, path, marker.kind, value)
+
+    def on_scale(self, entity: Loaded[Any], occurrence: Occurrence, marker: ScaleOf) -> bool:
+        """A term of the vocabulary that the term chosen beside it names as its scale. An unknown
+        choice is reported at the choice; then there is no scale to check against."""
+        chooser = slot(type(occurrence.owner), marker.field)
+        choice = getattr(occurrence.owner, marker.field, None)
+        if chooser is None or not isinstance(chooser.marker, Vocab) or not isinstance(choice, str):
+            return False
+        chosen = self.index.vocabularies.get(chooser.marker.vocabulary, {}).get(choice)
+        if chosen is None or not chosen.scale:
+            return False
+        return self.term(entity, occurrence.path, chosen.scale, occurrence.value)
+
+    def kind_and_id(self, entity: Loaded[Any], path: tuple[str | int, ...], marker: KindAndId, value: str) -> bool:
+        kind, sep, target_id = value.partition(":")
+        kinds = [k for k in self.data.entities if k not in marker.excluding]
+        if not sep or kind not in kinds:
+            strange = strange_characters(value)
+            self.problem(entity, path, f"'{value}'{strange} must be 'kind:id' with kind one of: {', '.join(kinds)}")
+            return False
+        return self.ref(entity, path, kind, target_id)
+
+    # --- membership -----------------------------------------------------------------------
+    def membership(self) -> None:
+        """A publication's members: a kind that belongs to one publication may be listed by one only."""
         for pub_id, entity in self.data.entities["publication"].items():
-            pub: Publication = entity.model
-            self.term(entity, ("publication_type",), "publication-type", pub.publication_type)
-            self.term(entity, ("status",), "status", pub.status)
-            for list_name, kind in MEMBER_LISTS:
-                seen: set[str] = set()
-                for i, member in enumerate(getattr(pub, list_name)):
-                    if member in seen:
-                        self.problem(entity, (list_name, i), f"{kind} '{member}' is listed twice")
-                        continue
-                    seen.add(member)
-                    if not self.ref(entity, (list_name, i), kind, member):
-                        continue
+            for list_name, kind in publication_lists():
+                for path, member in self.targets("publication", pub_id, list_name):
                     key = (kind, member)
-                    if kind in SINGLE_PUBLICATION_KINDS and key in self.index.publication_of:
+                    if KINDS[kind].one_publication and key in self.index.publication_of:
                         other = self.index.publication_of[key]
-                        self.problem(entity, (list_name, i), f"{kind} '{member}' already belongs to publication '{other}'")
+                        self.problem(entity, path, f"{kind} '{member}' already belongs to publication '{other}'")
                         continue
                     self.index.publication_of[key] = pub_id
                     if kind == "study":
                         self.index.publications_by_study[member].append(pub_id)
-            if pub.same_as_study is not None and self.ref(entity, ("same_as_study",), "study", pub.same_as_study):
-                if pub.same_as_study in self.index.publication_as_study:
-                    other = self.index.publication_as_study[pub.same_as_study]
-                    self.problem(entity, ("same_as_study",), f"study '{pub.same_as_study}' already is publication '{other}'")
+
+    def same_as_study(self) -> None:
+        """A study record is at most one publication (a thesis that a review includes)."""
+        for pub_id, entity in self.data.entities["publication"].items():
+            for path, study_id in self.targets("publication", pub_id, "same_as_study"):
+                if study_id in self.index.publication_as_study:
+                    other = self.index.publication_as_study[study_id]
+                    self.problem(entity, path, f"study '{study_id}' already is publication '{other}'")
                 else:
-                    self.index.publication_as_study[pub.same_as_study] = pub_id
-            for i, chart in enumerate(pub.charts):
-                if sum(1 for c in pub.charts if c.id == chart.id) > 1:
+                    self.index.publication_as_study[study_id] = pub_id
+
+    def chart_ids(self) -> None:
+        for entity in self.data.entities["publication"].values():
+            charts = entity.model.charts
+            for i, chart in enumerate(charts):
+                if sum(1 for c in charts if c.id == chart.id) > 1:
                     self.problem(entity, ("charts", i, "id"), f"chart id '{chart.id}' is used twice")
-        for study_id, entity in self.data.entities["study"].items():
-            if study_id in self.index.publication_as_study:
-                continue
-            if study_id not in self.index.publications_by_study:
-                self.unlisted(entity, f"study '{study_id}' is not included in any publication", ("publication",))
 
-    def findings(self) -> None:
-        numbers: dict[tuple[str, int], str] = {}
-        for finding_id, entity in sorted(self.data.entities["finding"].items()):
-            finding: Finding = entity.model
-            pub_id = self.index.publication_of.get(("finding", finding_id))
-            if pub_id is None:
-                self.unlisted(entity, f"finding '{finding_id}' is not listed in any publication's findings", ("publication",))
-            else:
-                pub = self.index.publication(pub_id)
-                other = numbers.get((pub_id, finding.number))
-                if other:
-                    self.problem(
-                        entity,
-                        ("number",),
-                        f"number {finding.number} is already used by finding '{other}' in publication '{pub_id}'",
-                    )
-                numbers[(pub_id, finding.number)] = finding_id
-                if finding.theme in self.data.entities["theme"] and finding.theme not in pub.themes:
-                    self.problem(entity, ("theme",), f"theme '{finding.theme}' is not among the themes of publication '{pub_id}'")
-            self.ref(entity, ("theme",), "theme", finding.theme)
-            self.term(entity, ("finding_type",), "finding-type", finding.finding_type)
-            # The CERQual assessment is whole or absent: components without the overall
-            # confidence (or the reverse) is reported at the missing field.
-            if finding.components is not None and finding.confidence is None:
-                self.problem(entity, ("confidence",), "a finding with CERQual 'components' needs its overall 'confidence'")
-            if finding.confidence is not None and finding.components is None:
-                self.problem(entity, ("components",), "a finding with a CERQual 'confidence' needs its four 'components'")
-            if finding.confidence is not None:
-                self.term(entity, ("confidence",), "confidence", finding.confidence)
-            if finding.components is not None:
-                for name in COMPONENT_FIELDS:
-                    component = getattr(finding.components, name)
-                    known = self.term(entity, ("components", name, "level"), "concern", component.level)
-                    if known and component.level != NO_CONCERN and component.explanation is None:
-                        self.problem(
-                            entity,
-                            ("components", name),
-                            f"a '{component.level}' concern needs its 'explanation' (why this level was given); "
-                            f"only '{NO_CONCERN}' may go without",
-                        )
-            if finding.direction is not None:
-                self.term(entity, ("direction",), "effect-direction", finding.direction)
-            self.topic_refs(entity, "finding", finding_id, finding.topics)
-            for i, level in enumerate(finding.pyramid_levels):
-                self.term(entity, ("pyramid_levels", i), "pyramid-level", level)
-            seen: set[str] = set()
-            for i, study_id in enumerate(finding.studies):
-                if study_id in seen:
-                    self.problem(entity, ("studies", i), f"study '{study_id}' is listed twice")
-                    continue
-                seen.add(study_id)
-                if not self.ref(entity, ("studies", i), "study", study_id):
-                    continue
-                self.index.findings_by_study[study_id].append(finding_id)
-                if pub_id and pub_id not in self.index.publications_by_study.get(study_id, []):
-                    self.problem(entity, ("studies", i), f"study '{study_id}' is not among the studies of publication '{pub_id}'")
+    def back_links(self) -> None:
+        """What each page lists of the entities that refer to it, in the order the pages show them."""
+        for study_id in self.data.entities["study"]:
+            for intervention in self.ids_of("study", study_id, "intervention"):
+                self.index.studies_by_intervention[intervention].append(study_id)
+        for assessment_id in self.data.entities["assessment"]:
+            for study_id in self.ids_of("assessment", assessment_id, "study"):
+                self.index.assessments_by_study[study_id].append(assessment_id)
+        for implication_id in sorted(self.data.entities["implication"]):
+            for finding_id in self.ids_of("implication", implication_id, "finding"):
+                self.index.implications_by_finding[finding_id].append(implication_id)
+        for kind in referring_kinds("topic"):
+            for entity_id in sorted(self.data.entities[kind]):
+                for topic in self.ids_of(kind, entity_id, "topic"):
+                    self.index.topic_members[topic].append((kind, entity_id))
 
-    def topic_refs(self, entity: Loaded[Any], kind: str, entity_id: str, topics: list[str]) -> None:
-        for i, topic in enumerate(topics):
-            if self.ref(entity, ("topics", i), "topic", topic):
-                self.index.topic_members[topic].append((kind, entity_id))
-
-    def listed(self, entity: Loaded[Any], kind: str, entity_id: str) -> str | None:
-        """The publication listing this entity; a warning (not an error: a draft may wait) when none does."""
-        pub_id = self.index.publication_of.get((kind, entity_id))
-        if pub_id is None:
-            self.unlisted(entity, f"{kind} '{entity_id}' is not listed in any publication", ("publication",))
-        return pub_id
-
-    def pyramid(self, entity: Loaded[Any], levels: list[str]) -> None:
-        for i, level in enumerate(levels):
-            self.term(entity, ("pyramid_levels", i), "pyramid-level", level)
-
+    # --- same publication -------------------------------------------------------------------
     def same_publication(
         self, entity: Loaded[Any], path: tuple[str | int, ...], owner: tuple[str, str], target: tuple[str, str]
     ) -> None:
@@ -510,81 +482,87 @@ class _Checker:
         if mine and theirs and mine != theirs:
             self.problem(entity, path, f"{target[0]} '{target[1]}' belongs to publication '{theirs}', not '{mine}'")
 
-    def themes(self) -> None:
+    def subthemes(self) -> None:
+        """A sub-theme is in its parent's publication; sub-themes in that publication's order (the source's)."""
         for theme_id, entity in sorted(self.data.entities["theme"].items()):
-            theme: Theme = entity.model
-            if theme.parent is not None and theme.parent != theme_id:  # its own parent: a cycle (see cycles)
-                if self.ref(entity, ("parent",), "theme", theme.parent):
-                    self.index.subthemes[theme.parent].append(theme_id)
-                    self.same_publication(entity, ("parent",), ("theme", theme_id), ("theme", theme.parent))
-            for key in theme.code_counts:
-                self.term(entity, ("code_counts", key), "informant-group", key)
-        # Sub-themes in their publication's order (the source's), not alphabetically.
+            for path, parent in self.targets("theme", theme_id, "parent"):
+                if parent == theme_id:  # its own parent: a cycle (see cycles)
+                    continue
+                self.index.subthemes[parent].append(theme_id)
+                self.same_publication(entity, path, ("theme", theme_id), ("theme", parent))
         for parent, subs in self.index.subthemes.items():
             pub_id = self.index.publication_of.get(("theme", parent))
             order = self.index.publication(pub_id).themes if pub_id else []
             subs.sort(key=lambda t: order.index(t) if t in order else len(order))
-        for theme_id, entity in sorted(self.data.entities["theme"].items()):
-            theme = entity.model
-            for i, study_id in enumerate(theme.studies):
-                self.ref(entity, ("studies", i), "study", study_id)
-            self.topic_refs(entity, "theme", theme_id, theme.topics)
 
-    def interventions(self) -> None:
-        for intervention_id, entity in sorted(self.data.entities["intervention"].items()):
-            intervention: Intervention = entity.model
-            for i, sector in enumerate(intervention.sectors):
-                self.term(entity, ("sectors", i), "sector", sector)
-            self.pyramid(entity, intervention.pyramid_levels)
-            if intervention.evidence is not None:
-                self.term(entity, ("evidence",), "evidence-status", intervention.evidence)
-            self.topic_refs(entity, "intervention", intervention_id, intervention.topics)
-            self.listed(entity, "intervention", intervention_id)
-
-    def implications(self) -> None:
-        numbers: dict[tuple[str, int], str] = {}
-        for implication_id, entity in sorted(self.data.entities["implication"].items()):
-            implication: Implication = entity.model
-            pub_id = self.listed(entity, "implication", implication_id)
+    def findings_in_their_publication(self) -> None:
+        """A finding's theme is among its publication's themes, its studies among its studies."""
+        for finding_id, entity in sorted(self.data.entities["finding"].items()):
+            finding: Finding = entity.model
+            pub_id = self.index.publication_of.get(("finding", finding_id))
             if pub_id is not None:
-                other = numbers.get((pub_id, implication.number))
-                if other:
-                    self.problem(entity, ("number",), f"number {implication.number} is already used by implication '{other}'")
-                numbers[(pub_id, implication.number)] = implication_id
-            self.term(entity, ("implication_type",), "implication-type", implication.implication_type)
-            for i, audience in enumerate(implication.audiences):
-                self.term(entity, ("audiences", i), "audience", audience)
-            for i, finding_id in enumerate(implication.findings):
-                if self.ref(entity, ("findings", i), "finding", finding_id):
-                    self.index.implications_by_finding[finding_id].append(implication_id)
-            for i, study_id in enumerate(implication.studies):
-                self.ref(entity, ("studies", i), "study", study_id)
-            self.pyramid(entity, implication.pyramid_levels)
-            self.topic_refs(entity, "implication", implication_id, implication.topics)
+                pub = self.index.publication(pub_id)
+                if finding.theme in self.data.entities["theme"] and finding.theme not in pub.themes:
+                    self.problem(entity, ("theme",), f"theme '{finding.theme}' is not among the themes of publication '{pub_id}'")
+            for path, study_id in self.targets("finding", finding_id, "studies"):
+                self.index.findings_by_study[study_id].append(finding_id)
+                if pub_id and pub_id not in self.index.publications_by_study.get(study_id, []):
+                    self.problem(entity, path, f"study '{study_id}' is not among the studies of publication '{pub_id}'")
 
-    def cases(self) -> None:
-        for case_id, entity in sorted(self.data.entities["case"].items()):
-            case: Case = entity.model
-            self.pyramid(entity, case.pyramid_levels)
-            self.topic_refs(entity, "case", case_id, case.topics)
-            self.listed(entity, "case", case_id)
+    # --- numbering --------------------------------------------------------------------------
+    def numbering(self, kind: str, *, naming_publication: bool) -> None:
+        """Each number once within a publication."""
+        numbers: dict[tuple[str, int], str] = {}
+        for entity_id, entity in sorted(self.data.entities[kind].items()):
+            pub_id = self.index.publication_of.get((kind, entity_id))
+            if pub_id is None:
+                continue
+            number = entity.model.number
+            other = numbers.get((pub_id, number))
+            if other:
+                where = f" in publication '{pub_id}'" if naming_publication else ""
+                self.problem(entity, ("number",), f"number {number} is already used by {kind} '{other}'{where}")
+            numbers[(pub_id, number)] = entity_id
 
-    def topics(self) -> None:
-        for topic_id, entity in sorted(self.data.entities["topic"].items()):
-            if topic_id not in self.index.topic_members:
-                self.unlisted(entity, f"topic '{topic_id}' has no findings, implications or other content", TOPIC_KINDS)
+    # --- CERQual ----------------------------------------------------------------------------
+    def cerqual_whole(self) -> None:
+        """The CERQual assessment is whole or absent: components without the overall confidence
+        (or the reverse) is reported at the missing field."""
+        for entity in self.data.entities["finding"].values():
+            finding: Finding = entity.model
+            if finding.components is not None and finding.confidence is None:
+                self.problem(entity, ("confidence",), "a finding with CERQual 'components' needs its overall 'confidence'")
+            if finding.confidence is not None and finding.components is None:
+                self.problem(entity, ("components",), "a finding with a CERQual 'confidence' needs its four 'components'")
 
+    def explanations(self) -> None:
+        """A concern above the lowest level says why it was given."""
+        for finding_id, entity in self.data.entities["finding"].items():
+            components = entity.model.components
+            if components is None:
+                continue
+            for name in COMPONENT_FIELDS:
+                component = getattr(components, name)
+                known = self.found("finding", finding_id, ("components", name, "level"))
+                if known and component.level != NO_CONCERN and component.explanation is None:
+                    self.problem(
+                        entity,
+                        ("components", name),
+                        f"a '{component.level}' concern needs its 'explanation' (why this level was given); "
+                        f"only '{NO_CONCERN}' may go without",
+                    )
+
+    # --- matrices ---------------------------------------------------------------------------
     def matrices(self) -> None:
+        """An assessment is a row of one matrix, with a value for each of its columns and no other."""
         for matrix_id, entity in self.data.entities["matrix"].items():
             matrix: Matrix = entity.model
-            columns = [c for i, c in enumerate(matrix.columns) if self.ref(entity, ("columns", i), "characteristic", c)]
-            for i, row_id in enumerate(matrix.rows):
-                if not self.ref(entity, ("rows", i), "assessment", row_id):
-                    continue
+            columns = [column for _, column in self.targets("matrix", matrix_id, "columns")]
+            for path, row_id in self.targets("matrix", matrix_id, "rows"):
                 if row_id in self.index.matrix_of_assessment:
                     self.problem(
                         entity,
-                        ("rows", i),
+                        path,
                         f"assessment '{row_id}' is already a row of matrix '{self.index.matrix_of_assessment[row_id]}'",
                     )
                     continue
@@ -600,40 +578,49 @@ class _Checker:
                         self.problem(
                             row_entity, ("values", key), f"characteristic '{key}' is not a column of matrix '{matrix_id}'"
                         )
-        for assessment_id, entity in self.data.entities["assessment"].items():
-            assessment: Assessment = entity.model
-            if self.ref(entity, ("study",), "study", assessment.study):
-                self.index.assessments_by_study[assessment.study].append(assessment_id)
-            for key, value in assessment.values.items():
-                self.ref(entity, ("values", key), "characteristic", key)
-                self.term(entity, ("values", key), "matrix-value", value)
-            if assessment_id not in self.index.matrix_of_assessment:
-                self.unlisted(entity, f"assessment '{assessment_id}' is not a row of any matrix", ("matrix",))
 
+    # --- notes ------------------------------------------------------------------------------
     def notes(self) -> None:
+        """A note names only fields the entities it concerns have."""
         for note_id, entity in self.data.entities["note"].items():
             note: DataNote = entity.model
-            self.term(entity, ("category",), "note-category", note.category)
-            for i, target in enumerate(note.applies_to):
-                kind, sep, target_id = target.partition(":")
-                if not sep or kind not in self.data.entities or kind in ("note", "vocabulary"):
-                    kinds = ", ".join(k for k in self.data.entities if k not in ("note", "vocabulary"))
-                    strange = strange_characters(target)
-                    self.problem(entity, ("applies_to", i), f"'{target}'{strange} must be 'kind:id' with kind one of: {kinds}")
-                    continue
-                if self.ref(entity, ("applies_to", i), kind, target_id):
-                    self.index.notes_for[(kind, target_id)].append(note_id)
-                    model_fields = type(self.data.entities[kind][target_id].model).model_fields
-                    for j, name in enumerate(note.fields):
-                        if name not in model_fields:
-                            self.problem(entity, ("fields", j), f"'{name}' is not a field of {kind} '{target_id}'")
+            for target in [value for _, value in self.targets("note", note_id, "applies_to")]:
+                kind, _, target_id = target.partition(":")
+                self.index.notes_for[(kind, target_id)].append(note_id)
+                model_fields = type(self.data.entities[kind][target_id].model).model_fields
+                for j, name in enumerate(note.fields):
+                    if name not in model_fields:
+                        self.problem(entity, ("fields", j), f"'{name}' is not a field of {kind} '{target_id}'")
+
+    # --- drafts: what nothing lists yet (warnings: a draft may wait) --------------------------
+    def drafts(self) -> None:
+        for finding_id, entity in sorted(self.data.entities["finding"].items()):
+            if ("finding", finding_id) not in self.index.publication_of:
+                self.unlisted(
+                    entity, f"finding '{finding_id}' is not listed in any publication's findings", self.listing("finding")
+                )
+        for study_id, entity in self.data.entities["study"].items():
+            if study_id not in self.index.publication_as_study and study_id not in self.index.publications_by_study:
+                self.unlisted(entity, f"study '{study_id}' is not included in any publication", self.listing("study"))
+        for kind in ("intervention", "implication", "case"):
+            for entity_id, entity in sorted(self.data.entities[kind].items()):
+                if (kind, entity_id) not in self.index.publication_of:
+                    self.unlisted(entity, f"{kind} '{entity_id}' is not listed in any publication", self.listing(kind))
+        for assessment_id, entity in self.data.entities["assessment"].items():
+            if assessment_id not in self.index.matrix_of_assessment:
+                self.unlisted(entity, f"assessment '{assessment_id}' is not a row of any matrix", self.listing("assessment"))
+        for topic_id, entity in sorted(self.data.entities["topic"].items()):
+            if topic_id not in self.index.topic_members:
+                self.unlisted(
+                    entity, f"topic '{topic_id}' has no findings, implications or other content", referring_kinds("topic")
+                )
 
     def cycles(self) -> None:
-        """Every loop in a chain (CHAINS), as one error at the field of the entity where it starts."""
-        for kind, field_name in CHAINS:
+        """Every loop in a chain (`kinds.chains`), as one error at the field of the entity where it starts."""
+        for kind, field_name in chains():
             entities = self.data.entities[kind]
             edges = {
-                entity_id: [target] if (target := getattr(entity.model, field_name)) in entities else []
+                entity_id: [t for t in _values(getattr(entity.model, field_name)) if t in entities]
                 for entity_id, entity in entities.items()
             }
             for cycle in find_cycles(edges):
@@ -666,6 +653,13 @@ class _Checker:
                     for lang in LANGUAGES:
                         if text.get(lang) is None:
                             self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+
+
+def _values(value: Any) -> list[str]:
+    """A field's ids as a list: none, one, or the list's."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:

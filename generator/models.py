@@ -1,8 +1,10 @@
 """Typed entities of the knowledge base.
 
 Every model forbids unknown fields, and every field carries a description: the exported
-JSON Schema is the editors' documentation. References between entities and to controlled
-vocabularies are plain ids here; `validate.py` and `index.py` check that they resolve.
+JSON Schema is the editors' documentation. A field that holds another entity's id or a term of
+a controlled vocabulary says which in its type (`Annotated[str, Ref("study")]`, see fields.py);
+`index.py` checks that it resolves, and the end of its description is generated from it. Which
+kinds exist, and where their files are, is `kinds.py`.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .fields import KindAndId, Ref, ScaleOf, Vocab, describe_fields
+
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
     Field(description="Lower-case id made of letters, digits and single hyphens; equals the file name."),
 ]
-Ref = Annotated[str, Field(description="The id of another entity or vocabulary term.")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 
 
@@ -26,6 +29,14 @@ class Strict(BaseModel):
     # (a string), `year: 2021.0`, `date: "2025-06-15"` or `significant: "true"` are errors that say
     # what to write instead (validate.py), not silently 5, 2021, a date or True.
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: object) -> None:
+        # A field's description ends with what its marker says it refers to (fields.py), written
+        # once there; the JSON Schema is built with the class, so it is rebuilt to show it.
+        super().__pydantic_init_subclass__(**kwargs)
+        if describe_fields(cls):
+            cls.model_rebuild(force=True)
 
 
 Origin = Literal["source", "editorial"]
@@ -102,18 +113,23 @@ class Theme(Strict):
     id: Id
     name: Text = Field(description="Theme name, as in the findings table's group rows.")
     description: Text | None = Field(None, description="What the theme covers, where the source defines it.")
-    parent: Ref | None = Field(None, description="The theme this one is a sub-theme of (same publication).")
-    number: str | None = Field(None, description="The source's numbering of the theme, e.g. '6.2.1'.")
-    code_counts: dict[Ref, int] = Field(
-        default_factory=dict,
-        description="Number of codes per informant group (vocabulary 'informant-group'), as the source counts them.",
+    parent: Annotated[str, Ref("theme")] | None = Field(
+        None, description="The theme this one is a sub-theme of (same publication)."
     )
-    studies: list[Ref] = Field(default_factory=list, description="Studies the source cites for this theme.")
-    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics) the theme belongs to.")
+    number: str | None = Field(None, description="The source's numbering of the theme, e.g. '6.2.1'.")
+    code_counts: dict[Annotated[str, Vocab("informant-group")], int] = Field(
+        default_factory=dict, description="Number of codes per informant group, as the source counts them."
+    )
+    studies: list[Annotated[str, Ref("study")]] = Field(
+        default_factory=list, description="Studies the source cites for this theme."
+    )
+    topics: list[Annotated[str, Ref("topic")]] = Field(
+        default_factory=list, description="Cross-source topics the theme belongs to."
+    )
 
 
 class Component(Strict):
-    level: Ref = Field(description="Concern level, from vocabulary 'concern'.")
+    level: Annotated[str, Vocab("concern")] = Field(description="Concern level.")
     explanation: Text | None = Field(None, description="Why this level was given (required above 'no or very minor').")
 
 
@@ -132,26 +148,28 @@ class Finding(Strict):
     kind: Literal["finding"] = Field("finding", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     number: int = Field(ge=1, description="Finding number within its publication (Tabell 9 '#'; else the order in the source).")
-    finding_type: Ref = Field(
-        "review-finding",
-        description="What kind of finding this is, from vocabulary 'finding-type' (default: a CERQual-assessed review finding).",
+    finding_type: Annotated[str, Vocab("finding-type")] = Field(
+        "review-finding", description="What kind of finding this is (default: a CERQual-assessed review finding)."
     )
-    theme: Ref = Field(description="Theme id.")
+    theme: Annotated[str, Ref("theme")] = Field(description="The theme the finding belongs to (same publication).")
     statement: Text = Field(description="The finding as the source words it (Tabell 9); English is ours.")
     components: Components | None = Field(
         None, description="The four GRADE-CERQual component assessments, where the source made them."
     )
-    confidence: Ref | None = Field(None, description="Overall confidence, from vocabulary 'confidence' (with 'components').")
+    confidence: Annotated[str, Vocab("confidence")] | None = Field(None, description="Overall confidence (with 'components').")
     strength: Text | None = Field(
         None, description="How the source qualifies the finding where it gives no CERQual confidence (e.g. 'not significant')."
     )
-    direction: Ref | None = Field(None, description="For a result: its direction, from vocabulary 'effect-direction'.")
-    studies: list[Ref] = Field(min_length=1, description="Contributing studies by id, in the source's order.")
-    pyramid_levels: list[Ref] = Field(
-        default_factory=list,
-        description="Intervention pyramid levels (vocabulary 'pyramid-level') the source links the finding to.",
+    direction: Annotated[str, Vocab("effect-direction")] | None = Field(None, description="For a result: its direction.")
+    studies: list[Annotated[str, Ref("study", once=True)]] = Field(
+        min_length=1, description="Contributing studies, in the source's order."
     )
-    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics) the finding belongs to.")
+    pyramid_levels: list[Annotated[str, Vocab("pyramid-level")]] = Field(
+        default_factory=list, description="Intervention pyramid levels the source links the finding to."
+    )
+    topics: list[Annotated[str, Ref("topic")]] = Field(
+        default_factory=list, description="Cross-source topics the finding belongs to."
+    )
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Kapittel 6.2.2'.")
     history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
 
@@ -174,9 +192,11 @@ class Assessment(Strict):
 
     kind: Literal["assessment"] = Field("assessment", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    study: Ref = Field(description="The study that tested the intervention.")
+    study: Annotated[str, Ref("study")] = Field(description="The study that tested the intervention.")
     intervention: Text = Field(description="Short description of the intervention.")
-    values: dict[Ref, Ref] = Field(description="Characteristic id -> value from vocabulary 'matrix-value'.")
+    values: dict[Annotated[str, Ref("characteristic")], Annotated[str, Vocab("matrix-value")]] = Field(
+        description="The intervention's value for each characteristic (a column of its matrix)."
+    )
 
 
 class Matrix(Strict):
@@ -186,8 +206,8 @@ class Matrix(Strict):
     id: Id
     title: Text = Field(description="Matrix title (the table caption).")
     introduction: Text | None = Field(None, description="Text introducing the matrix.")
-    columns: list[Ref] = Field(min_length=1, description="Characteristic ids, in column order.")
-    rows: list[Ref] = Field(min_length=1, description="Assessment ids, in row order.")
+    columns: list[Annotated[str, Ref("characteristic")]] = Field(min_length=1, description="The columns, in order.")
+    rows: list[Annotated[str, Ref("assessment")]] = Field(min_length=1, description="The rows, in order.")
 
 
 # --- studies ---------------------------------------------------------------------------------
@@ -196,10 +216,12 @@ class Matrix(Strict):
 class Appraisal(Strict):
     """Risk of bias or methodological limitations, as the source assessed them."""
 
-    tool: Ref = Field(description="Appraisal tool, from vocabulary 'appraisal-tool'.")
-    overall: Ref = Field(description="Overall rating, from the tool's scale vocabulary ('risk-of-bias' or 'limitations').")
+    tool: Annotated[str, Vocab("appraisal-tool")] = Field(description="Appraisal tool.")
+    overall: Annotated[str, ScaleOf("tool")] = Field(description="Overall rating.")
     source_wording: str | None = Field(None, description="The rating as the source words it, e.g. 'Moderate til små'.")
-    items: dict[str, Ref] = Field(default_factory=dict, description="Per-criterion answers (criterion id -> answer term).")
+    items: dict[Annotated[str, Vocab("appraisal-criterion")], Annotated[str, Vocab("appraisal-answer")]] = Field(
+        default_factory=dict, description="Per-criterion answers."
+    )
     table_wording: str | None = Field(
         None, description="The rating as a summary table words it, where that differs from the appraisal appendix."
     )
@@ -209,7 +231,7 @@ class Result(Strict):
     """A quantitative result the source reports for a study."""
 
     outcome: Text = Field(description="What was measured.")
-    metric: Ref = Field(description="Kind of number, from vocabulary 'metric'.")
+    metric: Annotated[str, Vocab("metric")] = Field(description="Kind of number.")
     value: float | None = Field(None, description="The reported value (negative for a reduction).")
     value_to: float | None = Field(None, description="Upper end when the source gives a range.")
     baseline: float | None = Field(None, description="The comparison or starting value, where given.")
@@ -221,8 +243,8 @@ class Result(Strict):
 class Effect(Strict):
     """The direction of a study's effect on one outcome, and whose reading that direction is."""
 
-    outcome: Ref = Field(description="From vocabulary 'outcome'.")
-    direction: Ref = Field(description="From vocabulary 'effect-direction'.")
+    outcome: Annotated[str, Vocab("outcome")] = Field(description="The outcome.")
+    direction: Annotated[str, Vocab("effect-direction")] = Field(description="The direction of the effect on it.")
     reading: Literal["authors", "editorial"] = Field(
         description="'authors': the source's authors classify it so; 'editorial': our reading of the source's words."
     )
@@ -241,12 +263,12 @@ class Study(Strict):
     authors: list[str] = Field(min_length=1, description="Authors as far as the source gives them (surname, initials).")
     year: int = Field(description="Publication year.", ge=1900, le=2100)
     title: str | None = Field(None, description="Title, where known.")
-    publication_type: Ref = Field(description="From vocabulary 'publication-type'.")
-    design: Ref = Field(description="From vocabulary 'design'.")
+    publication_type: Annotated[str, Vocab("publication-type")] = Field(description="What kind of publication the study is.")
+    design: Annotated[str, Vocab("design")] = Field(description="Study design.")
     design_detail: Text | None = Field(None, description="The design as the source words it.")
-    country: Ref | None = Field(None, description="From vocabulary 'country' (a single-country study).")
-    countries: list[Ref] = Field(
-        default_factory=list, description="From vocabulary 'country': the countries of a multi-country study or review."
+    country: Annotated[str, Vocab("country")] | None = Field(None, description="The country of a single-country study.")
+    countries: list[Annotated[str, Vocab("country")]] = Field(
+        default_factory=list, description="The countries of a multi-country study or review."
     )
     reference: str | None = Field(None, description="Full reference as the source's reference list gives it.")
     setting: Text | None = Field(None, description="Country and context of the study (Tabell 7 'Land, kontekst').")
@@ -268,10 +290,12 @@ class Study(Strict):
     follow_up: Text | None = Field(None, description="Follow-up period, e.g. '2 years'.")
     period: str | None = Field(None, description="When the study ran, e.g. '2017-2020'.")
     conclusion: Text | None = Field(None, description="The study's conclusion as the citing source words it.")
-    sectors: list[Ref] = Field(default_factory=list, description="Sectors involved (vocabulary 'sector').")
-    interventions: list[Ref] = Field(default_factory=list, description="Interventions (data/interventions) the study evaluates.")
+    sectors: list[Annotated[str, Vocab("sector")]] = Field(default_factory=list, description="Sectors involved.")
+    interventions: list[Annotated[str, Ref("intervention")]] = Field(
+        default_factory=list, description="Interventions the study evaluates."
+    )
     effects: list[Effect] = Field(default_factory=list, description="Effect direction per outcome.")
-    follow_up_of: Ref | None = Field(None, description="The study this one follows up.")
+    follow_up_of: Annotated[str, Ref("study")] | None = Field(None, description="The study this one follows up.")
     history: list[Change] = Field(description="Version history of the study record, oldest first.", default_factory=list)
 
     @model_validator(mode="after")
@@ -382,12 +406,12 @@ class Publication(Strict):
     id: Id
     title: Text = Field(description="Full title.")
     short_title: Text = Field(description="Short title for running headers and navigation.")
-    publication_type: Ref = Field(description="From vocabulary 'publication-type'.")
+    publication_type: Annotated[str, Vocab("publication-type")] = Field(description="What kind of publication it is.")
     institutions: list[Text] = Field(description="Publishing institutions.", min_length=1)
     commissioner: Text | None = Field(None, description="Who commissioned the publication.")
     funding: Text | None = Field(None, description="Funding statement.")
     year: int = Field(description="Year of publication.", ge=1900, le=2100)
-    status: Ref = Field(description="From vocabulary 'status'.")
+    status: Annotated[str, Vocab("status")] = Field(description="Publication status.")
     version: str = Field(pattern=r"^\d+\.\d+$", description="Published version, e.g. '1.0'.")
     date: dt.date = Field(description="Date of this version.")
     url: str | None = Field(None, pattern=r"^https://", description="Address of the original publication.")
@@ -395,7 +419,7 @@ class Publication(Strict):
     series: str | None = Field(None, description="Report series and number, e.g. 'AFI-rapport 2022:09'.")
     isbn: str | None = Field(None, description="ISBN, where given.")
     license: str | None = Field(None, description="Licence of the source, e.g. 'CC BY 4.0'.")
-    same_as_study: Ref | None = Field(
+    same_as_study: Annotated[str, Ref("study")] | None = Field(
         None, description="The study record this publication is (a thesis that a review includes as a study)."
     )
     key_messages: KeyMessages | None = Field(None, description="Key messages, shown first on the publication page.")
@@ -405,16 +429,22 @@ class Publication(Strict):
         default_factory=list, description="Further content of the source, in its order (models, forms of collaboration ...)."
     )
     charts: list[Chart] = Field(default_factory=list, description="Charts drawn from numbers the source gives.")
-    themes: list[Ref] = Field(default_factory=list, description="Theme ids, in table order.")
-    findings: list[Ref] = Field(default_factory=list, description="Finding ids.")
-    studies: list[Ref] = Field(default_factory=list, description="Included study ids.")
-    characteristics: list[Ref] = Field(description="Characteristic ids (Tabell 10 style), in table order.", default_factory=list)
-    matrices: list[Ref] = Field(description="Matrix ids (Tabell 11 style).", default_factory=list)
-    interventions: list[Ref] = Field(description="Intervention ids the publication describes.", default_factory=list)
-    implications: list[Ref] = Field(
-        description="Implication ids (implications, recommendations, gaps ...).", default_factory=list
+    themes: list[Annotated[str, Ref("theme", once=True)]] = Field(default_factory=list, description="Its themes, in table order.")
+    findings: list[Annotated[str, Ref("finding", once=True)]] = Field(default_factory=list, description="Its findings.")
+    studies: list[Annotated[str, Ref("study", once=True)]] = Field(default_factory=list, description="Its included studies.")
+    characteristics: list[Annotated[str, Ref("characteristic", once=True)]] = Field(
+        default_factory=list, description="Its key characteristics (Tabell 10 style), in table order."
     )
-    cases: list[Ref] = Field(description="Practice case ids.", default_factory=list)
+    matrices: list[Annotated[str, Ref("matrix", once=True)]] = Field(
+        default_factory=list, description="Its matrices (Tabell 11 style)."
+    )
+    interventions: list[Annotated[str, Ref("intervention", once=True)]] = Field(
+        default_factory=list, description="The interventions it describes."
+    )
+    implications: list[Annotated[str, Ref("implication", once=True)]] = Field(
+        default_factory=list, description="Its implications (implications, recommendations, gaps ...)."
+    )
+    cases: list[Annotated[str, Ref("case", once=True)]] = Field(default_factory=list, description="Its practice cases.")
     history: list[Change] = Field(description="Version history of the publication, oldest first.", default_factory=list)
 
 
@@ -431,14 +461,16 @@ class Intervention(Strict):
     programme_theory: list[Text] = Field(default_factory=list, description="Programme theory: how it is meant to work.")
     principles: list[Text] = Field(default_factory=list, description="Principles the source names for it.")
     target_group: Text | None = Field(None, description="Who it is for.")
-    sectors: list[Ref] = Field(default_factory=list, description="Sectors involved (vocabulary 'sector').")
-    pyramid_levels: list[Ref] = Field(default_factory=list, description="Levels of the intervention pyramid it works on.")
-    evidence: Ref | None = Field(None, description="State of its evidence, from vocabulary 'evidence-status'.")
+    sectors: list[Annotated[str, Vocab("sector")]] = Field(default_factory=list, description="Sectors involved.")
+    pyramid_levels: list[Annotated[str, Vocab("pyramid-level")]] = Field(
+        default_factory=list, description="Levels of the intervention pyramid it works on."
+    )
+    evidence: Annotated[str, Vocab("evidence-status")] | None = Field(None, description="State of its evidence.")
     evidence_text: Text | None = Field(None, description="The evidence as the source describes it.")
     evidence_references: list[str] = Field(
         default_factory=list, description="Works the source cites as evidence, where they are not study records here."
     )
-    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics).")
+    topics: list[Annotated[str, Ref("topic")]] = Field(default_factory=list, description="Cross-source topics.")
     source_location: str | None = Field(None, description="Where in the source.")
 
 
@@ -448,14 +480,18 @@ class Implication(Strict):
     kind: Literal["implication"] = Field("implication", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     number: int = Field(ge=1, description="Order within its publication.")
-    implication_type: Ref = Field(description="From vocabulary 'implication-type'.")
-    audiences: list[Ref] = Field(min_length=1, description="Who it is for, from vocabulary 'audience'.")
+    implication_type: Annotated[str, Vocab("implication-type")] = Field(description="What kind of implication it is.")
+    audiences: list[Annotated[str, Vocab("audience")]] = Field(min_length=1, description="Who it is for.")
     heading: Text | None = Field(None, description="Short heading, where the source gives one.")
     text: Text = Field(description="The implication as the source words it.")
-    findings: list[Ref] = Field(default_factory=list, description="Findings that support it (any publication).")
-    studies: list[Ref] = Field(default_factory=list, description="Studies the source cites for it.")
-    pyramid_levels: list[Ref] = Field(default_factory=list, description="Levels of the intervention pyramid it concerns.")
-    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics).")
+    findings: list[Annotated[str, Ref("finding")]] = Field(
+        default_factory=list, description="Findings that support it (any publication)."
+    )
+    studies: list[Annotated[str, Ref("study")]] = Field(default_factory=list, description="Studies the source cites for it.")
+    pyramid_levels: list[Annotated[str, Vocab("pyramid-level")]] = Field(
+        default_factory=list, description="Levels of the intervention pyramid it concerns."
+    )
+    topics: list[Annotated[str, Ref("topic")]] = Field(default_factory=list, description="Cross-source topics.")
     source_location: str | None = Field(None, description="Where in the source.")
 
 
@@ -468,8 +504,10 @@ class Case(Strict):
     place: str | None = Field(None, description="School or municipality, as the source names it.")
     paragraphs: list[Text] = Field(min_length=1, description="The case as the source describes it.")
     status: Text | None = Field(None, description="Whether the practice continued after the project, and why.")
-    pyramid_levels: list[Ref] = Field(default_factory=list, description="Levels of the intervention pyramid it works on.")
-    topics: list[Ref] = Field(default_factory=list, description="Cross-source topics (data/topics).")
+    pyramid_levels: list[Annotated[str, Vocab("pyramid-level")]] = Field(
+        default_factory=list, description="Levels of the intervention pyramid it works on."
+    )
+    topics: list[Annotated[str, Ref("topic")]] = Field(default_factory=list, description="Cross-source topics.")
     source_location: str | None = Field(None, description="Where in the source.")
 
 
@@ -487,31 +525,13 @@ class DataNote(Strict):
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    applies_to: list[str] = Field(
-        min_length=1, description="Entities the note concerns, as 'kind:id' (e.g. 'finding:skole-hjem-2025-f04')."
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary"))]] = Field(
+        min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
-    category: Ref = Field(description="From vocabulary 'note-category'.")
+    category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")
     fields: list[str] = Field(
         default_factory=list,
         description="The fields of those entities the note is about, where it is about one (e.g. 'confidence').",
     )
     text: Text = Field(description="The note: what the source says in each place, neutrally.")
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Resultater, Tabell 9'.")
-
-
-ENTITY_MODELS: dict[str, type[Strict]] = {
-    "vocabulary": Vocabulary,
-    "publication": Publication,
-    "theme": Theme,
-    "finding": Finding,
-    "study": Study,
-    "characteristic": Characteristic,
-    "assessment": Assessment,
-    "matrix": Matrix,
-    "intervention": Intervention,
-    "implication": Implication,
-    "case": Case,
-    "topic": Topic,
-    "note": DataNote,
-}
-"""Entity kind -> model. The folder under data/ decides the kind (see settings.DATA_FOLDERS)."""

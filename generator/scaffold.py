@@ -23,20 +23,13 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import schema
+from . import fields, schema
 from .errors import Report
-from .models import ENTITY_MODELS, Finding, Text
+from .fields import Ref, ScaleOf, Vocab
+from .kinds import KINDS, folder_of
+from .models import Finding, Text
 from .settings import Project
 from .sources import discover, load_file
-
-PUBLICATION_LISTS: dict[str, str] = {
-    "theme": "themes",
-    "finding": "findings",
-    "study": "studies",
-    "characteristic": "characteristics",
-    "matrix": "matrices",
-}
-"""Kind -> the publication's list of members of that kind."""
 
 MAX_CHOICES = 12
 """Comments list at most this many allowed values; the schema completes the rest."""
@@ -62,9 +55,9 @@ def scaffold(
 ) -> Created:
     """Write a new data file for `kind`, bring the schemas up to date, and return where, with what
     was done and what the editor does next."""
-    if kind not in ENTITY_MODELS:
-        raise ScaffoldError(f"unknown kind '{kind}' (one of: {', '.join(sorted(ENTITY_MODELS))})")
-    folder = project.data_dir / schema.FOLDER_OF[kind]
+    if kind not in KINDS:
+        raise ScaffoldError(f"unknown kind '{kind}' (one of: {', '.join(sorted(KINDS))})")
+    folder = project.data_dir / folder_of(kind)
     publications = _stems(project, "publication")
     if publication is not None and publication not in publications:
         raise ScaffoldError(f"unknown publication '{publication}' (known: {', '.join(publications) or 'none'})")
@@ -107,9 +100,11 @@ def scaffold(
             f"rename: choose the id, write it on the id line and rename the file to <id>.yaml, then run `make schema`"
             f" (`new {kind} --id ...` does all three)"
         )
-    list_name = PUBLICATION_LISTS.get(kind)
+    listing_kind, list_name = KINDS[kind].listed_in or (None, None)
+    if listing_kind != "publication":
+        list_name = None
     if publication and list_name:
-        pub_path = project.data_dir / "publications" / f"{publication}.yaml"
+        pub_path = project.data_dir / folder_of("publication") / f"{publication}.yaml"
         pub_shown = pub_path.relative_to(project.root).as_posix()
         if placeholder:
             steps.append(f"then add the id to {list_name} in {pub_shown}")
@@ -123,8 +118,8 @@ def scaffold(
             )
     elif list_name:
         steps.append(f"add the id to {list_name} in its publication in data/publications/ (or use --publication)")
-    if kind == "assessment":
-        steps.append("add the id to the rows of its matrix in data/matrices/")
+    if listing_kind is not None and listing_kind != "publication":
+        steps.append(f"add the id to the {KINDS[kind].listed_in[1]} of its {listing_kind} in data/{folder_of(listing_kind)}/")
     steps.append(refresh_schemas(project))
     return Created(path, entity_id, steps)
 
@@ -150,7 +145,7 @@ def refresh_schemas(project: Project) -> str:
 
 
 def _stems(project: Project, kind: str) -> list[str]:
-    return sorted({p.stem for p in discover(project.data_dir / schema.FOLDER_OF[kind])})
+    return sorted({p.stem for p in discover(project.data_dir / folder_of(kind))})
 
 
 def _next_finding(project: Project, publication: str) -> tuple[str, int]:
@@ -187,7 +182,7 @@ class _Context:
         value: dict[str, Any] = {}
         if publication:
             source = load_file(
-                project.data_dir / "publications" / f"{publication}.yaml",
+                project.data_dir / folder_of("publication") / f"{publication}.yaml",
                 project.root,
                 Report(),
             )
@@ -195,9 +190,10 @@ class _Context:
                 value = source.value
         return cls(catalogue, value)
 
-    def members(self, list_name: str, kind: str) -> list[str]:
+    def members(self, kind: str) -> list[str]:
         """The publication's members of a kind, or every id of that kind."""
-        listed = self.publication.get(list_name)
+        listed_in = KINDS[kind].listed_in
+        listed = self.publication.get(listed_in[1]) if listed_in and listed_in[0] == "publication" else None
         if isinstance(listed, list) and listed:
             return [str(item) for item in listed]
         return self.catalogue.entity_ids.get(kind, [])
@@ -235,7 +231,7 @@ class _Renderer:
         self.context = context
 
     def entity(self, kind: str, entity_id: str, number: int | None, placeholder: bool) -> list[str]:
-        model = ENTITY_MODELS[kind]
+        model = KINDS[kind].model
         fixed = {"kind": kind, "id": _scalar(entity_id)}
         if number is not None:
             fixed["number"] = str(number)
@@ -310,31 +306,46 @@ class _Renderer:
         return [f"{indent}{name}: ~{comment}"]
 
     def hint(self, model: type[BaseModel], name: str, info: FieldInfo) -> str:
-        slot = schema.Slot(model, name)
-        if get_origin(_without_none(info.annotation)) is dict:
-            return _one_line(info.description or "")  # the values get their own hints
-        vocabulary = schema.VOCABULARY_SLOTS.get(slot)
-        if vocabulary:
-            terms = [t.id for t in self.context.catalogue.vocabularies.get(vocabulary, [])]
-            return f"one of: {_choices(terms)}" if terms else f"a term of vocabulary '{vocabulary}'"
-        target = schema.ENTITY_SLOTS.get(slot)
-        if target:
-            if model is Finding and target == "theme":
-                return f"one of: {_choices(self.context.members('themes', 'theme'))}"
-            ids = self.context.catalogue.entity_ids.get(target, [])
-            folder = schema.FOLDER_OF[target]
+        """The comment beside an empty field: its allowed values, or its description."""
+        slot = fields.slot(model, name)
+        if slot is None or slot.shape == "mapping":
+            return _one_line(info.description or "")  # a mapping's values get their own hints
+        marker = slot.marker
+        if isinstance(marker, Vocab):
+            terms = [t.id for t in self.context.catalogue.vocabularies.get(marker.vocabulary, [])]
+            return f"one of: {_choices(terms)}" if terms else f"a term of vocabulary '{marker.vocabulary}'"
+        if isinstance(marker, Ref):
+            if slot.shape == "one" and KINDS[marker.kind].one_publication:
+                # one entity of a kind that belongs to one publication: of the new entity's publication
+                return f"one of: {_choices(self.context.members(marker.kind))}"
+            ids = self.context.catalogue.entity_ids.get(marker.kind, [])
             example = f", e.g. {', '.join(ids[:3])}" if ids else ""
-            return f"{target} ids (file names in data/{folder}/){example}"
+            return f"{marker.kind} ids (file names in data/{folder_of(marker.kind)}/){example}"
+        if isinstance(marker, ScaleOf):
+            return self.scale_hint(model, marker) or _one_line(info.description or "")
         return _one_line(info.description or "")
 
+    def scale_hint(self, model: type[BaseModel], marker: ScaleOf) -> str:
+        """Which vocabulary each choice beside the field names as its scale: "a term of the scale of
+        its tool: 'limitations' for casp, 'risk-of-bias' for rob2, jbi"."""
+        chooser = fields.slot(model, marker.field)
+        vocabulary = chooser.marker.vocabulary if chooser and isinstance(chooser.marker, Vocab) else ""
+        by_scale: dict[str, list[str]] = {}
+        for term in self.context.catalogue.vocabularies.get(vocabulary, []):
+            if term.scale:
+                by_scale.setdefault(term.scale, []).append(term.id)
+        scales = ", ".join(f"'{scale}' for {', '.join(choices)}" for scale, choices in sorted(by_scale.items()))
+        return f"a term of the scale of its {marker.field}: {scales}" if scales else ""
+
     def dict_keys(self, model: type[BaseModel], name: str) -> list[str]:
-        if schema.ENTITY_SLOTS.get(schema.Slot(model, name, "key")) == "characteristic":
-            return self.context.members("characteristics", "characteristic")
-        return []
+        """A mapping keyed by ids gets a line per member (an assessment's value per characteristic)."""
+        key = fields.slot(model, name, "key")
+        return self.context.members(key.marker.kind) if key and isinstance(key.marker, Ref) else []
 
     def value_hint(self, model: type[BaseModel], name: str) -> str:
-        vocabulary = schema.VOCABULARY_SLOTS.get(schema.Slot(model, name))
-        terms = [t.id for t in self.context.catalogue.vocabularies.get(vocabulary or "", [])]
+        value = fields.slot(model, name)
+        vocabulary = value.marker.vocabulary if value and isinstance(value.marker, Vocab) else ""
+        terms = [t.id for t in self.context.catalogue.vocabularies.get(vocabulary, [])]
         return f"  # one of: {_choices(terms)}" if terms else ""
 
 

@@ -2,7 +2,8 @@
 
 Editors get completion, hover help and red squiggles from these files: the first line of
 every data file names its schema for the YAML language server. The models decide the
-structure; the data adds what the models only know as "an id":
+structure, and the marker on a field (fields.py) which vocabulary or kind of entity it takes;
+the data adds the terms and the ids that exist:
 
 - a field that takes a controlled vocabulary gets an `enum` of the term ids in
   `data/vocabularies/` (with each term's label as `enumDescriptions` for completion lists):
@@ -39,35 +40,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel
 
+from . import fields
 from .errors import Report
-from .index import MEMBER_LISTS, TOPIC_KINDS
-from .models import (
-    ENTITY_MODELS,
-    Appraisal,
-    Assessment,
-    Case,
-    Component,
-    DataNote,
-    Effect,
-    Finding,
-    Id,
-    Implication,
-    Intervention,
-    Matrix,
-    Publication,
-    Ref,
-    Result,
-    Study,
-    Term,
-    Theme,
-    Vocabulary,
-)
-from .settings import DATA_FOLDERS, Project
+from .fields import KindAndId, Ref, ScaleOf, Slot, Vocab
+from .kinds import KINDS, folder_of
+from .models import Id, Term, Vocabulary
+from .settings import Project
 from .sources import discover, load_file
 from .validate import validate_source
 
@@ -76,85 +59,6 @@ SCHEMA_FOLDER = "schemas"
 
 ID_PATTERN = re.compile(get_args(Id)[1].pattern)
 """The id rule of the models; file names that break it offer no id for completion."""
-
-FOLDER_OF: dict[str, str] = {kind: folder for folder, kind in DATA_FOLDERS.items()}
-"""Entity kind -> its folder under data/."""
-
-
-@dataclass(frozen=True)
-class Slot:
-    """Where a reference sits: a model's field, and for a mapping its keys or its values.
-
-    For a list field the slot is its items; for a plain string field, the string itself.
-    """
-
-    model: type[BaseModel]
-    field: str
-    part: Literal["value", "key"] = "value"
-
-
-VOCABULARY_SLOTS: dict[Slot, str] = {
-    Slot(Finding, "confidence"): "confidence",
-    Slot(Finding, "pyramid_levels"): "pyramid-level",
-    Slot(Component, "level"): "concern",
-    Slot(Study, "publication_type"): "publication-type",
-    Slot(Study, "design"): "design",
-    Slot(Study, "country"): "country",
-    Slot(Appraisal, "tool"): "appraisal-tool",
-    Slot(Appraisal, "items", "key"): "appraisal-criterion",
-    Slot(Appraisal, "items"): "appraisal-answer",
-    Slot(Result, "metric"): "metric",
-    Slot(Assessment, "values"): "matrix-value",
-    Slot(Publication, "publication_type"): "publication-type",
-    Slot(Publication, "status"): "status",
-    Slot(DataNote, "category"): "note-category",
-    Slot(Finding, "finding_type"): "finding-type",
-    Slot(Finding, "direction"): "effect-direction",
-    Slot(Study, "countries"): "country",
-    Slot(Study, "sectors"): "sector",
-    Slot(Effect, "outcome"): "outcome",
-    Slot(Effect, "direction"): "effect-direction",
-    Slot(Theme, "code_counts", "key"): "informant-group",
-    Slot(Intervention, "sectors"): "sector",
-    Slot(Intervention, "pyramid_levels"): "pyramid-level",
-    Slot(Intervention, "evidence"): "evidence-status",
-    Slot(Implication, "implication_type"): "implication-type",
-    Slot(Implication, "audiences"): "audience",
-    Slot(Implication, "pyramid_levels"): "pyramid-level",
-    Slot(Case, "pyramid_levels"): "pyramid-level",
-}
-"""Fields that take a term of a controlled vocabulary (the same checks as `index.py`).
-
-`Appraisal.overall` is special: its vocabulary is the scale of the chosen tool, so it gets
-one `if`/`then` rule per scale (see `_appraisal_rules`).
-"""
-
-ENTITY_SLOTS: dict[Slot, str] = {
-    **{Slot(Publication, field): kind for field, kind in MEMBER_LISTS},
-    **{Slot(ENTITY_MODELS[kind], "topics"): "topic" for kind in TOPIC_KINDS},
-    Slot(Finding, "theme"): "theme",
-    Slot(Finding, "studies"): "study",
-    Slot(Assessment, "study"): "study",
-    Slot(Assessment, "values", "key"): "characteristic",
-    Slot(Matrix, "columns"): "characteristic",
-    Slot(Matrix, "rows"): "assessment",
-    Slot(Publication, "same_as_study"): "study",
-    Slot(Theme, "parent"): "theme",
-    Slot(Theme, "studies"): "study",
-    Slot(Study, "interventions"): "intervention",
-    Slot(Study, "follow_up_of"): "study",
-    Slot(Implication, "findings"): "finding",
-    Slot(Implication, "studies"): "study",
-}
-"""Fields that hold the id of another entity (the references `index.py` resolves; a publication's
-member lists and the `topics` lists come from its own tables): completion from the ids that exist."""
-
-_REF_DESCRIPTION = get_args(Ref)[1].description
-"""The models' generic description of an id, replaced where the schema knows more."""
-
-NOTE_TARGET_KINDS = tuple(k for k in ENTITY_MODELS if k not in ("note", "vocabulary"))
-"""Kinds a data note may concern ('kind:id' in `DataNote.applies_to`), as `index.py` allows."""
-
 
 # --- what the data contributes ---------------------------------------------------------------
 
@@ -174,12 +78,12 @@ def read_catalogue(project: Project, report: Report) -> Catalogue:
     still offers its id for completion.
     """
     vocabularies: dict[str, list[Term]] = {}
-    for path in discover(project.data_dir / FOLDER_OF["vocabulary"]):
+    for path in discover(project.data_dir / folder_of("vocabulary")):
         source = load_file(path, project.root, report)
         model = validate_source("vocabulary", source, report) if source is not None else None
         if isinstance(model, Vocabulary):
             vocabularies[model.id] = list(model.terms)
-    entity_ids = {kind: _ids_in(project.data_dir / FOLDER_OF[kind]) for kind in ENTITY_MODELS}
+    entity_ids = {kind: _ids_in(project.data_dir / folder_of(kind)) for kind in KINDS}
     return Catalogue(vocabularies, entity_ids)
 
 
@@ -192,59 +96,56 @@ def _ids_in(folder: Path) -> list[str]:
 
 def schema_for(kind: str, catalogue: Catalogue) -> dict[str, Any]:
     """The enriched JSON Schema of one entity kind."""
-    model = ENTITY_MODELS[kind]
+    model = KINDS[kind].model
     schema = model.model_json_schema()
     definitions: dict[str, Any] = schema.setdefault("$defs", {})
     _own_hover_text(schema, definitions)
-    for slot, vocabulary in VOCABULARY_SLOTS.items():
-        terms = catalogue.vocabularies.get(vocabulary)
-        for target, own_node in _slot_targets(schema, definitions, model, slot):
-            if terms is not None:
-                target["enum"] = [t.id for t in terms]
-                target["enumDescriptions"] = [_label(t) for t in terms]
-            if own_node:
-                _describe(target, f"A term of vocabulary '{vocabulary}' (data/vocabularies/{vocabulary}.yaml).")
-    for slot, target_kind in ENTITY_SLOTS.items():
-        for target, own_node in _slot_targets(schema, definitions, model, slot):
-            _offer_ids(target, slot.part, f"{target_kind}-ids", catalogue.entity_ids.get(target_kind, []), definitions)
-            if own_node:
-                _describe(target, f"The id of a {target_kind} (a file name in data/{FOLDER_OF[target_kind]}/).")
-    if "Appraisal" in definitions:
-        definitions["Appraisal"]["allOf"] = _appraisal_rules(catalogue.vocabularies)
+    for owner_model in fields.models_in(model):
+        owner = schema if owner_model is model else definitions.get(owner_model.__name__)
+        if owner is None:
+            continue
+        for slot in fields.slots(owner_model):
+            _enrich(kind, owner, slot, catalogue, definitions)
     if "Text" in definitions:
         definitions["Text"]["anyOf"] = [{"required": ["nb"]}, {"required": ["en"]}]
-    if model is DataNote:
-        _note_targets(schema["properties"]["applies_to"]["items"], catalogue, definitions)
     if not definitions:
         del schema["$defs"]
     _wrap_constraints_beside_refs(schema)
     return {"$schema": DIALECT, **schema}
 
 
+def _enrich(kind: str, owner: dict[str, Any], slot: Slot, catalogue: Catalogue, definitions: dict[str, Any]) -> None:
+    """What a marked field takes, from the data: a vocabulary's terms, or the ids that exist."""
+    marker = slot.marker
+    if isinstance(marker, ScaleOf):
+        owner["allOf"] = [*owner.get("allOf", []), *_scale_rules(slot, marker, catalogue.vocabularies)]
+        return
+    for target, own_node in _strings(owner["properties"][slot.field], slot.part, own_node=False):
+        if isinstance(marker, Vocab):
+            terms = catalogue.vocabularies.get(marker.vocabulary)
+            if terms is not None:
+                target["enum"] = [t.id for t in terms]
+                target["enumDescriptions"] = [_label(t) for t in terms]
+            if own_node:
+                _describe(target, f"A term of vocabulary '{marker.vocabulary}' (data/vocabularies/{marker.vocabulary}.yaml).")
+        elif isinstance(marker, Ref):
+            _offer_ids(target, slot.part, f"{marker.kind}-ids", catalogue.entity_ids.get(marker.kind, []), definitions)
+            if own_node:
+                what = fields.what(marker)
+                _describe(target, f"{what[0].upper()}{what[1:]} (a file name in data/{folder_of(marker.kind)}/).")
+        elif isinstance(marker, KindAndId):
+            _kind_and_id(kind, target, marker, catalogue, definitions)
+
+
 def _describe(target: dict[str, Any], description: str) -> None:
-    """Name the vocabulary or kind where the model only says "an id" (list items, mapping keys)."""
-    if target.get("description") in (None, _REF_DESCRIPTION):
-        target["description"] = description
+    """Name the vocabulary or kind on a node of its own (list items, mapping keys and values),
+    which has no description of the field's."""
+    target.setdefault("description", description)
 
 
 def _label(term: Term) -> str:
     labels = [term.label.nb, term.label.en]
     return " / ".join(dict.fromkeys(label for label in labels if label))
-
-
-def _slot_targets(
-    schema: dict[str, Any],
-    definitions: dict[str, Any],
-    model: type[BaseModel],
-    slot: Slot,
-) -> Iterator[tuple[dict[str, Any], bool]]:
-    """The string schemas a slot stands for, if the slot's model is part of this schema, each
-    with whether it stands for a node of its own (a list item, a mapping key or value) rather
-    than for the field's value itself, which hover describes with the field's own text."""
-    owner = schema if slot.model is model else definitions.get(slot.model.__name__)
-    if owner is None:
-        return
-    yield from _strings(owner["properties"][slot.field], slot.part, own_node=False)
 
 
 def _strings(node: dict[str, Any], part: str, *, own_node: bool) -> Iterator[tuple[dict[str, Any], bool]]:
@@ -284,24 +185,27 @@ def _yaml_scalar(value: str) -> str:
     return value if yaml.safe_load(value) == value else json.dumps(value)
 
 
-def _appraisal_rules(vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]]:
-    """`overall` must be a term of the scale of the chosen `tool` (as `index.py` checks)."""
-    tools_by_scale: dict[str, list[str]] = {}
-    for tool in vocabularies.get("appraisal-tool", []):
-        if tool.scale:
-            tools_by_scale.setdefault(tool.scale, []).append(tool.id)
+def _scale_rules(slot: Slot, marker: ScaleOf, vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]]:
+    """The field must be a term of the scale of the term chosen beside it (as `index.py` checks):
+    one `if`/`then` rule per scale, e.g. an appraisal's `overall` on the scale of its `tool`."""
+    chooser = fields.slot(slot.model, marker.field)
+    choices = vocabularies.get(chooser.marker.vocabulary, []) if chooser and isinstance(chooser.marker, Vocab) else []
+    by_scale: dict[str, list[str]] = {}
+    for choice in choices:
+        if choice.scale:
+            by_scale.setdefault(choice.scale, []).append(choice.id)
     rules = []
-    for scale, tools in sorted(tools_by_scale.items()):
+    for scale, chosen in sorted(by_scale.items()):
         terms = vocabularies.get(scale)
         if terms is None:
             continue
         rules.append(
             {
-                "if": {"properties": {"tool": {"enum": tools}}, "required": ["tool"]},
+                "if": {"properties": {marker.field: {"enum": chosen}}, "required": [marker.field]},
                 "then": {
                     "properties": {
-                        "overall": {
-                            "description": f"A term of vocabulary '{scale}', the scale of tools {', '.join(tools)}.",
+                        slot.field: {
+                            "description": f"A term of vocabulary '{scale}', the scale of {marker.field}s {', '.join(chosen)}.",
                             "enum": [t.id for t in terms],
                             "enumDescriptions": [_label(t) for t in terms],
                         }
@@ -312,12 +216,13 @@ def _appraisal_rules(vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]
     return rules
 
 
-def _note_targets(items: dict[str, Any], catalogue: Catalogue, definitions: dict[str, Any]) -> None:
-    kinds = "|".join(NOTE_TARGET_KINDS)
-    items["pattern"] = rf"^({kinds}):[a-z0-9]+(-[a-z0-9]+)*$"
-    targets = [f"{kind}:{i}" for kind in NOTE_TARGET_KINDS for i in catalogue.entity_ids.get(kind, [])]
-    _offer_ids(items, "value", "note-targets", targets, definitions)
-    items["description"] = f"'kind:id' of the entity the note concerns; kind is one of: {', '.join(NOTE_TARGET_KINDS)}."
+def _kind_and_id(kind: str, items: dict[str, Any], marker: KindAndId, catalogue: Catalogue, definitions: dict[str, Any]) -> None:
+    """'kind:id' (a note's `applies_to`): the pattern, and every existing entity offered as one."""
+    kinds = [k for k in KINDS if k not in marker.excluding]
+    items["pattern"] = rf"^({'|'.join(kinds)}):[a-z0-9]+(-[a-z0-9]+)*$"
+    targets = [f"{k}:{i}" for k in kinds for i in catalogue.entity_ids.get(k, [])]
+    _offer_ids(items, "value", f"{kind}-targets", targets, definitions)
+    items["description"] = f"'kind:id' of the entity the {kind} concerns; kind is one of: {', '.join(kinds)}."
 
 
 # --- hover: each field's own title and description -------------------------------------------
@@ -381,7 +286,7 @@ def schema_line(kind: str, data_file: Path, project: Project) -> str:
 def generate(project: Project, report: Report) -> dict[Path, str]:
     """Every schema file's path and text, freshly generated."""
     catalogue = read_catalogue(project, report)
-    return {schema_path(project, kind): render(schema_for(kind, catalogue)) for kind in ENTITY_MODELS}
+    return {schema_path(project, kind): render(schema_for(kind, catalogue)) for kind in KINDS}
 
 
 def stale(project: Project, expected: dict[Path, str]) -> list[Path]:
@@ -412,24 +317,10 @@ def undocumented_fields() -> list[str]:
     """'Model.field' for every field, in every model an entity uses, without a description."""
     found: list[str] = []
     seen: set[type[BaseModel]] = set()
-
-    def visit(model: type[BaseModel]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for name, info in model.model_fields.items():
-            if not info.description:
-                found.append(f"{model.__name__}.{name}")
-            for inner in _models_in(info.annotation):
-                visit(inner)
-
-    for model in ENTITY_MODELS.values():
-        visit(model)
+    for kind in KINDS.values():
+        for model in fields.models_in(kind.model):
+            if model in seen:
+                continue
+            seen.add(model)
+            found += [f"{model.__name__}.{name}" for name, info in model.model_fields.items() if not info.description]
     return found
-
-
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in get_args(annotation):
-        yield from _models_in(arg)

@@ -1,4 +1,4 @@
-"""Project layout and languages: the one place that knows where things live on disk."""
+"""Project layout and languages: where things live on disk (the folder of each kind under data/ is `kinds.py`)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,6 @@ from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
-
-DATA_FOLDERS: dict[str, str] = {
-    "vocabularies": "vocabulary",
-    "publications": "publication",
-    "themes": "theme",
-    "findings": "finding",
-    "studies": "study",
-    "characteristics": "characteristic",
-    "assessments": "assessment",
-    "matrices": "matrix",
-    "interventions": "intervention",
-    "implications": "implication",
-    "cases": "case",
-    "topics": "topic",
-    "notes": "note",
-}
-"""Folder under data/ -> entity kind. A file's folder decides what it is."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError, Location, Report, relative
-from .settings import DATA_FOLDERS
+from .kinds import kind_of_folder
 
 try:  # libyaml is the fast path; fall back only where it is not compiled in
     _Loader: type = yaml.CSafeLoader
@@ -416,15 +416,16 @@ def data_files(data_dir: Path, root: Path, report: Report) -> dict[str, list[Pat
     Every other file under data/ is reported with what it would need to be called, so nothing put
     there disappears silently, except hidden files and editor leftovers (`is_ignored_name`).
     A folder whose name is no kind is reported once, as a folder (its files are not listed again)."""
-    found: dict[str, list[Path]] = {folder: [] for folder in DATA_FOLDERS}
+    folders = kind_of_folder()
+    found: dict[str, list[Path]] = {folder: [] for folder in folders}
     if _entry_kind(data_dir, root, report) != "folder":
         return found
     for child in sorted(data_dir.iterdir()):
-        if child.is_dir() and not child.is_symlink() and child.name not in DATA_FOLDERS and not is_ignored_name(child.name):
+        if child.is_dir() and not child.is_symlink() and child.name not in folders and not is_ignored_name(child.name):
             report.add(
                 Location(relative(child, root)),
                 "",
-                f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(DATA_FOLDERS))})",
+                f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(folders))})",
             )
     link_message = "symbolic link to a folder: data/ is read without following links to folders; move the files here"
     for path in walk(data_dir, root, report, follow_folder_links=False, folder_link_message=link_message):
@@ -438,9 +439,9 @@ def data_files(data_dir: Path, root: Path, report: Report) -> dict[str, list[Pat
                 location,
                 "",
                 f"not read: data files belong in the folder of their kind, data/<kind>/{suggested_data_name(path.name)} "
-                f"(kinds: {', '.join(sorted(DATA_FOLDERS))})",
+                f"(kinds: {', '.join(sorted(folders))})",
             )
-        elif folder not in DATA_FOLDERS:
+        elif folder not in folders:
             continue  # reported once for the whole folder by the loader
         elif path.suffix not in YAML_SUFFIXES:
             report.add(

@@ -17,8 +17,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Location, Report, strange_characters
-from .models import ENTITY_MODELS, Strict
-from .settings import DATA_FOLDERS
+from .kinds import KINDS, kind_of_folder
+from .models import Strict
 from .sources import FieldPath, SourceFile, data_files, format_field_path, load_file
 
 M = TypeVar("M", bound=Strict)
@@ -37,8 +37,8 @@ class Loaded(Generic[M]):
 
 @dataclass
 class DataSet:
-    entities: dict[str, dict[str, Loaded[Any]]] = field(default_factory=lambda: {k: {} for k in ENTITY_MODELS})
-    invalid: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in ENTITY_MODELS})
+    entities: dict[str, dict[str, Loaded[Any]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    invalid: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     """Ids (file names) of files that failed to load: references to them are not reported again."""
 
 
@@ -192,7 +192,7 @@ def _repeats_a_reported_value(loc: FieldPath, kind: str, nulls: list[FieldPath],
 
 
 def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | None:
-    model_class = ENTITY_MODELS[kind]
+    model_class = KINDS[kind].model
     if not isinstance(source.value, dict):
         report.add(source.location(()), "", f"a {kind} file must be a mapping of fields, got {type(source.value).__name__}")
         return None
@@ -247,7 +247,7 @@ def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = l
         report.add(Location(str(data_dir)), "", "data folder not found")
         return kb
     files = data_files(data_dir, root, report)  # reports every file and folder it does not hand over
-    for folder, kind in DATA_FOLDERS.items():
+    for folder, kind in kind_of_folder().items():
         for path in files[folder]:
             source, model = loader(kind, path, root, report)
             if model is None or source is None:

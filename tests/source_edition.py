@@ -41,18 +41,19 @@ import yaml
 from pydantic import BaseModel
 
 from generator.errors import Report
-from generator.index import MEMBER_LISTS, Index, build_index
+from generator.index import Index, build_index
+from generator.kinds import publication_lists
 from generator.models import DataNote, Effect, Matrix, Publication, Text
 from generator.validate import DataSet
 
 REPO = Path(__file__).resolve().parent.parent
 RECORD = REPO / "tests" / "source_editions.yaml"
 
-KIND_ORDER = ("publication", *(kind for _, kind in MEMBER_LISTS), "assessment")
+KIND_ORDER = ("publication", *(kind for _, kind in publication_lists()), "assessment")
 """The order of kinds in the record: a publication, its member lists, its matrices' rows."""
 
 EDITORIAL_FIELDS: dict[type[BaseModel], frozenset[str]] = {
-    Publication: frozenset({"version", "date", "status", *(name for name, _ in MEMBER_LISTS)}),
+    Publication: frozenset({"version", "date", "status", *(name for name, _ in publication_lists())}),
     Matrix: frozenset({"rows"}),  # the rows are recorded as members (kind 'assessment')
 }
 """Fields of a model that an edition does not fix, beyond `history` and `topics` of every model."""
@@ -157,7 +158,7 @@ def as_published(live: Index, record: dict[str, Any]) -> Index:
 
     for pub_id, edition_members in editions.items():
         pub = live.publication(pub_id)
-        lists = {name: [i for i in getattr(pub, name) if (kind, i) in edition_members] for name, kind in MEMBER_LISTS}
+        lists = {name: [i for i in getattr(pub, name) if (kind, i) in edition_members] for name, kind in publication_lists()}
         replace("publication", pub_id, **lists)
         for matrix_id in lists["matrices"]:
             rows = [r for r in live.matrix(matrix_id).rows if ("assessment", r) in edition_members]

@@ -670,7 +670,7 @@ def test_there_are_at_least_forty_cases() -> None:
 
 def test_a_publication_listing_itself_as_a_study(fixture_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     """A publication's id where a study id belongs is an unknown study, not a loop. (The fields that
-    refer to their own kind, and can loop, are `index.CHAINS`: see tests/test_index.py.)"""
+    refer to their own kind, and can loop, are `kinds.chains()`: see tests/test_index.py.)"""
     sub(PUB, "studies: [alpha-2020, beta-2021, gamma-2022]", "studies: [alpha-2020, beta-2021, gamma-2022, demo-2025]")(
         fixture_project
     )

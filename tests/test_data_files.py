@@ -14,7 +14,8 @@ import pytest
 
 from generator.cli import main
 from generator.errors import Report
-from generator.settings import DATA_FOLDERS, Project
+from generator.kinds import kind_of_folder
+from generator.settings import Project
 from generator.sources import is_ignored_name
 from generator.validate import load_data
 
@@ -22,7 +23,7 @@ from .conftest import write
 
 THEME = "id: tema-c\nname: {nb: C, en: C}\n"
 RENAME = "not read: the loader reads only files ending in .yaml or .yml; rename to {name}"
-KINDS = ", ".join(sorted(DATA_FOLDERS))
+KINDS = ", ".join(sorted(kind_of_folder()))
 TOP = "not read: data files belong in the folder of their kind, data/<kind>/{name} (kinds: " + KINDS + ")"
 
 
@@ -123,7 +124,7 @@ def test_every_file_under_data_is_loaded_reported_or_ignored_by_name(fixture_pro
             rel = path.relative_to(root).as_posix()
             parts = path.relative_to(fixture_project.data_dir).parts
             ignored = any(is_ignored_name(part) for part in parts)
-            in_unknown_folder = len(parts) > 1 and parts[0] not in DATA_FOLDERS
+            in_unknown_folder = len(parts) > 1 and parts[0] not in kind_of_folder()
             covered = [rel in loaded, rel in reported or (in_unknown_folder and f"data/{parts[0]}" in reported), ignored]
             assert covered.count(True) == 1, (rel, covered)
     assert "data/themes/sub/tema-f.yaml" in loaded and "data/themes/sub/tema-g.yml" in loaded

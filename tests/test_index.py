@@ -168,12 +168,11 @@ def test_a_chain_that_ends_is_fine(fixture_project: Project) -> None:
 
 
 def test_every_field_that_refers_to_its_own_kind_is_checked_for_cycles() -> None:
-    from generator.index import CHAINS
-    from generator.models import ENTITY_MODELS
-    from generator.schema import ENTITY_SLOTS
+    from generator.fields import Ref
+    from generator.kinds import KINDS, chains, slots
 
-    own_kind = {(kind, slot.field) for slot, kind in ENTITY_SLOTS.items() if ENTITY_MODELS[kind] is slot.model}
-    assert own_kind == set(CHAINS)
+    own_kind = {(kind, s.field) for kind, s in slots() if isinstance(s.marker, Ref) and KINDS[s.marker.kind].model is s.model}
+    assert own_kind == set(chains()) == {("theme", "parent"), ("study", "follow_up_of")}
 
 
 def test_find_cycles_separates_loops_and_survives_long_chains() -> None:
@@ -209,14 +208,14 @@ BROKEN = [
 
 def _own_problems(project: Project, rel: str) -> set[str]:
     from generator.errors import Report
-    from generator.settings import DATA_FOLDERS
+    from generator.kinds import kind_of_folder
     from generator.sources import load_file
     from generator.validate import validate_source
 
     report = Report()
     source = load_file(project.data_dir / rel, project.root, report)
     if source is not None:
-        validate_source(DATA_FOLDERS[rel.split("/")[0]], source, report)
+        validate_source(kind_of_folder()[rel.split("/")[0]], source, report)
     return {str(p) for p in report.problems}
 
 

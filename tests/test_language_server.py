@@ -26,9 +26,11 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from generator import schema
-from generator.models import ENTITY_MODELS
-from generator.settings import DATA_FOLDERS, Project
+from generator import fields
+from generator.fields import Ref, Slot
+from generator.kinds import KINDS, folder_of, slots
+from generator.models import DataNote
+from generator.settings import Project
 from generator.sources import discover
 
 from .conftest import REPO
@@ -39,7 +41,6 @@ ANSWER_SECONDS = 60.0
 """Longest wait for any one answer (the server answers in well under a second; CI may be busy)."""
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FOLDER_OF = {kind: folder for folder, kind in DATA_FOLDERS.items()}
 
 
 # --- a minimal LSP client ------------------------------------------------------------------------
@@ -235,9 +236,9 @@ def _keys(node: yaml.Node, model: type[BaseModel]) -> Iterator[KeyAt]:
 def _files_covering_every_field(kind: str) -> tuple[tuple[Path, tuple[KeyAt, ...]], ...]:
     """Few real files of a kind that together write every field any file of that kind writes."""
     found = []
-    for path in discover(PROJECT.data_dir / FOLDER_OF[kind]):
+    for path in discover(PROJECT.data_dir / folder_of(kind)):
         tree = yaml.compose(path.read_text(encoding="utf-8"), Loader=LOADER)
-        found.append((path, list(_keys(tree, ENTITY_MODELS[kind]))))
+        found.append((path, list(_keys(tree, KINDS[kind].model))))
     wanted = {(k.model, k.field) for _, keys in found for k in keys}
     chosen = []
     while wanted:
@@ -257,16 +258,16 @@ def _plain(markdown: str) -> str:
 
 
 def _ids(kind: str) -> set[str]:
-    return {path.stem for path in discover(PROJECT.data_dir / FOLDER_OF[kind])}
+    return {path.stem for path in discover(PROJECT.data_dir / folder_of(kind))}
 
 
 # --- diagnostics ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(ENTITY_MODELS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_every_real_data_file_has_no_diagnostics(server: LanguageServer, kind: str) -> None:
     # All opened first: the server validates each after a short pause, so in parallel.
-    opened = {server.open(path): path for path in discover(PROJECT.data_dir / FOLDER_OF[kind])}
+    opened = {server.open(path): path for path in discover(PROJECT.data_dir / folder_of(kind))}
     marked = {path.relative_to(REPO).as_posix(): server.diagnostics_of(uri) for uri, path in opened.items()}
     for uri in opened:
         server.close(uri)
@@ -336,13 +337,13 @@ def _hover_problems(server: LanguageServer, path: Path, keys: Iterable[KeyAt]) -
 def test_hover_on_confidence_and_statement_shows_their_own_description(server: LanguageServer) -> None:
     real = _cerqual_finding()
     tree = yaml.compose(real.read_text(encoding="utf-8"), Loader=LOADER)
-    keys = [k for k in _keys(tree, ENTITY_MODELS["finding"]) if k.field in ("confidence", "statement")]
+    keys = [k for k in _keys(tree, KINDS["finding"].model) if k.field in ("confidence", "statement")]
     assert {k.field for k in keys} == {"confidence", "statement"}
     wrong = _hover_problems(server, real, keys)
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("kind", list(ENTITY_MODELS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_hover_on_every_field_shows_its_own_title_and_description(server: LanguageServer, kind: str) -> None:
     """Every field any real file writes, nested ones too: shared definitions, vocabulary fields and
     optional fields show the field's own text, not the definition's or the vocabulary's."""
@@ -364,7 +365,7 @@ def _with_field(kind: str, field: str, value: Any, marker: str) -> tuple[Path, s
     """A real file of `kind` with `field` set to `value`, which holds `marker`; the marker and what
     follows it on its line cut out: the text, and the cursor where the marker stood (an empty list
     item, value or mapping key)."""
-    real = discover(PROJECT.data_dir / FOLDER_OF[kind])[0]
+    real = discover(PROJECT.data_dir / folder_of(kind))[0]
     first, rest = real.read_text(encoding="utf-8").split("\n", 1)
     data = yaml.safe_load(rest)
     data[field] = value
@@ -375,7 +376,7 @@ def _with_field(kind: str, field: str, value: Any, marker: str) -> tuple[Path, s
     return real, "\n".join(rows), line, column
 
 
-REFERENCE_SLOTS = [(slot, target) for slot, target in schema.ENTITY_SLOTS.items() if slot.model in ENTITY_MODELS.values()]
+REFERENCE_SLOTS = [(s, s.marker.kind) for kind, s in slots() if isinstance(s.marker, Ref) and s.model is KINDS[kind].model]
 
 
 @pytest.mark.parametrize(
@@ -383,8 +384,8 @@ REFERENCE_SLOTS = [(slot, target) for slot, target in schema.ENTITY_SLOTS.items(
     REFERENCE_SLOTS,
     ids=[f"{slot.model.__name__}.{slot.field}{'-key' if slot.part == 'key' else ''}" for slot, _ in REFERENCE_SLOTS],
 )
-def test_completion_offers_the_ids_of_the_kind_a_field_refers_to(server: LanguageServer, slot: schema.Slot, target: str) -> None:
-    kind = next(k for k, m in ENTITY_MODELS.items() if m is slot.model)
+def test_completion_offers_the_ids_of_the_kind_a_field_refers_to(server: LanguageServer, slot: Slot, target: str) -> None:
+    kind = next(k for k, m in KINDS.items() if m.model is slot.model)
     annotation = slot.model.model_fields[slot.field].annotation
     marker = "zz-cursor-here"
     if slot.part == "key":
@@ -407,7 +408,8 @@ def test_completion_offers_kind_and_id_in_a_notes_applies_to(server: LanguageSer
     uri = server.open(path, text)
     offered = set(server.completion_labels(uri, line, column))
     server.close(uri)
-    expected = {f"{kind}:{i}" for kind in schema.NOTE_TARGET_KINDS for i in _ids(kind)}
+    excluding = fields.slot(DataNote, "applies_to").marker.excluding  # type: ignore[union-attr]
+    expected = {f"{kind}:{i}" for kind in KINDS if kind not in excluding for i in _ids(kind)}
     assert expected <= offered, sorted(expected - offered)[:5]
 
 

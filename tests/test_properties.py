@@ -20,15 +20,13 @@ from hypothesis import strategies as st
 
 from generator.errors import Report
 from generator.index import build_index
-from generator.models import ENTITY_MODELS
-from generator.settings import DATA_FOLDERS
+from generator.kinds import KINDS, folder_of
 from generator.sources import load_file
 from generator.validate import load_data, validate_source
 
 from .conftest import FIXTURE, WHOLE
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FOLDER_OF = {kind: folder for folder, kind in DATA_FOLDERS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +91,10 @@ def test_load_file_never_raises(workdir: Path, content: str | bytes) -> None:
 
 
 @SETTINGS
-@given(content=CONTENTS, kind=st.sampled_from(sorted(ENTITY_MODELS)))
+@given(content=CONTENTS, kind=st.sampled_from(sorted(KINDS)))
 def test_load_data_never_raises(workdir: Path, content: str | bytes, kind: str) -> None:
     data = _fresh_data(workdir)
-    _write(data / FOLDER_OF[kind] / "x.yaml", content)
+    _write(data / folder_of(kind) / "x.yaml", content)
     report = Report()
     dataset = load_data(data, workdir, report)
     build_index(dataset, report)
@@ -107,7 +105,7 @@ def test_load_data_never_raises(workdir: Path, content: str | bytes, kind: str) 
 # --- (b) arbitrary structures, validated as every kind ---------------------------------------
 
 FIELD_NAMES = sorted(
-    {name for model in ENTITY_MODELS.values() for name in model.model_fields}
+    {name for kind in KINDS.values() for name in kind.model.model_fields}
     | {"nb", "en", "nb_origin", "en_origin", "level", "explanation", "label", "terms"}
 )
 
@@ -149,12 +147,11 @@ def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 def _fixture_files(kind: str) -> list[Path]:
     """The kind's files in the fixture and in its second publication (kb-whole/): every kind has some."""
-    return sorted(p for root in (FIXTURE, WHOLE) for p in (root / "data" / FOLDER_OF[kind]).glob("*.yaml"))
+    return sorted(p for root in (FIXTURE, WHOLE) for p in (root / "data" / folder_of(kind)).glob("*.yaml"))
 
 
 FIXTURE_VALUES: dict[str, list[Any]] = {
-    kind: [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in _fixture_files(kind)]
-    for kind in ENTITY_MODELS
+    kind: [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in _fixture_files(kind)] for kind in KINDS
 }
 
 
@@ -180,10 +177,10 @@ def _dump(value: Any, style: str | None) -> str:
 
 
 @SETTINGS
-@given(data=st.data(), kind=st.sampled_from(sorted(ENTITY_MODELS)), style=st.sampled_from([None, "flow", "quoted"]))
+@given(data=st.data(), kind=st.sampled_from(sorted(KINDS)), style=st.sampled_from([None, "flow", "quoted"]))
 def test_any_structure_validates_without_raising(workdir: Path, data: st.DataObject, kind: str, style: str | None) -> None:
     value = data.draw(documents(kind))
-    path = workdir / "data" / FOLDER_OF[kind] / "x.yaml"
+    path = workdir / "data" / folder_of(kind) / "x.yaml"
     _write(path, _dump(value, style))
     report = Report()
     source = load_file(path, workdir, report)
@@ -191,11 +188,11 @@ def test_any_structure_validates_without_raising(workdir: Path, data: st.DataObj
         validate_source(kind, source, report)
     _assert_located(report)
     for problem in report.problems:
-        assert problem.location.path == "data/" + FOLDER_OF[kind] + "/x.yaml"
+        assert problem.location.path == "data/" + folder_of(kind) + "/x.yaml"
 
 
 @SETTINGS
-@given(data=st.data(), kind=st.sampled_from(sorted(ENTITY_MODELS)))
+@given(data=st.data(), kind=st.sampled_from(sorted(KINDS)))
 def test_a_broken_entity_among_valid_ones_never_makes_indexing_raise(workdir: Path, data: st.DataObject, kind: str) -> None:
     """The whole pipeline up to the index, with one fixture file replaced by a generated one."""
     target = data.draw(st.sampled_from(_fixture_files(kind)))
@@ -205,7 +202,7 @@ def test_a_broken_entity_among_valid_ones_never_makes_indexing_raise(workdir: Pa
     shutil.copytree(FIXTURE / "data", root / "data")
     shutil.copytree(WHOLE / "data", root / "data", dirs_exist_ok=True)
     value = data.draw(documents(kind))
-    _write(root / "data" / FOLDER_OF[kind] / target.name, _dump(value, None))
+    _write(root / "data" / folder_of(kind) / target.name, _dump(value, None))
     report = Report()
     build_index(load_data(root / "data", root, report), report)
     _assert_located(report)

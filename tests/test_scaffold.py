@@ -9,9 +9,11 @@ import pytest
 import yaml
 
 from generator import scaffold as sc
+from generator import schema
 from generator.build import check
 from generator.cli import main
-from generator.models import ENTITY_MODELS
+from generator.errors import Report
+from generator.kinds import KINDS, publication_lists
 from generator.settings import Project
 
 from .conftest import write
@@ -157,7 +159,7 @@ def test_refusals_say_why(fixture_project: Project, kind: str, options: dict[str
         sc.scaffold(fixture_project, kind, **options)
 
 
-@pytest.mark.parametrize("kind", sorted(ENTITY_MODELS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_scaffolds_a_file_whose_problems_are_all_located_in_it(fixture_project: Project, kind: str) -> None:
     created = sc.scaffold(fixture_project, kind, entity_id=f"new-{kind}")
     relative = created.path.relative_to(fixture_project.root).as_posix()
@@ -221,14 +223,14 @@ def _schema_texts(project: Project) -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in sorted((project.root / "schemas").glob("*.schema.json"))}
 
 
-@pytest.mark.parametrize("kind", sorted(set(ENTITY_MODELS) - {"vocabulary"}))
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - {"vocabulary"}))
 def test_new_leaves_no_schema_stale(whole_project: Project, capsys: pytest.CaptureFixture[str], kind: str) -> None:
     """The schemas complete the ids that exist: the documented way to add an entity regenerates them,
     so the schema check (pre-commit, tests) passes right after, and the output says what changed."""
     assert main(["--root", str(whole_project.root), "schema"]) == 0
     capsys.readouterr()
     before = _schema_texts(whole_project)
-    publication = ["--publication", "demo-2025"] if kind in sc.PUBLICATION_LISTS else []
+    publication = ["--publication", "demo-2025"] if kind in {k for _, k in publication_lists()} else []
     assert main(["--root", str(whole_project.root), "new", kind, "--id", f"new-{kind}", *publication]) == 0
     out = capsys.readouterr().out
     assert _schemas_fresh(whole_project, capsys)
@@ -271,3 +273,40 @@ def test_a_new_vocabulary_says_when_the_schemas_can_be_regenerated(
         "schemas not regenerated: a vocabulary has errors (`make check` lists them); fix it, then run `make schema`"
     )
     assert _schema_texts(fixture_project) == before
+
+
+@pytest.mark.parametrize("kind", [kind for _, kind in publication_lists()])
+def test_new_with_a_publication_lists_the_new_id_in_it(fixture_project: Project, kind: str) -> None:
+    """Every kind a publication lists, as CONTRIBUTING promises (`new implication --publication ...`)."""
+    list_name = KINDS[kind].listed_in[1]  # type: ignore[index]
+    created = sc.scaffold(fixture_project, kind, publication="demo-2025", entity_id=f"new-{kind}")
+    publication = yaml.safe_load((fixture_project.data_dir / "publications" / "demo-2025.yaml").read_text(encoding="utf-8"))
+    assert publication[list_name][-1] == created.entity_id
+    assert f"added '{created.entity_id}' to {list_name} in data/publications/demo-2025.yaml" in created.next_steps
+
+
+@pytest.mark.parametrize("kind", ["implication", "intervention", "case"])
+def test_new_without_an_id_says_where_to_list_it(fixture_project: Project, kind: str) -> None:
+    """A placeholder id cannot be listed yet: the next steps say where it goes once chosen."""
+    created = sc.scaffold(fixture_project, kind, publication="demo-2025")
+    assert created.entity_id == f"TODO-{kind}"
+    assert f"then add the id to {KINDS[kind].listed_in[1]} in data/publications/demo-2025.yaml" in created.next_steps  # type: ignore[index]
+
+
+def test_cli_new_implication_joins_the_publication(fixture_project: Project, capsys) -> None:
+    root = str(fixture_project.root)
+    assert main(["--root", root, "new", "implication", "--publication", "demo-2025", "--id", "demo-2025-i01"]) == 0
+    assert "added 'demo-2025-i01' to implications in data/publications/demo-2025.yaml" in capsys.readouterr().out
+    index, report = check(fixture_project)
+    assert [p.field_path for p in report.problems if "demo-2025-i01" in p.location.path], "the scaffold is still to fill in"
+    assert not [p for p in report.problems if "is not listed in any publication" in p.message]
+
+
+def test_an_appraisals_overall_names_the_scale_of_each_tool(fixture_project: Project) -> None:
+    """`overall` takes a term of the vocabulary its tool names as `scale`: the comment says which."""
+    text = sc.scaffold(fixture_project, "study", entity_id="delta-2024").path.read_text(encoding="utf-8")
+    tools = schema.read_catalogue(fixture_project, Report()).vocabularies["appraisal-tool"]
+    by_scale = {scale: [t.id for t in tools if t.scale == scale] for scale in sorted({t.scale for t in tools if t.scale})}
+    assert len(by_scale) > 1
+    scales = ", ".join(f"'{scale}' for {', '.join(ids)}" for scale, ids in by_scale.items())
+    assert f"#   overall: ~  # a term of the scale of its tool: {scales}\n" in text

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import jsonschema
 import pytest
 import yaml
-from pydantic import BaseModel
 
-from generator import schema
+from generator import fields, schema
 from generator.build import check
 from generator.errors import Report
-from generator.models import ENTITY_MODELS, Appraisal, Ref
-from generator.settings import DATA_FOLDERS, Project
+from generator.fields import Ref, Slot
+from generator.kinds import KINDS, folder_of, kind_of_folder, slots
+from generator.models import DataNote
+from generator.settings import Project
 from generator.sources import discover
 
 from .conftest import REPO, write
@@ -47,7 +49,7 @@ def _errors(schema_doc: dict[str, Any], value: Any) -> list[str]:
 
 
 def _data_files(project: Project) -> list[tuple[str, Path]]:
-    return [(kind, path) for folder, kind in DATA_FOLDERS.items() for path in discover(project.data_dir / folder)]
+    return [(kind, path) for folder, kind in kind_of_folder().items() for path in discover(project.data_dir / folder)]
 
 
 # --- documentation -----------------------------------------------------------------------------
@@ -73,7 +75,7 @@ def test_committed_schemas_are_fresh() -> None:
 def test_one_schema_per_kind_deterministic_sorted_with_trailing_newline() -> None:
     first = schema.generate(PROJECT, Report())
     assert first == schema.generate(PROJECT, Report())
-    assert sorted(p.name for p in first) == sorted(f"{kind}.schema.json" for kind in ENTITY_MODELS)
+    assert sorted(p.name for p in first) == sorted(f"{kind}.schema.json" for kind in KINDS)
     for text in first.values():
         assert text.endswith("}\n") and not text.endswith("\n\n")
         assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -157,7 +159,7 @@ def test_every_data_file_names_its_schema() -> None:
 
 
 def test_every_data_file_validates_against_its_schema() -> None:
-    schemas = {kind: json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8")) for kind in ENTITY_MODELS}
+    schemas = {kind: json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8")) for kind in KINDS}
     problems = [
         f"{path.relative_to(REPO)}: {error}"
         for kind, path in _data_files(PROJECT)
@@ -169,7 +171,7 @@ def test_every_data_file_validates_against_its_schema() -> None:
 # --- enrichment ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", sorted(ENTITY_MODELS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_a_null_placeholder_is_marked_in_the_editor_as_check_reports_it(kind: str) -> None:
     """`field: ~` is "fill this in, or remove the line" in `check`: no optional field's schema allows null."""
     document = json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8"))
@@ -188,7 +190,8 @@ def test_vocabulary_fields_list_the_terms() -> None:
     confidence = [t.id for t in catalogue.vocabularies["confidence"]]
     # optional (only CERQual-assessed findings have it), but never null: left out, or a term
     assert finding["properties"]["confidence"]["enum"] == confidence
-    assert finding["properties"]["confidence"]["description"].startswith("Overall confidence, from vocabulary 'confidence'")
+    assert finding["properties"]["confidence"]["description"].startswith("Overall confidence")
+    assert "vocabulary 'confidence'" in finding["properties"]["confidence"]["description"]
     assert finding["$defs"]["Component"]["properties"]["level"]["enum"] == [t.id for t in catalogue.vocabularies["concern"]]
     assert finding["properties"]["pyramid_levels"]["items"]["enum"] == [t.id for t in catalogue.vocabularies["pyramid-level"]]
     assert "study" in finding["properties"]["studies"]["items"]["description"]
@@ -208,7 +211,7 @@ def test_vocabulary_fields_list_the_terms() -> None:
 
 
 def test_every_slot_names_a_real_field() -> None:
-    for slot in (*schema.VOCABULARY_SLOTS, *schema.ENTITY_SLOTS):
+    for _, slot in slots():
         assert slot.field in slot.model.model_fields, slot
 
 
@@ -315,7 +318,7 @@ def test_schema_and_check_reject_the_same_unknown_term(
     write(path, text.replace(old, new, 1))
     _, report = check(fixture_project)
     assert any(p.location.path == f"data/{file}" and message in p.message for p in report.problems), report.problems
-    kind = DATA_FOLDERS[file.split("/")[0]]
+    kind = kind_of_folder()[file.split("/")[0]]
     document = schema.schema_for(kind, schema.read_catalogue(fixture_project, Report()))
     assert _errors(document, _load_as_editor(path)), f"the {kind} schema accepts what check rejects: {new}"
 
@@ -334,7 +337,8 @@ def test_note_targets_are_kind_and_id() -> None:
     assert not _errors(document, {**base, "applies_to": ["study:brand-new-2031"]})
     assert _errors(document, {**base, "applies_to": ["note:other"]})
     offered = _completions(document, document["properties"]["applies_to"]["items"])
-    assert offered == [f"{kind}:{i}" for kind in schema.NOTE_TARGET_KINDS for i in catalogue.entity_ids[kind]]
+    excluding = fields.slot(DataNote, "applies_to").marker.excluding  # type: ignore[union-attr]
+    assert offered == [f"{kind}:{i}" for kind in KINDS if kind not in excluding for i in catalogue.entity_ids[kind]]
     assert "study:levik-2023" in offered
 
 
@@ -353,7 +357,7 @@ def _completions(document: dict[str, Any], node: dict[str, Any]) -> list[str]:
     return offered
 
 
-def _slot_node(document: dict[str, Any], slot: schema.Slot) -> dict[str, Any]:
+def _slot_node(document: dict[str, Any], slot: Slot) -> dict[str, Any]:
     field = document["properties"][slot.field]
     field = next((b for b in field.get("oneOf", []) if b.get("type") != "null"), field)
     if slot.part == "key":
@@ -361,23 +365,23 @@ def _slot_node(document: dict[str, Any], slot: schema.Slot) -> dict[str, Any]:
     return field.get("items", field)
 
 
-def _kind_of(slot: schema.Slot) -> str:
-    return next(kind for kind, model in ENTITY_MODELS.items() if model is slot.model)
+def _kind_of(slot: Slot) -> str:
+    return next(kind for kind, entry in KINDS.items() if entry.model is slot.model)
 
 
-REFERENCE_SLOTS = list(schema.ENTITY_SLOTS.items())
+REFERENCE_SLOTS = [(s, s.marker.kind) for _, s in slots() if isinstance(s.marker, Ref)]
 SLOT_IDS = [f"{slot.model.__name__}.{slot.field}{'-key' if slot.part == 'key' else ''}" for slot, _ in REFERENCE_SLOTS]
 
 
 @pytest.mark.parametrize(("slot", "target"), REFERENCE_SLOTS, ids=SLOT_IDS)
-def test_reference_fields_complete_the_ids_that_exist(slot: schema.Slot, target: str) -> None:
+def test_reference_fields_complete_the_ids_that_exist(slot: Slot, target: str) -> None:
     catalogue = schema.read_catalogue(PROJECT, Report())
     document = schema.schema_for(_kind_of(slot), catalogue)
-    expected = sorted(p.stem for p in discover(PROJECT.data_dir / schema.FOLDER_OF[target]))
+    expected = sorted(p.stem for p in discover(PROJECT.data_dir / folder_of(target)))
     assert expected and _completions(document, _slot_node(document, slot)) == expected
 
 
-def _with_reference(path: Path, slot: schema.Slot, reference: str, *, as_editor: bool = True) -> Any:
+def _with_reference(path: Path, slot: Slot, reference: str, *, as_editor: bool = True) -> Any:
     """A data file (as the editor reads it, or as the generator does) with `reference` written into the slot's field."""
     data = _load_as_editor(path) if as_editor else yaml.safe_load(path.read_text(encoding="utf-8"))
     current = data.get(slot.field)
@@ -391,25 +395,23 @@ def _with_reference(path: Path, slot: schema.Slot, reference: str, *, as_editor:
 
 
 @pytest.mark.parametrize(("slot", "target"), REFERENCE_SLOTS, ids=SLOT_IDS)
-def test_a_reference_to_a_new_id_is_not_a_schema_error(slot: schema.Slot, target: str) -> None:
+def test_a_reference_to_a_new_id_is_not_a_schema_error(slot: Slot, target: str) -> None:
     """The committed schemas list the ids that existed when they were made: an entity added in the
     same change must not be marked in the editor. `check` is the judge of references."""
     kind = _kind_of(slot)
     document = json.loads(schema.schema_path(PROJECT, kind).read_text(encoding="utf-8"))
     path = next(
-        p for p in discover(PROJECT.data_dir / schema.FOLDER_OF[kind]) if slot.part != "key" or _load_as_editor(p).get(slot.field)
+        p for p in discover(PROJECT.data_dir / folder_of(kind)) if slot.part != "key" or _load_as_editor(p).get(slot.field)
     )
     assert not _errors(document, _with_reference(path, slot, "brand-new-2031")), path
 
 
 @pytest.mark.parametrize(("slot", "target"), REFERENCE_SLOTS, ids=SLOT_IDS)
-def test_reference_slots_name_the_kind_check_resolves(whole_project: Project, slot: schema.Slot, target: str) -> None:
-    """ENTITY_SLOTS says which kind a field refers to; `check` (index.py) must agree."""
+def test_reference_slots_name_the_kind_check_resolves(whole_project: Project, slot: Slot, target: str) -> None:
+    """The marker on a field says which kind it refers to; `check` (index.py) must agree."""
     kind = _kind_of(slot)
     path = next(
-        p
-        for p in discover(whole_project.data_dir / schema.FOLDER_OF[kind])
-        if slot.part != "key" or _load_as_editor(p).get(slot.field)
+        p for p in discover(whole_project.data_dir / folder_of(kind)) if slot.part != "key" or _load_as_editor(p).get(slot.field)
     )
     data = _with_reference(path, slot, "zz-unknown", as_editor=False)  # dates stay dates: quoted ones are errors
     write(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
@@ -419,41 +421,60 @@ def test_reference_slots_name_the_kind_check_resolves(whole_project: Project, sl
     assert any(m.startswith(f"unknown {target} 'zz-unknown'") for m in messages), messages
 
 
-def _ref_positions(hint: Any, part: str = "value") -> Iterator[str]:
-    """Where `Ref` (the models' "an id") occurs in a field's type: "value" or "key"."""
-    if hint == Ref:
-        yield part
-        return
+MARKERS = (fields.Vocab, fields.Ref, fields.ScaleOf, fields.KindAndId)
+
+
+def _marker_positions(hint: Any, part: str = "value") -> Iterator[str]:
+    """Where a marker (`Vocab`, `Ref` ...) occurs in a field's type, at any depth: "value" or "key"."""
     arguments = get_args(hint)
+    if get_origin(hint) is Annotated:
+        if any(isinstance(extra, MARKERS) for extra in arguments[1:]):
+            yield part
+        yield from _marker_positions(arguments[0], part)
+        return
     if get_origin(hint) is dict:
-        yield from _ref_positions(arguments[0], "key")
-        yield from _ref_positions(arguments[1], part)
+        yield from _marker_positions(arguments[0], "key")
+        yield from _marker_positions(arguments[1], part)
         return
     for argument in arguments:
-        yield from _ref_positions(argument, part)
+        yield from _marker_positions(argument, part)
 
 
-def test_every_reference_field_is_declared_a_vocabulary_or_entity_slot() -> None:
-    """A new `Ref` field gets completion (and the vocabulary check) only once it is declared."""
-    special = {schema.Slot(Appraisal, "overall")}  # the scale of the chosen tool: `_appraisal_rules`
-    declared = {*schema.VOCABULARY_SLOTS, *schema.ENTITY_SLOTS, *special}
-    models = {model for entity in ENTITY_MODELS.values() for model in _all_models(entity)}
-    missing = [
+def _all_models() -> set[type]:
+    return {model for kind in KINDS.values() for model in fields.models_in(kind.model)}
+
+
+def test_every_marker_is_read_back() -> None:
+    """A marker where fields.py does not look (in a list of lists, say) would be checked by nothing,
+    offered by no schema: it must be on a value, a list's items, or a mapping's keys or values."""
+    unread = [
         f"{model.__name__}.{name} ({part})"
-        for model in models
+        for model in _all_models()
         for name, hint in get_type_hints(model, include_extras=True).items()
         if name in model.model_fields
-        for part in _ref_positions(hint)
-        if schema.Slot(model, name, part) not in declared  # type: ignore[arg-type]
+        for part in _marker_positions(hint)
+        if fields.slot(model, name, part) is None  # type: ignore[arg-type]
     ]
-    assert not missing, "declare in schema.VOCABULARY_SLOTS or ENTITY_SLOTS: " + ", ".join(sorted(missing))
+    assert not unread, "markers nothing reads: " + ", ".join(sorted(unread))
 
 
-def _all_models(model: type[BaseModel]) -> Iterator[type[BaseModel]]:
-    yield model
-    for info in model.model_fields.values():
-        for inner in schema._models_in(info.annotation):
-            yield from _all_models(inner)
+def test_no_description_names_a_vocabulary_or_kind_by_hand() -> None:
+    """What a field refers to is said once, by its marker: the description's last sentence is
+    generated from it, and the typed part does not repeat it."""
+    typed_by_hand = []
+    for model in _all_models():
+        for name, info in model.model_fields.items():
+            description = info.description or ""
+            marked = [s for s in fields.slots(model) if s.field == name]
+            generated = fields.sentence(marked) if marked else ""
+            assert description.endswith(generated), f"{model.__name__}.{name}: {description!r}"
+            typed = description.removesuffix(generated)
+            by_hand = "vocabulary '" in typed
+            if marked:  # nor, in a field that refers to entities, where they live or what they are
+                by_hand |= "data/" in typed or bool(re.search(rf"\b({'|'.join(KINDS)}) ids?\b", typed, re.IGNORECASE))
+            if by_hand:
+                typed_by_hand.append(f"{model.__name__}.{name}: {typed!r}")
+    assert not typed_by_hand, "\n".join(typed_by_hand)
 
 
 def test_adding_or_removing_an_entity_makes_the_schemas_that_refer_to_it_stale(fixture_project: Project) -> None:
@@ -462,7 +483,7 @@ def test_adding_or_removing_an_entity_makes_the_schemas_that_refer_to_it_stale(f
     write(study.with_name("new-2031.yaml"), study.read_text(encoding="utf-8").replace("alpha-2020", "new-2031"))
     expected = schema.generate(fixture_project, Report())
     stale = {path.name for path in schema.stale(fixture_project, expected)}
-    referring = {f"{_kind_of(slot)}.schema.json" for slot, target in schema.ENTITY_SLOTS.items() if target == "study"}
+    referring = {f"{_kind_of(slot)}.schema.json" for slot, target in REFERENCE_SLOTS if target == "study"}
     assert stale == referring | {"note.schema.json"}
     schema.write(fixture_project, expected)
     study.with_name("new-2031.yaml").unlink()

@@ -1,0 +1,137 @@
+"""What a field refers to is declared once, on the field (fields.py), and the kinds once, in the
+registry (kinds.py): `check`, the schemas and `new` all follow from there."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+import pytest
+from pydantic import Field
+
+from generator import fields, schema
+from generator import scaffold as sc
+from generator.build import check
+from generator.errors import Report
+from generator.fields import Ref, Vocab
+from generator.kinds import KINDS, kind_of_folder, slots
+from generator.models import Intervention
+from generator.settings import Project
+
+from .conftest import write
+
+
+class FundedIntervention(Intervention):
+    """An intervention with two fields no other module knows about: only their markers say what they take."""
+
+    funders: list[Annotated[str, Vocab("sector")]] = Field(default_factory=list, description="Sectors that fund it.")
+    evaluated_in: Annotated[str, Ref("study")] | None = Field(None, description="The study that evaluated it.")
+
+
+@pytest.fixture
+def funded(whole_project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The whole fixture, with interventions registered as `FundedIntervention` (the one edit)."""
+    monkeypatch.setitem(KINDS, "intervention", replace(KINDS["intervention"], model=FundedIntervention))
+    return whole_project
+
+
+def _line_of(text: str, start: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith(start))
+
+
+def test_the_descriptions_end_with_what_the_markers_say() -> None:
+    info = FundedIntervention.model_fields
+    assert info["funders"].description == "Sectors that fund it. Each item: a term of vocabulary 'sector'."
+    assert info["evaluated_in"].description == "The study that evaluated it. The id of a study."
+    # inherited fields keep one generated sentence, not one per class
+    assert info["sectors"].description == Intervention.model_fields["sectors"].description
+    assert info["sectors"].description.count("vocabulary 'sector'") == 1  # type: ignore[union-attr]
+
+
+def test_check_locates_an_unknown_term_and_an_unknown_id_in_a_new_field(funded: Project) -> None:
+    path = funded.data_dir / "interventions" / "demo-team.yaml"
+    text = path.read_text(encoding="utf-8") + "funders: [health, helth]\nevaluated_in: alpha-2021\n"
+    write(path, text)
+    _, report = check(funded)
+    mine = [str(p) for p in report.problems if p.location.path == "data/interventions/demo-team.yaml"]
+    sectors = ", ".join(t.id for t in _catalogue(funded).vocabularies["sector"])
+    funders, evaluated = _line_of(text, "funders:"), _line_of(text, "evaluated_in:")
+    assert mine == [
+        f"data/interventions/demo-team.yaml:{funders}:19: funders[1]: unknown sector 'helth' (allowed: {sectors})",
+        f"data/interventions/demo-team.yaml:{evaluated}:1: evaluated_in: unknown study 'alpha-2021' (did you mean 'alpha-2020'?)",
+    ]
+
+
+def test_a_new_reference_to_a_file_that_failed_to_load_is_held_back(funded: Project) -> None:
+    write(funded.data_dir / "interventions" / "demo-team.yaml", _with(funded, "evaluated_in: beta-2021\n"))
+    _, before = check(funded)
+    study = funded.data_dir / "studies" / "beta-2021.yaml"
+    write(study, study.read_text(encoding="utf-8").replace("year: 2021", "year: 2021.5"))
+    _, report = check(funded)
+    assert not [p for p in report.problems if p.location.path == "data/interventions/demo-team.yaml"]
+    assert report.held_back > before.held_back
+
+
+def test_the_schema_offers_the_terms_and_the_ids_of_a_new_field(funded: Project) -> None:
+    catalogue = _catalogue(funded)
+    document = schema.schema_for("intervention", catalogue)
+    funders = document["properties"]["funders"]
+    assert funders["items"]["enum"] == [t.id for t in catalogue.vocabularies["sector"]]
+    assert funders["description"] == FundedIntervention.model_fields["funders"].description
+    evaluated = document["properties"]["evaluated_in"]
+    [reference] = evaluated["allOf"]
+    offered = [s["label"] for s in document["$defs"][reference["$ref"].removeprefix("#/$defs/")]["defaultSnippets"]]
+    assert offered == catalogue.entity_ids["study"] == ["alpha-2020", "beta-2021", "delta-2019", "gamma-2022"]
+
+
+def test_new_scaffolds_a_new_field_with_its_allowed_values(funded: Project) -> None:
+    created = sc.scaffold(funded, "intervention", publication="demo-thesis-2022", entity_id="new-team")
+    text = created.path.read_text(encoding="utf-8")
+    sectors = ", ".join(t.id for t in _catalogue(funded).vocabularies["sector"])
+    assert f"# funders: []  # one of: {sectors}\n" in text
+    assert "# evaluated_in: ~  # study ids (file names in data/studies/), e.g. alpha-2020, beta-2021, delta-2019\n" in text
+
+
+# --- the registry agrees with the models ---------------------------------------------------------
+
+
+def test_every_reference_names_a_registered_kind() -> None:
+    for kind, slot in slots():
+        if isinstance(slot.marker, Ref):
+            assert slot.marker.kind in KINDS, (kind, slot)
+        if isinstance(slot.marker, fields.KindAndId):
+            assert set(slot.marker.excluding) <= set(KINDS), (kind, slot)
+
+
+def test_a_kinds_list_refers_to_that_kind() -> None:
+    """`listed_in` names the field that lists a kind's members; that field must take its ids."""
+    for name, kind in KINDS.items():
+        if kind.listed_in is None:
+            continue
+        listing, field = kind.listed_in
+        slot = fields.slot(KINDS[listing].model, field)
+        assert slot is not None and slot.shape == "list", (name, kind.listed_in)
+        assert slot.marker == Ref(name, once=slot.marker.once), (name, slot.marker)  # type: ignore[union-attr]
+
+
+def test_each_kind_has_its_own_folder_and_model() -> None:
+    assert len(kind_of_folder()) == len(KINDS)
+    for name, kind in KINDS.items():
+        assert kind.model.model_fields["kind"].default == name
+
+
+def test_a_marker_on_a_list_of_lists_is_no_slot() -> None:
+    """What fields.py reads, and nothing else: test_schema checks no model puts a marker elsewhere."""
+
+    class Nested(Intervention):
+        groups: list[list[Annotated[str, Vocab("sector")]]] = Field(default_factory=list, description="Groups.")
+
+    assert fields.slot(Nested, "groups") is None
+
+
+def _catalogue(project: Project) -> schema.Catalogue:
+    return schema.read_catalogue(project, Report())
+
+
+def _with(project: Project, extra: str) -> str:
+    return (project.data_dir / "interventions" / "demo-team.yaml").read_text(encoding="utf-8") + extra
