@@ -23,17 +23,18 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from . import counts, pages, urls
+from . import counts, sections, urls
 from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Chart, Finding, Publication, Study, Text
-from .render import symbol_and_words
-from .render_helpers import chart_svg, has_theme_page
+from .render import TEMPLATES, symbol_and_words
+from .render_helpers import chart_svg
+from .sections import Chapter
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
 
-PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
+PRINT_TEMPLATES = TEMPLATES / "print"
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 KINDS = ("full", "summary")
 
@@ -209,21 +210,27 @@ class PrintView:
         return symbol_and_words(f"badge conf-{term.id}", term.symbol, self.label("confidence", confidence), "sym")
 
     def has_cerqual(self) -> bool:
-        return pages.has_cerqual(self.index, self.pub)
+        return sections.has_cerqual(self.index, self.pub)
+
+    def has_section(self, name: str) -> bool:
+        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
+        return sections.has(self.index, self.pub, name)
+
+    def section_title(self, name: str) -> str:
+        return self.ui(sections.SECTIONS[name].title(self.index, self.pub))
+
+    def chapters(self) -> list[Chapter]:
+        """The full report's chapters, in reading order: the contents and the chapter includes loop over them."""
+        return sections.report_chapters(self.index, self.pub)
+
+    def chapter_title(self, chapter: Chapter) -> str:
+        """A chapter's title, in the contents, its heading and the PDF outline alike."""
+        return self.plain(chapter.heading) if chapter.heading is not None else self.ui(chapter.title_key or "")
 
     def codes(self, theme_id: str, group: str | None = None) -> str:
         """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
         n = counts.theme_codes(self.index, theme_id, group)
         return "–" if n is None else self.num(n)
-
-    def has_theme_page(self) -> bool:
-        return has_theme_page(self.index, self.pub)
-
-    def has_appraisal_grid(self) -> bool:
-        return pages.has_appraisal_grid(self.index, self.pub)
-
-    def effect_studies(self) -> list[str]:
-        return pages.effect_studies(self.index, self.pub)
 
     def finding_badge(self, finding: Finding) -> Markup:
         term = self.index.term("finding-type", finding.finding_type)
@@ -274,7 +281,7 @@ class PrintView:
         if kind == "characteristic":
             return urls.anchor("characteristic", entity_id), self.plain(index.characteristic(entity_id).name)
         if kind == "theme":
-            section = "theme-section" if has_theme_page(index, self.pub) else "theme"
+            section = "theme-section" if sections.has(index, self.pub, "themes") else "theme"
             return urls.anchor(section, entity_id), self.plain(index.theme(entity_id).name)
         if kind == "implication":
             implication = index.implication(entity_id)

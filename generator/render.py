@@ -17,13 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import counts, pages, urls
+from . import counts, sections, urls
 from .cerqual import justification
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Text
-from .pages import PageSpec
-from .render_helpers import chart_svg, has_theme_page
+from .pagespec import PageSpec
+from .render_helpers import chart_svg
 from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -169,7 +169,7 @@ class View:
         """Themes with sub-themes, code counts or studies have a themes page; others live in the findings table."""
         pub_id = self.index.publication_of[("theme", theme_id)]
         pub = self.index.publication(pub_id)
-        if has_theme_page(self.index, pub):
+        if sections.has(self.index, pub, "themes"):
             return self.href(urls.themes(pub_id), urls.anchor("theme", theme_id))
         return self.href(urls.findings_table(pub_id), urls.anchor("theme", theme_id))
 
@@ -275,21 +275,22 @@ class View:
         return self.text(finding.strength)
 
     def has_cerqual(self, pub: Any) -> bool:
-        return pages.has_cerqual(self.index, pub)
+        return sections.has_cerqual(self.index, pub)
+
+    def has_section(self, pub: Any, name: str) -> bool:
+        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
+        return sections.has(self.index, pub, name)
+
+    def section_title(self, pub: Any, name: str) -> str:
+        return self.ui(sections.SECTIONS[name].title(self.index, pub))
 
     def codes(self, theme_id: str, group: str | None = None) -> str:
         """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
         n = counts.theme_codes(self.index, theme_id, group)
         return "–" if n is None else self.num(n)
 
-    def has_theme_page(self, pub: Any) -> bool:
-        return has_theme_page(self.index, pub)
-
-    def has_appraisal_grid(self, pub: Any) -> bool:
-        return pages.has_appraisal_grid(self.index, pub)
-
     def effect_studies(self, pub: Any) -> list[str]:
-        return pages.effect_studies(self.index, pub)
+        return sections.effect_studies(self.index, pub)
 
     def notes(self, kind: str, entity_id: str) -> list[Any]:
         return self.index.notes_about(kind, entity_id)
