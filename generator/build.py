@@ -27,7 +27,7 @@ from .index import Index, build_index
 from .pages import plan
 from .pagespec import PageSpec
 from .references import ReferenceCache, csl_json, ris
-from .render import View, environment, render_page
+from .render import View, environment, render_page, yaml_path
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import is_ignored_name, readable_files, walk
 from .validate import load_data
@@ -137,7 +137,7 @@ def _copy_content(project: Project, lang: str, writer: StagingWriter, index: Ind
                 content = expand(content.decode("utf-8"), view).encode("utf-8")
             if path.suffix == ".md" and not content.startswith(b"---"):
                 source = path.relative_to(project.root).as_posix()
-                content = f"---\nedit_source: {source}\n---\n\n".encode() + content
+                content = f"---\nedit_source: {yaml_path(source)}\n---\n\n".encode() + content
             writer.write(rel, content)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import resource
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Chart, Finding, Publication, Study, Text
-from .render import TEMPLATES, symbol_and_words
+from .render import TEMPLATES, provenance, symbol_and_words
 from .render_helpers import chart_svg
 from .sections import Chapter
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
@@ -226,6 +226,17 @@ class PrintView:
     def chapter_title(self, chapter: Chapter) -> str:
         """A chapter's title, in the contents, its heading and the PDF outline alike."""
         return self.plain(chapter.heading) if chapter.heading is not None else self.ui(chapter.title_key or "")
+
+    def printed_from(self, template: str, caller: Callable[[], str]) -> Markup:
+        """What a `{% call %}` block prints, after an HTML comment naming the template it comes from
+        and the data files it read: one hop from the print HTML to what to edit."""
+        with self.index.recording() as reads:
+            # Every part prints from its publication's file: the templates hold it as `pub`, read once.
+            self.index.publication(self.pub.id)
+            printed = caller()
+        lines = provenance(f"{PRINT_TEMPLATES.relative_to(TEMPLATES).as_posix()}/{template}", self.index.source_files(reads))
+        # Escaped: a file name cannot end the comment (-->) or open markup.
+        return Markup("<!--\n{}\n-->\n").format("\n".join(lines)) + Markup(printed)
 
     def codes(self, theme_id: str, group: str | None = None) -> str:
         """A theme's code count, or a dash where the source gives none (never a made-up 0)."""

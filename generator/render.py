@@ -27,6 +27,8 @@ from .render_helpers import chart_svg
 from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
+"""Where an editor finds the templates: `generator/templates`."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 
@@ -318,11 +320,12 @@ def environment() -> Environment:
 def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> str:
     """The page's Markdown; `pdfs=False` (a build without the PDF reports) leaves every link to them out."""
     view = View(index, lang, page, pdfs)
-    params = {name: _lookup(index, name, value) for name, value in page.params.items()}
-    body = env.get_template(page.template).render(v=view, page=page, **params)
+    with index.recording() as reads:
+        params = {name: _lookup(index, name, value) for name, value in page.params.items()}
+        body = env.get_template(page.template).render(v=view, page=page, **params)
     meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
     if page.source:
-        meta.append(f"edit_source: {page.source}")
+        meta.append(f"edit_source: {yaml_path(page.source)}")
     if page.wide:
         meta.append("hide: [navigation, toc]")
     if not page.searchable:
@@ -332,8 +335,49 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs:
         # The header links every page to the PDFs of its publication, in the page's language.
         meta.append(f"kb_pdf_full: {urls.pdf_path(pub_id, 'full', lang)}")
         meta.append(f"kb_pdf_summary: {urls.pdf_path(pub_id, 'summary', lang)}")
+    meta += provenance(page.template, index.source_files(reads))
     front = "---\n" + "\n".join(meta) + "\n---\n\n" if meta else ""
     return front + _tidy(body)
+
+
+PROVENANCE_KEYS = ("kb_template", "kb_sources")
+"""Front matter that says where a page comes from: for editors reading the Markdown, never shown
+on the page (the theme reads no such key)."""
+
+
+def provenance(template: str, sources: list[str]) -> list[str]:
+    """Front matter lines: the template the page was rendered from and the data files it read,
+    as project paths, so the Markdown of a page leads straight to what to edit."""
+    lines = [f"kb_template: {yaml_path(f'{TEMPLATES_IN_PROJECT}/{template}')}"]
+    if not sources:
+        return [*lines, "kb_sources: []"]
+    return [*lines, "kb_sources:"] + [f"  - {yaml_path(path)}" for path in sources]
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)+/?")
+
+
+def yaml_path(path: str) -> str:
+    """A path as a YAML scalar: bare when it can only be read as that text (folders, letters,
+    digits, dots, dashes), quoted otherwise (a file name may hold `: `, `#` or quotes)."""
+    return path if _PLAIN_PATH.fullmatch(path) else json.dumps(path, ensure_ascii=False)
+
+
+def without_provenance(markdown: str) -> str:
+    """The page without its provenance front matter: what readers can see change."""
+    if not markdown.startswith("---\n"):
+        return markdown
+    end = markdown.find("\n---\n", 3)
+    if end < 0:
+        return markdown
+    kept, in_provenance = [], False
+    for line in markdown[4:end].split("\n"):
+        if line.startswith("  - ") and in_provenance:
+            continue
+        in_provenance = line.split(":", 1)[0] in PROVENANCE_KEYS
+        if not in_provenance:
+            kept.append(line)
+    return "---\n" + "\n".join(kept) + markdown[end:]
 
 
 _MD_UNESCAPE = re.compile(r"\\(.)")

@@ -25,6 +25,15 @@ DATA_FOLDERS: dict[str, str] = {
 }
 """Folder under data/ -> entity kind. A file's folder decides what it is."""
 
+DATA_DIR = "data"
+"""The folder of the data files, in the project root."""
+
+
+def kind_folder(kind: str) -> str:
+    """The project path of the folder that holds every file of a kind, e.g. `data/studies/`."""
+    folder = next(name for name, folder_kind in DATA_FOLDERS.items() if folder_kind == kind)
+    return f"{DATA_DIR}/{folder}/"
+
 
 @dataclass(frozen=True)
 class Project:
@@ -32,7 +41,7 @@ class Project:
 
     @property
     def data_dir(self) -> Path:
-        return self.root / "data"
+        return self.root / DATA_DIR
 
     @property
     def content_dir(self) -> Path:

@@ -375,6 +375,44 @@ def test_two_renders_are_byte_identical(index: Index, pub: Publication, tmp_path
     assert first.path.read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
+_PART = re.compile(
+    r'<!--\nkb_template: (\S+)\nkb_sources:(?: \[\])?\n((?:  - .*\n)*)-->\n<\w+ class="(?:[^"]* )?([^" ]+)"(?: id="([^"]+)")?'
+)
+"""A provenance comment and the element after it: (template, sources, its last class, its id)."""
+
+
+@pytest.mark.parametrize("kind", pdf.KINDS)
+def test_every_part_of_the_print_html_says_where_it_comes_from(index: Index, pub: Publication, kind: str) -> None:
+    """A comment before the cover and before each chapter names its template and the data files it read."""
+    printed = pdf.render_html(pdf.environment(), index, pub, kind, "nb")
+    parts = [
+        (template, [line[4:] for line in listed.splitlines()], anchor or css_class)
+        for template, listed, css_class, anchor in _PART.findall(printed)
+    ]
+    expected = [("cover", f"{kind}.html.j2")] if kind == "full" else [("masthead", "summary.html.j2")]
+    if kind == "full":
+        expected += [(chapter.anchor, chapter.template) for chapter in pdf.PrintView(index, pub, "nb").chapters()]
+    assert [(anchor, template) for template, _, anchor in parts] == [(a, f"generator/templates/print/{t}") for a, t in expected]
+    for template, sources, _ in parts:
+        assert (REPO / template).is_file()
+        assert f"data/publications/{pub.id}.yaml" in sources  # every part prints from its publication
+    if kind == "full":
+        by_anchor = {anchor: sources for _, sources, anchor in parts}
+        assert {f"data/findings/{f}.yaml" for f in pub.findings} <= set(by_anchor["findings"])
+        assert {f"data/studies/{s}.yaml" for s in pub.studies} <= set(by_anchor["studies"])
+        assert not any(path.startswith("data/studies/") for path in by_anchor["summary"])
+
+
+def test_a_file_name_cannot_end_the_print_comment(fixture_project: Project) -> None:
+    studies = fixture_project.data_dir / "studies"
+    (studies / "x --> <b>").mkdir()
+    (studies / "beta-2021.yaml").rename(studies / "x --> <b>" / "beta-2021.yaml")
+    index = load_or_fail(fixture_project)
+    printed = pdf.render_html(pdf.environment(), index, index.publication("demo-2025"), "full", "nb")
+    assert printed.count("<!--") == printed.count("-->") and "<b>" not in printed
+    assert "data/studies/x --&gt; &lt;b&gt;/beta-2021.yaml" in printed
+
+
 def test_typographic_quotes_and_apostrophes() -> None:
     assert pdf.typographic('Han sa "hei" og "ha det"', "nb") == "Han sa «hei» og «ha det»"
     assert pdf.typographic('the school\'s "plan"', "en") == "the school’s “plan”"
