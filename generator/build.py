@@ -19,14 +19,15 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from . import urls
+from . import sections, urls
 from .citations import check_content, expand
 from .errors import DataError, Report
 from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
 from .index import Index, build_index
-from .pages import PageSpec, plan
+from .pages import plan
+from .pagespec import PageSpec
 from .references import ReferenceCache, csl_json, ris
-from .render import View, environment, render_page
+from .render import View, environment, render_page, yaml_path
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import is_ignored_name, readable_file, readable_files, walk
 from .validate import load_data
@@ -141,7 +142,7 @@ def _copy_content(project: Project, lang: str, writer: StagingWriter, index: Ind
                 content = expand(content.decode("utf-8"), view).encode("utf-8")
             if path.suffix == ".md" and not content.startswith(b"---"):
                 source = path.relative_to(project.root).as_posix()
-                content = f"---\nedit_source: {source}\n---\n\n".encode() + content
+                content = f"---\nedit_source: {yaml_path(source)}\n---\n\n".encode() + content
             writer.write(rel, content)
 
 
@@ -166,7 +167,6 @@ NAV_PUBLICATIONS = 5
 
 def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     """The sidebar: section pages only. Entity pages stay out of it (docs/decisions.md: nav cost is quadratic)."""
-    pages = plan(index)
     nav: list[Any] = [
         {ui("home", lang): urls.HOME},
         {ui("overview", lang): urls.OVERVIEW},
@@ -178,24 +178,8 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     # because every sidebar entry is rendered into every page (docs/decisions.md: quadratic).
     publications = index.publications()
     for pub in publications if len(publications) <= NAV_PUBLICATIONS else []:
-        pub_docs = {
-            urls.publication(pub.id),
-            urls.findings_table(pub.id),
-            urls.evidence_profiles(pub.id),
-            urls.characteristics(pub.id),
-            urls.method(pub.id),
-            urls.publication_studies(pub.id),
-            urls.notes(pub.id),
-            urls.changelog(pub.id),
-            urls.themes(pub.id),
-            urls.implications(pub.id),
-            urls.cases(pub.id),
-            urls.appraisal(pub.id),
-            urls.sector_matrix(pub.id),
-            urls.effect_map(pub.id),
-        }
-        pub_docs.update(urls.matrix(m) for m in pub.matrices)
-        entries = [{ui(p.nav_key, lang): p.doc} for p in pages if p.nav_key and p.doc in pub_docs]
+        # The same pages the plan has for the publication's sections, so the two cannot disagree.
+        entries = [{ui(page.nav_key, lang): page.doc} for page in sections.site_pages(index, pub) if page.nav_key]
         # The theme prints nav titles raw: data in them must be escaped here.
         nav.append({str(escape(resolve(pub.short_title, lang).text)): entries})
     nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})

@@ -8,6 +8,7 @@ from typing import Any
 
 from .index import Index
 from .models import Matrix, Publication, Study
+from .sections import effect_studies
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,6 @@ class GapMap:
 
 
 def _gap_rows(index: Index, pub: Publication) -> list[tuple[str, Study]]:
-    from .pages import effect_studies
-
     return [(i, index.study(s)) for s in effect_studies(index, pub) for i in index.study(s).interventions]
 
 
@@ -320,8 +319,6 @@ def topic_studies(index: Index, items: list[tuple[str, str]]) -> list[str]:
 def gap_row_groups(index: Index, pub: Publication, gap_map: GapMap) -> list[tuple[str, list[str]]]:
     """Gap-map rows grouped by the publication type of the studies behind them (peer-reviewed
     articles apart from reports), so a gap in one kind of literature is visible."""
-    from .pages import effect_studies
-
     studies = set(effect_studies(index, pub))
     groups: dict[str, list[str]] = {}
     for row in gap_map.rows:

@@ -134,10 +134,9 @@ class IncrementalBuilder:
                 if deps is not None and not (deps & changed):
                     writer.written.add(page.doc)  # unchanged: keep the file on disk as it is
                     continue
-                index.reads = set()
-                text = render_page(self.env, index, lang, page)
-                self.deps[key] = index.reads
-                index.reads = None
+                with index.recording() as reads:
+                    text = render_page(self.env, index, lang, page)
+                self.deps[key] = reads
                 result.rendered += 1
                 writer.write(page.doc, text)
             if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 from .cerqual import COMPONENT_FIELDS, NO_CONCERN, levels, unreconciled
 from .errors import Location, Report, strange_characters
 from .fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, occurrences, slot
-from .kinds import KINDS, chains, publication_lists, referring_kinds
+from .kinds import KINDS, chains, folder_of, publication_lists, referring_kinds
 from .models import (
     Assessment,
     Case,
@@ -40,7 +41,7 @@ from .models import (
     Topic,
     Vocabulary,
 )
-from .settings import LANGUAGES
+from .settings import DATA_DIR, LANGUAGES
 from .sources import format_field_path
 from .validate import DataSet, Loaded
 
@@ -74,6 +75,9 @@ REQUIRED_VOCABULARIES = (
 
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
+Read = tuple[str, str]
+"""What a template read: (kind, id) of an entity, ("vocabulary", name), or ("all", kind) for the list of a kind's ids."""
+
 
 @dataclass
 class Index:
@@ -94,9 +98,42 @@ class Index:
     """study id -> the publication that *is* that study (a thesis that a review includes)."""
     references: Any = None
     """references.ReferenceCache for formatted citations, set by the build (optional)."""
-    reads: set[tuple[str, str]] | None = None
-    """When set, every entity, vocabulary and id list a template reads is recorded here:
-    the page's dependencies, for incremental rebuilds (see incremental.py)."""
+    reads: set[Read] | None = None
+    """When set, every entity, vocabulary and id list a template reads is recorded here: the
+    page's dependencies, for incremental rebuilds (see incremental.py), and the data files it
+    names as its sources (`source_files`). Set it with `recording`."""
+
+    @contextmanager
+    def recording(self) -> Iterator[set[Read]]:
+        """Record what is read inside the block into a new set; an enclosing recording gets it too
+        (a page rendered while the live preview records its dependencies)."""
+        outer = self.reads
+        self.reads = reads = set()
+        try:
+            yield reads
+        finally:
+            self.reads = outer
+            if outer is not None:
+                outer |= reads
+
+    def source_files(self, reads: set[Read]) -> list[str]:
+        """The data files behind what was read, as project paths, sorted.
+
+        A reader that went through the list of a kind's files and read every one of them (the
+        overview, the studies index) gets their folder (`data/studies/`) instead: the list stays
+        short, and the folder is what it came from (a file added there changes it too)."""
+        read_ids: dict[str, set[str]] = defaultdict(set)
+        for kind, entity_id in reads:
+            if kind != "all":
+                read_ids[kind].add(entity_id)
+        files: set[str] = set()
+        for kind, ids in read_ids.items():
+            every = set(self.data.entities[kind])
+            if ("all", kind) in reads and ids >= every:
+                files.add(f"{DATA_DIR}/{folder_of(kind)}/")
+            else:
+                files.update(self.source_path(kind, entity_id) for entity_id in ids)
+        return sorted(files)
 
     # --- typed accessors ---------------------------------------------------------------
     def _get(self, kind: str, entity_id: str) -> Any:

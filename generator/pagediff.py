@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from . import urls
+from .render import without_provenance
 from .settings import LANGUAGES
 
 
@@ -77,7 +78,19 @@ def compare_docs(base_docs: Path, head_docs: Path) -> PageChanges:
 def _files(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): _visible(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _visible(path: Path) -> bytes:
+    """A page as readers get it: without the front matter that only says where it comes from
+    (the template and data files behind it change with edits that show elsewhere on the page)."""
+    content = path.read_bytes()
+    if path.suffix != ".md":
+        return content
+    try:
+        return without_provenance(content.decode("utf-8")).encode("utf-8")
+    except UnicodeDecodeError:
+        return content
 
 
 _TOKEN = re.compile(r"<[^<>]*>|[^\s<]+|<|\s+")

@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from . import urls
+from . import sections, urls
 from .index import Index
 from .models import Publication
-from .render_helpers import has_theme_page
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One generated page, identical in every language apart from its text."""
-
-    doc: str
-    template: str
-    params: dict[str, str] = field(default_factory=dict)
-    source: str | None = None
-    """The data file a reader's 'edit this page' should open."""
-    nav_key: str | None = None
-    """UI key of the page's sidebar title; None keeps the page out of the sidebar (docs/decisions.md: nav is quadratic)."""
-    wide: bool = False
-    """Wide tables: the page hides the sidebars so the table gets the whole width."""
-    searchable: bool = True
-    """Drill-down lists repeat content found elsewhere: kept out of the search index."""
-
-
-def has_cerqual(index: Index, pub: Publication) -> bool:
-    """Whether any finding of the publication carries a GRADE-CERQual assessment."""
-    return any(index.finding(f).confidence for f in pub.findings)
-
-
-def has_appraisal_grid(index: Index, pub: Publication) -> bool:
-    return any(index.study(s).appraisal and index.study(s).appraisal.items for s in pub.studies)  # type: ignore[union-attr]
-
-
-def effect_studies(index: Index, pub: Publication) -> list[str]:
-    """Studies of the publication that record sectors or effects for an intervention: the gap maps' rows."""
-    return [s for s in pub.studies if index.study(s).interventions and (index.study(s).effects or index.study(s).sectors)]
+from .pagespec import PageSpec
+from .sections import has_cerqual
 
 
 def plan(index: Index) -> list[PageSpec]:
@@ -54,38 +22,10 @@ def plan(index: Index) -> list[PageSpec]:
     for audience in index.terms("audience") if "audience" in index.vocabularies else []:
         pages.append(PageSpec(urls.audience(audience.id), "audience.md.j2", {"audience_id": audience.id}))
     for pub in index.publications():
-        pid = pub.id
-        pub_source = index.source_path("publication", pid)
-        params = {"publication": pid}
-        pages.append(PageSpec(urls.publication(pid), "publication.md.j2", params, pub_source, nav_key="publication"))
-        if pub.findings:
-            pages.append(
-                PageSpec(
-                    urls.findings_table(pid),
-                    "findings_table.md.j2",
-                    params,
-                    pub_source,
-                    nav_key="findings_table" if has_cerqual(index, pub) else "findings_all",
-                    wide=True,
-                )
-            )
-        if has_cerqual(index, pub):
-            pages.append(
-                PageSpec(
-                    urls.evidence_profiles(pid),
-                    "evidence_profiles.md.j2",
-                    params,
-                    pub_source,
-                    nav_key="evidence_profiles",
-                    wide=True,
-                )
-            )
-        if has_theme_page(index, pub):
-            pages.append(PageSpec(urls.themes(pid), "themes.md.j2", params, pub_source, nav_key="themes"))
-        if pub.implications:
-            pages.append(PageSpec(urls.implications(pid), "implications.md.j2", params, pub_source, nav_key="implications"))
-        if pub.cases:
-            pages.append(PageSpec(urls.cases(pid), "cases.md.j2", params, pub_source, nav_key="cases"))
+        pub_source = index.source_path("publication", pub.id)
+        params = {"publication": pub.id}
+        # Which sections the publication has is decided in sections.py; the sidebar lists the same pages.
+        pages += sections.site_pages(index, pub)
         for intervention_id in pub.interventions:
             pages.append(
                 PageSpec(
@@ -95,32 +35,7 @@ def plan(index: Index) -> list[PageSpec]:
                     index.source_path("intervention", intervention_id),
                 )
             )
-        if effect_studies(index, pub):
-            pages += _gap_map_pages(index, pub, pub_source)
-        if has_appraisal_grid(index, pub):
-            pages.append(PageSpec(urls.appraisal(pid), "appraisal.md.j2", params, pub_source, nav_key="appraisal", wide=True))
-        if pub.characteristics:
-            pages.append(
-                PageSpec(urls.characteristics(pid), "characteristics.md.j2", params, pub_source, nav_key="characteristics")
-            )
-        for matrix_id in pub.matrices:
-            pages.append(
-                PageSpec(
-                    urls.matrix(matrix_id),
-                    "matrix.md.j2",
-                    {**params, "matrix": matrix_id},
-                    index.source_path("matrix", matrix_id),
-                    nav_key="matrix",
-                    wide=True,
-                )
-            )
-        pages.append(PageSpec(urls.publication_studies(pid), "publication_studies.md.j2", params, pub_source, nav_key="studies"))
-        if pub.method:
-            pages.append(PageSpec(urls.method(pid), "method.md.j2", params, pub_source, nav_key="method"))
-        pages += [
-            PageSpec(urls.notes(pid), "notes.md.j2", params, pub_source, nav_key="notes"),
-            PageSpec(urls.changelog(pid), "changelog.md.j2", params, pub_source, nav_key="changelog"),
-        ]
+        pages += _gap_map_lists(index, pub, pub_source)
         pages += _drill_down_pages(index, pub.id, pub_source)
         for finding in index.findings_of(pub):
             pages.append(
@@ -174,15 +89,12 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
     return pages
 
 
-def _gap_map_pages(index: Index, pub: Publication, pub_source: str) -> list[PageSpec]:
-    """The intervention x sector matrix and the intervention x outcome effect map, with a
-    drill-down page behind every non-empty cell and column total."""
+def _gap_map_lists(index: Index, pub: Publication, pub_source: str) -> list[PageSpec]:
+    """A drill-down page behind every non-empty cell and column total of the gap maps (none
+    without them: they come from the same studies)."""
     params = {"publication": pub.id}
-    pages = [
-        PageSpec(urls.sector_matrix(pub.id), "sector_matrix.md.j2", params, pub_source, nav_key="sector_matrix", wide=True),
-        PageSpec(urls.effect_map(pub.id), "effect_map.md.j2", params, pub_source, nav_key="effect_map", wide=True),
-    ]
-    studies = [index.study(s) for s in effect_studies(index, pub)]
+    pages = []
+    studies = [index.study(s) for s in sections.effect_studies(index, pub)]
     for sector in sorted({sector for s in studies for sector in s.sectors}):
         pages.append(
             PageSpec(

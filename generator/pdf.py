@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import resource
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,18 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from . import counts, pages, urls
+from . import counts, sections, urls
 from .cerqual import justification
 from .i18n import Localized, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Chart, Finding, Prisma, Publication, Study, Text
-from .render import symbol_and_words
-from .render_helpers import chart_svg, has_theme_page, prisma_rows, reading_label
+from .render import TEMPLATES, provenance, symbol_and_words
+from .render_helpers import chart_svg, prisma_rows, reading_label
+from .sections import Chapter
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
 
-PRINT_TEMPLATES = Path(__file__).parent / "templates" / "print"
+PRINT_TEMPLATES = TEMPLATES / "print"
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 KINDS = ("full", "summary")
 
@@ -167,21 +168,38 @@ class PrintView:
         return symbol_and_words(f"badge conf-{term.id}", term.symbol, self.label("confidence", confidence), "sym")
 
     def has_cerqual(self) -> bool:
-        return pages.has_cerqual(self.index, self.pub)
+        return sections.has_cerqual(self.index, self.pub)
+
+    def has_section(self, name: str) -> bool:
+        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
+        return sections.has(self.index, self.pub, name)
+
+    def section_title(self, name: str) -> str:
+        return self.ui(sections.SECTIONS[name].title(self.index, self.pub))
+
+    def chapters(self) -> list[Chapter]:
+        """The full report's chapters, in reading order: the contents and the chapter includes loop over them."""
+        return sections.report_chapters(self.index, self.pub)
+
+    def chapter_title(self, chapter: Chapter) -> str:
+        """A chapter's title, in the contents, its heading and the PDF outline alike."""
+        return self.plain(chapter.heading) if chapter.heading is not None else self.ui(chapter.title_key or "")
+
+    def printed_from(self, template: str, caller: Callable[[], str]) -> Markup:
+        """What a `{% call %}` block prints, after an HTML comment naming the template it comes from
+        and the data files it read: one hop from the print HTML to what to edit."""
+        with self.index.recording() as reads:
+            # Every part prints from its publication's file: the templates hold it as `pub`, read once.
+            self.index.publication(self.pub.id)
+            printed = caller()
+        lines = provenance(f"{PRINT_TEMPLATES.relative_to(TEMPLATES).as_posix()}/{template}", self.index.source_files(reads))
+        # Escaped: a file name cannot end the comment (-->) or open markup.
+        return Markup("<!--\n{}\n-->\n").format("\n".join(lines)) + Markup(printed)
 
     def codes(self, theme_id: str, group: str | None = None) -> str:
         """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
         n = counts.theme_codes(self.index, theme_id, group)
         return "–" if n is None else self.num(n)
-
-    def has_theme_page(self) -> bool:
-        return has_theme_page(self.index, self.pub)
-
-    def has_appraisal_grid(self) -> bool:
-        return pages.has_appraisal_grid(self.index, self.pub)
-
-    def effect_studies(self) -> list[str]:
-        return pages.effect_studies(self.index, self.pub)
 
     def finding_badge(self, finding: Finding) -> Markup:
         term = self.index.term("finding-type", finding.finding_type)
@@ -238,7 +256,7 @@ class PrintView:
         if kind == "characteristic":
             return urls.anchor("characteristic", entity_id), self.plain(index.characteristic(entity_id).name)
         if kind == "theme":
-            section = "theme-section" if has_theme_page(index, self.pub) else "theme"
+            section = "theme-section" if sections.has(index, self.pub, "themes") else "theme"
             return urls.anchor(section, entity_id), self.plain(index.theme(entity_id).name)
         if kind == "implication":
             implication = index.implication(entity_id)

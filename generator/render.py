@@ -17,16 +17,18 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import counts, pages, urls
+from . import counts, sections, urls
 from .cerqual import justification
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import COMPONENT_FIELDS, Index
 from .models import Prisma, Text
-from .pages import PageSpec
-from .render_helpers import chart_svg, has_theme_page, prisma_rows, reading_label
+from .pagespec import PageSpec
+from .render_helpers import chart_svg, prisma_rows, reading_label
 from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
+"""Where an editor finds the templates: `generator/templates`."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 
@@ -169,7 +171,7 @@ class View:
         """Themes with sub-themes, code counts or studies have a themes page; others live in the findings table."""
         pub_id = self.index.publication_of[("theme", theme_id)]
         pub = self.index.publication(pub_id)
-        if has_theme_page(self.index, pub):
+        if sections.has(self.index, pub, "themes"):
             return self.href(urls.themes(pub_id), urls.anchor("theme", theme_id))
         return self.href(urls.findings_table(pub_id), urls.anchor("theme", theme_id))
 
@@ -281,21 +283,22 @@ class View:
         return self.text(finding.strength)
 
     def has_cerqual(self, pub: Any) -> bool:
-        return pages.has_cerqual(self.index, pub)
+        return sections.has_cerqual(self.index, pub)
+
+    def has_section(self, pub: Any, name: str) -> bool:
+        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
+        return sections.has(self.index, pub, name)
+
+    def section_title(self, pub: Any, name: str) -> str:
+        return self.ui(sections.SECTIONS[name].title(self.index, pub))
 
     def codes(self, theme_id: str, group: str | None = None) -> str:
         """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
         n = counts.theme_codes(self.index, theme_id, group)
         return "–" if n is None else self.num(n)
 
-    def has_theme_page(self, pub: Any) -> bool:
-        return has_theme_page(self.index, pub)
-
-    def has_appraisal_grid(self, pub: Any) -> bool:
-        return pages.has_appraisal_grid(self.index, pub)
-
     def effect_studies(self, pub: Any) -> list[str]:
-        return pages.effect_studies(self.index, pub)
+        return sections.effect_studies(self.index, pub)
 
     def notes(self, kind: str, entity_id: str) -> list[Any]:
         return self.index.notes_about(kind, entity_id)
@@ -323,11 +326,12 @@ def environment() -> Environment:
 def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> str:
     """The page's Markdown; `pdfs=False` (a build without the PDF reports) leaves every link to them out."""
     view = View(index, lang, page, pdfs)
-    params = {name: _lookup(index, name, value) for name, value in page.params.items()}
-    body = env.get_template(page.template).render(v=view, page=page, **params)
+    with index.recording() as reads:
+        params = {name: _lookup(index, name, value) for name, value in page.params.items()}
+        body = env.get_template(page.template).render(v=view, page=page, **params)
     meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
     if page.source:
-        meta.append(f"edit_source: {page.source}")
+        meta.append(f"edit_source: {yaml_path(page.source)}")
     if page.wide:
         meta.append("hide: [navigation, toc]")
     if not page.searchable:
@@ -337,8 +341,49 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs:
         # The header links every page to the PDFs of its publication, in the page's language.
         meta.append(f"kb_pdf_full: {urls.pdf_path(pub_id, 'full', lang)}")
         meta.append(f"kb_pdf_summary: {urls.pdf_path(pub_id, 'summary', lang)}")
+    meta += provenance(page.template, index.source_files(reads))
     front = "---\n" + "\n".join(meta) + "\n---\n\n" if meta else ""
     return front + _tidy(body)
+
+
+PROVENANCE_KEYS = ("kb_template", "kb_sources")
+"""Front matter that says where a page comes from: for editors reading the Markdown, never shown
+on the page (the theme reads no such key)."""
+
+
+def provenance(template: str, sources: list[str]) -> list[str]:
+    """Front matter lines: the template the page was rendered from and the data files it read,
+    as project paths, so the Markdown of a page leads straight to what to edit."""
+    lines = [f"kb_template: {yaml_path(f'{TEMPLATES_IN_PROJECT}/{template}')}"]
+    if not sources:
+        return [*lines, "kb_sources: []"]
+    return [*lines, "kb_sources:"] + [f"  - {yaml_path(path)}" for path in sources]
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)+/?")
+
+
+def yaml_path(path: str) -> str:
+    """A path as a YAML scalar: bare when it can only be read as that text (folders, letters,
+    digits, dots, dashes), quoted otherwise (a file name may hold `: `, `#` or quotes)."""
+    return path if _PLAIN_PATH.fullmatch(path) else json.dumps(path, ensure_ascii=False)
+
+
+def without_provenance(markdown: str) -> str:
+    """The page without its provenance front matter: what readers can see change."""
+    if not markdown.startswith("---\n"):
+        return markdown
+    end = markdown.find("\n---\n", 3)
+    if end < 0:
+        return markdown
+    kept, in_provenance = [], False
+    for line in markdown[4:end].split("\n"):
+        if line.startswith("  - ") and in_provenance:
+            continue
+        in_provenance = line.split(":", 1)[0] in PROVENANCE_KEYS
+        if not in_provenance:
+            kept.append(line)
+    return "---\n" + "\n".join(kept) + markdown[end:]
 
 
 _MD_UNESCAPE = re.compile(r"\\(.)")

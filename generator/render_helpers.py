@@ -1,21 +1,12 @@
-"""Questions about the data that both page planning and templates ask (kept apart from
-render.py so pages.py can import them without a cycle)."""
+"""What the site and the printed report both draw: a publication chart as accessible SVG."""
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
 from .i18n import number, resolve, ui
-from .index import Index
-from .models import Chart, Prisma, Publication, Text
+from .models import Chart, Prisma, Text
 from .svg import grouped_bars
-
-
-def has_theme_page(index: Index, pub: Publication) -> bool:
-    """A publication gets a themes page when its themes carry more than a name: sub-themes,
-    code counts per informant group or cited studies (Tabell 2 of a thesis, forms of
-    collaboration). Descriptions alone are shown where the theme is (the findings table)."""
-    return any(index.theme(t).parent or index.theme(t).code_counts or index.theme(t).studies for t in pub.themes)
 
 
 def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:

@@ -8,6 +8,9 @@ from pathlib import Path
 LANGUAGES: tuple[str, ...] = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
 
+DATA_DIR = "data"
+"""The folder of the data files, in the project root."""
+
 
 @dataclass(frozen=True)
 class Project:
@@ -15,7 +18,7 @@ class Project:
 
     @property
     def data_dir(self) -> Path:
-        return self.root / "data"
+        return self.root / DATA_DIR
 
     @property
     def content_dir(self) -> Path:

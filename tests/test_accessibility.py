@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, expect
 
-from generator import counts, pages, urls
+from generator import counts, sections, urls
 from generator.i18n import resolve
 from generator.index import Index
 from generator.settings import LANGUAGES, Project
@@ -34,7 +34,7 @@ NODES_SHOWN = 10
 
 def _pub(index: Index) -> Any:
     """The publication with GRADE-CERQual findings and a matrix (seed 001)."""
-    return next(p for p in index.publications() if p.matrices and pages.has_cerqual(index, p))
+    return next(p for p in index.publications() if p.matrices and sections.has_cerqual(index, p))
 
 
 def _pub_with(index: Index, predicate: Callable[[Any], Any]) -> Any:
@@ -42,7 +42,7 @@ def _pub_with(index: Index, predicate: Callable[[Any], Any]) -> Any:
 
 
 def _effect_cell(index: Index) -> str:
-    pub = _pub_with(index, lambda p: pages.effect_studies(index, p))
+    pub = _pub_with(index, lambda p: sections.effect_studies(index, p))
     effect_map = counts.effect_map(index, pub)
     intervention, outcome = next(iter(effect_map.cells))
     return urls.effect_list(pub.id, intervention, outcome)
@@ -94,17 +94,19 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "topic": lambda index: urls.topic(max(index.ids("topic"), key=lambda t: len(index.topic_members.get(t, [])))),
     "practice index": lambda index: urls.AUDIENCES_INDEX,
     "practice for an audience": lambda index: urls.audience("teachers"),
-    "publication without CERQual": lambda index: urls.publication(_pub_with(index, lambda p: not pages.has_cerqual(index, p)).id),
+    "publication without CERQual": lambda index: urls.publication(
+        _pub_with(index, lambda p: not sections.has_cerqual(index, p)).id
+    ),
     "findings without CERQual": lambda index: urls.findings_table(
-        _pub_with(index, lambda p: p.findings and not pages.has_cerqual(index, p)).id
+        _pub_with(index, lambda p: p.findings and not sections.has_cerqual(index, p)).id
     ),
     "themes with code counts": lambda index: urls.themes(_pub_with(index, lambda p: counts.informant_groups(index, p)).id),
     "implications": lambda index: urls.implications(_pub_with(index, lambda p: p.implications).id),
     "cases": lambda index: urls.cases(_pub_with(index, lambda p: p.cases).id),
     "intervention": lambda index: urls.intervention(_pub_with(index, lambda p: p.interventions).interventions[0]),
-    "appraisal grid": lambda index: urls.appraisal(_pub_with(index, lambda p: pages.has_appraisal_grid(index, p)).id),
-    "sector matrix": lambda index: urls.sector_matrix(_pub_with(index, lambda p: pages.effect_studies(index, p)).id),
-    "effect map": lambda index: urls.effect_map(_pub_with(index, lambda p: pages.effect_studies(index, p)).id),
+    "appraisal grid": lambda index: urls.appraisal(_pub_with(index, lambda p: sections.has_appraisal_grid(index, p)).id),
+    "sector matrix": lambda index: urls.sector_matrix(_pub_with(index, lambda p: sections.effect_studies(index, p)).id),
+    "effect map": lambda index: urls.effect_map(_pub_with(index, lambda p: sections.effect_studies(index, p)).id),
     "effect map drill-down": _effect_cell,
 }
 # Hand-written pages (content/<lang>/**/*.md), whatever they are; the real project copies content/.

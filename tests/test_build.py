@@ -7,8 +7,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.build import build_site, check, generate, mkdocs_overrides, search_plugin_languages
+from generator.build import build_mkdocs, build_site, check, generate, mkdocs_overrides, search_plugin_languages
 from generator.cli import main
+from generator.render import without_provenance
 from generator.serve import regenerate
 from generator.settings import Project
 
@@ -121,3 +122,26 @@ def test_a_build_without_pdfs_links_to_none(fixture_project: Project, capsys) ->
     assert {page for page, _, _ in links} >= {"index.html", "en/index.html", "publications/demo-2025/index.html"}
     assert [(page, ref) for page, ref, target in links if target.suffix == ".pdf" or not target.is_file()] == []
     assert not list(site.rglob("*.pdf"))
+
+
+def test_where_a_page_comes_from_is_not_shown_on_it(fixture_project: Project) -> None:
+    """The provenance front matter (kb_template, kb_sources) is for editors reading the Markdown:
+    the built pages are byte for byte the pages built without it, with the real theme overrides."""
+    shutil.copytree(REPO / "overrides", fixture_project.overrides_dir)
+    index, _ = check(fixture_project)
+    assert index is not None
+    generate(fixture_project, index, languages=("en",), pdfs=False)
+    with_it, without_it = fixture_project.build_dir / "with", fixture_project.build_dir / "without"
+    assert build_mkdocs(fixture_project, index, "en", with_it) == []
+    docs = fixture_project.staging_docs("en")
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert "\nkb_sources:" in text
+        page.write_text(without_provenance(text), encoding="utf-8")
+    assert build_mkdocs(fixture_project, index, "en", without_it) == []
+    built = sorted(p.relative_to(with_it) for p in with_it.rglob("*.html"))
+    assert built and built == sorted(p.relative_to(without_it) for p in without_it.rglob("*.html"))
+    for name in built:
+        shown = (with_it / name).read_text(encoding="utf-8")
+        assert shown == (without_it / name).read_text(encoding="utf-8"), name
+        assert "kb_sources" not in shown and "generator/templates" not in shown, name

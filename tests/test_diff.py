@@ -279,6 +279,20 @@ def test_an_edit_on_many_pages_is_reported_once(tmp_path: Path) -> None:
     assert [p.url for p in changes.edits[0][1][:4]] == ["/findings/a/", "/findings/b/", "/findings/c/", "/en/findings/a/"]
 
 
+def test_where_a_page_comes_from_is_no_change_readers_see(tmp_path: Path) -> None:
+    """The provenance front matter (kb_template, kb_sources) grows with edits that show elsewhere on
+    the page, and changes with the templates: it is never reported as an edit of the page."""
+    base, head = tmp_path / "base", tmp_path / "head"
+    front = '---\ntitle: "F"\nkb_template: generator/templates/finding.md.j2\nkb_sources:\n{}---\n\n# F\n\n{}\n'
+    write(base / "nb" / "findings" / "a.md", front.format("  - data/findings/a.yaml\n", "Studier: 1"))
+    write(head / "nb" / "findings" / "a.md", front.format("  - data/findings/a.yaml\n  - data/studies/s.yaml\n", "Studier: 2"))
+    write(base / "nb" / "findings" / "b.md", front.format("  - data/findings/b.yaml\n", "Uendret"))
+    write(head / "nb" / "findings" / "b.md", front.format("  - data/findings/b.yaml\n  - data/notes/n.yaml\n", "Uendret"))
+    changes = compare_docs(base, head)
+    assert changes.changed == [Page("nb", "findings/a.md")]
+    assert [edit for edit, _ in changes.edits] == [Edit("1", "2")]
+
+
 def test_page_urls() -> None:
     assert Page("nb", "index.md").url == "/"
     assert Page("en", "publications/p/index.md").url == "/en/publications/p/"

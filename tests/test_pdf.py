@@ -17,12 +17,11 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from generator import pages, pdf, urls
+from generator import pdf, sections, urls
 from generator.build import load_or_fail
 from generator.i18n import resolve, ui
 from generator.index import Index
 from generator.models import Publication, Text
-from generator.render_helpers import has_theme_page
 from generator.settings import Project
 
 from .conftest import FIXTURE, REPO
@@ -123,22 +122,10 @@ def our_glyphs() -> set[int]:
     return covered
 
 
-def chapter_titles(pub: Publication, lang: str, index: Index | None = None) -> list[str]:
-    """The report's chapters in order, for what the publication holds (the print template's rules)."""
-    cerqual = index is None or pages.has_cerqual(index, pub)
-    keys = ["key_messages"] * bool(pub.key_messages) + ["summary"] + ["charts"] * bool(pub.charts)
-    keys += ["method"] * bool(pub.method)
-    if index is not None:
-        keys += ["themes"] * has_theme_page(index, pub)
-    keys += [("findings_table" if cerqual else "findings_all")] * bool(pub.findings) + ["evidence_profiles"] * cerqual
-    keys += ["implications"] * bool(pub.implications) + ["interventions"] * bool(pub.interventions)
-    if index is not None:
-        keys += ["effect_map"] * bool(pages.effect_studies(index, pub))
-    keys += ["cases"] * bool(pub.cases)
-    keys += ["characteristics"] * bool(pub.characteristics) + ["matrix"] * bool(pub.matrices)
-    if index is not None:
-        keys += ["appraisal_grid"] * pages.has_appraisal_grid(index, pub)
-    return [ui(key, lang) for key in [*keys, "studies", "notes"]]
+def chapter_titles(index: Index, pub: Publication, lang: str) -> list[str]:
+    """The report's chapters in order, as sections.py declares them for what the publication holds."""
+    view = pdf.PrintView(index, pub, lang)
+    return [view.chapter_title(chapter) for chapter in view.chapters()]
 
 
 def assert_findings_in_order(text: str, index: Index, pub: Publication, lang: str) -> None:
@@ -251,7 +238,7 @@ def test_page_counts_are_sane(built: tuple[Path, list[pdf.PdfResult]], pub: Publ
 def test_outline_has_every_chapter(built: tuple[Path, list[pdf.PdfResult]], index: Index, pub: Publication, lang: str) -> None:
     entries = outline(report(built, pub, "full", lang))
     top = [title for depth, title, _ in entries if depth == 0]
-    chapters = chapter_titles(pub, lang)
+    chapters = chapter_titles(index, pub, lang)
     assert [t for t in top if t in chapters] == chapters, top
     titles = [title for _, title, _ in entries]
     for finding in index.findings_of(pub):
@@ -332,7 +319,7 @@ def test_page_numbers_cross_references_and_links(
     assert f"{see} {target}" in pdf_text(reader)
     # The table of contents carries the chapters' real page numbers.
     toc = reader.pages[2].extract_text()
-    for _, title, number in [e for e in outline(reader) if e[0] == 0 and e[1] in chapter_titles(pub, lang)]:
+    for _, title, number in [e for e in outline(reader) if e[0] == 0 and e[1] in chapter_titles(index, pub, lang)]:
         assert re.search(re.escape(title) + r"[ .]*" + str(number) + r"\b", toc), title
     # Internal links are clickable: link annotations with destinations inside the document.
     internal = [
@@ -388,6 +375,44 @@ def test_two_renders_are_byte_identical(index: Index, pub: Publication, tmp_path
     assert first.path.read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
+_PART = re.compile(
+    r'<!--\nkb_template: (\S+)\nkb_sources:(?: \[\])?\n((?:  - .*\n)*)-->\n<\w+ class="(?:[^"]* )?([^" ]+)"(?: id="([^"]+)")?'
+)
+"""A provenance comment and the element after it: (template, sources, its last class, its id)."""
+
+
+@pytest.mark.parametrize("kind", pdf.KINDS)
+def test_every_part_of_the_print_html_says_where_it_comes_from(index: Index, pub: Publication, kind: str) -> None:
+    """A comment before the cover and before each chapter names its template and the data files it read."""
+    printed = pdf.render_html(pdf.environment(), index, pub, kind, "nb")
+    parts = [
+        (template, [line[4:] for line in listed.splitlines()], anchor or css_class)
+        for template, listed, css_class, anchor in _PART.findall(printed)
+    ]
+    expected = [("cover", f"{kind}.html.j2")] if kind == "full" else [("masthead", "summary.html.j2")]
+    if kind == "full":
+        expected += [(chapter.anchor, chapter.template) for chapter in pdf.PrintView(index, pub, "nb").chapters()]
+    assert [(anchor, template) for template, _, anchor in parts] == [(a, f"generator/templates/print/{t}") for a, t in expected]
+    for template, sources, _ in parts:
+        assert (REPO / template).is_file()
+        assert f"data/publications/{pub.id}.yaml" in sources  # every part prints from its publication
+    if kind == "full":
+        by_anchor = {anchor: sources for _, sources, anchor in parts}
+        assert {f"data/findings/{f}.yaml" for f in pub.findings} <= set(by_anchor["findings"])
+        assert {f"data/studies/{s}.yaml" for s in pub.studies} <= set(by_anchor["studies"])
+        assert not any(path.startswith("data/studies/") for path in by_anchor["summary"])
+
+
+def test_a_file_name_cannot_end_the_print_comment(fixture_project: Project) -> None:
+    studies = fixture_project.data_dir / "studies"
+    (studies / "x --> <b>").mkdir()
+    (studies / "beta-2021.yaml").rename(studies / "x --> <b>" / "beta-2021.yaml")
+    index = load_or_fail(fixture_project)
+    printed = pdf.render_html(pdf.environment(), index, index.publication("demo-2025"), "full", "nb")
+    assert printed.count("<!--") == printed.count("-->") and "<b>" not in printed
+    assert "data/studies/x --&gt; &lt;b&gt;/beta-2021.yaml" in printed
+
+
 def test_typographic_quotes_and_apostrophes() -> None:
     assert pdf.typographic('Han sa "hei" og "ha det"', "nb") == "Han sa «hei» og «ha det»"
     assert pdf.typographic('the school\'s "plan"', "en") == "the school’s “plan”"
@@ -421,11 +446,11 @@ def test_real_reports(tmp_path: Path) -> None:
         assert 20 <= full.pages <= 150 and 2 <= summary.pages <= 10, (pub.id, full.pages, summary.pages)
         full_reader, summary_reader = PdfReader(full.path), PdfReader(summary.path)
         top = [title for depth, title, _ in outline(full_reader) if depth == 0]
-        expected_chapters = chapter_titles(pub, "nb", index)
+        expected_chapters = chapter_titles(index, pub, "nb")
         assert [t for t in top if t in expected_chapters] == expected_chapters, pub.id
         full_text = pdf_text(full_reader)
         assert_findings_in_order(full_text, index, pub, "nb")
-        if pages.has_cerqual(index, pub):  # the summary's table of findings is the CERQual summary (Tabell 9)
+        if sections.has_cerqual(index, pub):  # the summary's table of findings is the CERQual summary (Tabell 9)
             assert_findings_in_order(pdf_text(summary_reader), index, pub, "en")
         if pub.matrices:
             assert_matrix_rows(full_reader, index, pub, "nb")

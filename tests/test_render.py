@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from generator.build import generate, load_or_fail
+from generator.pages import plan
 from generator.render import md_escape
-from generator.settings import Project
+from generator.settings import LANGUAGES, Project
+
+from .conftest import REPO
 
 
 def _generate(project: Project) -> Path:
@@ -53,3 +59,78 @@ def test_edit_link_points_at_the_yaml(fixture_project: Project) -> None:
     page = (docs / "nb" / "studies" / "beta-2021.md").read_text(encoding="utf-8")
     front = page.split("---\n")[1]
     assert "edit_source: data/studies/beta-2021.yaml\n" in front
+
+
+# --- one hop from a page to its sources ------------------------------------------------------------
+
+
+def front_matter(page: str) -> dict[str, Any]:
+    assert page.startswith("---\n")
+    return yaml.safe_load(page.split("---\n")[1])  # type: ignore[no-any-return]
+
+
+def test_every_page_names_its_template_and_the_data_files_it_read(whole_project: Project) -> None:
+    index = load_or_fail(whole_project)
+    generate(whole_project, index)
+    for page in plan(index):
+        fronts = [front_matter((whole_project.staging_docs(lang) / page.doc).read_text(encoding="utf-8")) for lang in LANGUAGES]
+        assert fronts[0]["kb_template"] == fronts[1]["kb_template"] == f"generator/templates/{page.template}"
+        assert (REPO / fronts[0]["kb_template"]).is_file()
+        sources = fronts[0]["kb_sources"]
+        assert sources == fronts[1]["kb_sources"] == sorted(sources), page.doc  # the same data in both languages
+        assert sources and all((whole_project.root / path).exists() for path in sources), page.doc
+        folders = {path for path in sources if path.endswith("/")}
+        if page.source:  # the file 'edit this page' opens is among them (or its whole folder is)
+            assert page.source in sources or any(page.source.startswith(folder) for folder in folders), page.doc
+    finding = index.finding("demo-2025-f01")
+    front = front_matter((whole_project.staging_docs("en") / "findings" / "demo-2025-f01.md").read_text(encoding="utf-8"))
+    expected = {
+        "data/findings/demo-2025-f01.yaml",
+        "data/publications/demo-2025.yaml",
+        f"data/themes/{finding.theme}.yaml",
+        "data/vocabularies/confidence.yaml",
+        *(f"data/studies/{study_id}.yaml" for study_id in finding.studies),
+    }
+    assert expected <= set(front["kb_sources"])
+    assert not any(path.startswith("data/studies/") for path in set(front["kb_sources"]) - expected)  # only its own studies
+    # A page that goes through every file of a kind names the folder, not a list of every file.
+    overview = front_matter((whole_project.staging_docs("nb") / "overview.md").read_text(encoding="utf-8"))
+    assert "data/studies/" in overview["kb_sources"] and "data/findings/" in overview["kb_sources"]
+    assert not any(path.startswith("data/studies/") and path.endswith(".yaml") for path in overview["kb_sources"])
+
+
+def test_the_sources_are_what_the_page_read(fixture_project: Project) -> None:
+    """A note about a finding is shown on the finding's page, so its file is among that page's sources."""
+    page = fixture_project.staging_docs("en") / "findings" / "demo-2025-f01.md"
+    generate(fixture_project, load_or_fail(fixture_project))
+    assert "data/notes/about-f01.yaml" not in front_matter(page.read_text(encoding="utf-8"))["kb_sources"]
+    (fixture_project.data_dir / "notes" / "about-f01.yaml").write_text(
+        'id: about-f01\napplies_to: ["finding:demo-2025-f01"]\ncategory: editorial\n'
+        'text: {nb: "Merknad.", en: "Note.", nb_origin: editorial}\n',
+        encoding="utf-8",
+    )
+    generate(fixture_project, load_or_fail(fixture_project))
+    assert "data/notes/about-f01.yaml" in front_matter(page.read_text(encoding="utf-8"))["kb_sources"]
+
+
+ODD_FOLDER = 'a: #"x" --> <b>'
+
+
+def test_a_file_name_cannot_break_the_front_matter(fixture_project: Project) -> None:
+    """Data files may sit in sub-folders of any name, and hand-written pages may have any name: the
+    front matter stays valid YAML and names them exactly (MkDocs would otherwise show it as text)."""
+    studies = fixture_project.data_dir / "studies"
+    (studies / ODD_FOLDER).mkdir()
+    (studies / "beta-2021.yaml").rename(studies / ODD_FOLDER / "beta-2021.yaml")
+    odd_page = f"{ODD_FOLDER}.md"
+    for lang in LANGUAGES:
+        (fixture_project.content_dir / lang).mkdir(parents=True, exist_ok=True)
+        (fixture_project.content_dir / lang / odd_page).write_text("# Om\n", encoding="utf-8")
+    index = load_or_fail(fixture_project)
+    generate(fixture_project, index)
+    study = f"data/studies/{ODD_FOLDER}/beta-2021.yaml"
+    for lang in LANGUAGES:
+        front = front_matter((fixture_project.staging_docs(lang) / "studies" / "beta-2021.md").read_text(encoding="utf-8"))
+        assert front["edit_source"] == study and study in front["kb_sources"]
+        content = front_matter((fixture_project.staging_docs(lang) / odd_page).read_text(encoding="utf-8"))
+        assert content["edit_source"] == f"content/{lang}/{odd_page}"
