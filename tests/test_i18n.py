@@ -181,11 +181,50 @@ def _literal_keys(expression: ast.expr) -> list[str] | None:
     return None
 
 
+SECTION_DECLARATIONS = {"Section": 2, "OwnChapters": 2, "_page": 2}
+"""Calls in sections.py that declare a section's title or sidebar key, and the position of the key."""
+
+
+def _section_keys(tree: ast.Module) -> tuple[set[str], list[str]]:
+    """The title and sidebar keys sections.py declares: string literals, or a function of its own
+    (`findings_title_key`) whose every return is a literal."""
+    returns = {
+        f.name: [_literal_keys(r.value) if r.value else None for r in ast.walk(f) if isinstance(r, ast.Return)]
+        for f in tree.body
+        if isinstance(f, ast.FunctionDef)
+    }
+    used: set[str] = set()
+    dynamic: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        position = SECTION_DECLARATIONS.get(node.func.id)
+        if position is None or len(node.args) <= position:
+            continue
+        key = node.args[position]
+        keys = _literal_keys(key)
+        if keys is None and isinstance(key, ast.Name) and returns.get(key.id):
+            found = returns[key.id]
+            keys = None if any(k is None for k in found) else [k for ks in found for k in ks or []]
+        if keys is None:
+            dynamic.append(f"sections.py:{node.lineno}: {ast.unparse(key)}")
+        else:
+            used.update(keys)
+    return used, dynamic
+
+
 def _forwards(function: ast.FunctionDef | None, key: ast.expr) -> bool:
-    """A call that only passes a key on: the `ui` method of a view (its own parameter), or a page's
-    `nav_key` (every `nav_key=` is checked to be literal where the page is declared)."""
-    if isinstance(key, ast.Attribute) and key.attr == "nav_key":
+    """A call that only passes a key on: the `ui` method of a view (its own parameter), a page's
+    `nav_key` (every `nav_key=` is checked to be literal where the page is declared), or a section's
+    title (`Section.title`, `Chapter.title_key`: declared literally in sections.py, see `_section_keys`)."""
+    if isinstance(key, ast.Attribute) and key.attr in ("nav_key", "title_key"):
         return True
+    if isinstance(key, ast.BoolOp) and isinstance(key.values[0], ast.Attribute) and key.values[0].attr == "title_key":
+        return True
+    if isinstance(key, ast.Call) and isinstance(key.func, ast.Attribute) and key.func.attr == "title":
+        return True
+    if function is not None and function.name == "pages" and isinstance(key, ast.Name):
+        return True  # sections._page's inner function: its nav_key is checked where _page is called
     return (
         function is not None
         and function.name == "ui"
@@ -201,6 +240,10 @@ def _python_uses() -> tuple[set[str], list[str]]:
     dynamic: list[str] = []
     for path in sorted(GENERATOR.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.name == "sections.py":
+            section_used, section_dynamic = _section_keys(tree)
+            used |= section_used
+            dynamic += section_dynamic
         functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
         enclosing = {id(child): f for f in functions for child in ast.walk(f)}
         for node in ast.walk(tree):
@@ -214,6 +257,8 @@ def _python_uses() -> tuple[set[str], list[str]]:
                     continue
             elif isinstance(node, ast.keyword) and node.arg == "nav_key":
                 key = node.value
+                if _forwards(enclosing.get(id(node)), key):
+                    continue
             else:
                 continue
             keys = _literal_keys(key)
