@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from .cerqual import COMPONENT_FIELDS
 from .index import Index
 from .models import Matrix, Publication, Study
 
@@ -95,8 +96,6 @@ def matrix_column_totals(index: Index, matrix: Matrix) -> dict[str, list[Tally]]
 
 def component_levels(index: Index, pub: Publication) -> dict[str, Counter[str]]:
     """CERQual component -> count of findings per concern level (the Vedlegg 4 distribution)."""
-    from .index import COMPONENT_FIELDS
-
     result: dict[str, Counter[str]] = {}
     for field_name, component_id in COMPONENT_FIELDS.items():
         result[component_id] = Counter(getattr(f.components, field_name).level for f in index.findings_of(pub))
@@ -118,9 +117,12 @@ class GapMap:
     """column -> distinct study ids with that column (the column total)."""
 
 
-def _gap_rows(index: Index, pub: Publication) -> list[tuple[str, Study]]:
-    from .pages import effect_studies
+def effect_studies(index: Index, pub: Publication) -> list[str]:
+    """Studies of the publication that record sectors or effects for an intervention: the gap maps' rows."""
+    return [s for s in pub.studies if index.study(s).interventions and (index.study(s).effects or index.study(s).sectors)]
 
+
+def _gap_rows(index: Index, pub: Publication) -> list[tuple[str, Study]]:
     return [(i, index.study(s)) for s in effect_studies(index, pub) for i in index.study(s).interventions]
 
 
@@ -320,8 +322,6 @@ def topic_studies(index: Index, items: list[tuple[str, str]]) -> list[str]:
 def gap_row_groups(index: Index, pub: Publication, gap_map: GapMap) -> list[tuple[str, list[str]]]:
     """Gap-map rows grouped by the publication type of the studies behind them (peer-reviewed
     articles apart from reports), so a gap in one kind of literature is visible."""
-    from .pages import effect_studies
-
     studies = set(effect_studies(index, pub))
     groups: dict[str, list[str]] = {}
     for row in gap_map.rows:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .build import _copy_content, check_links, write_exports
+from .build import check_links, copy_content, write_exports
 from .citations import check_content
 from .errors import Problem, Report
 from .i18n import ui_problems
@@ -144,7 +144,7 @@ class IncrementalBuilder:
                 write_exports(index, writer)  # the RIS and CSL-JSON of the studies
             # Hand-written pages cite the data (counts, finding links): re-expanded on every
             # update; the writer rewrites only the pages whose text changed.
-            _copy_content(self.project, lang, writer, index)
+            copy_content(self.project, lang, writer, index)
             if not same_layout:
                 writer.remove_stale()
             result.written += [f"{lang}/{doc}" for doc in writer.changed]

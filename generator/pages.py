@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import urls
+from .counts import effect_studies
 from .index import Index
 from .models import Publication
-from .render_helpers import has_theme_page
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,13 @@ class PageSpec:
     """Drill-down lists repeat content found elsewhere: kept out of the search index."""
 
 
+def has_theme_page(index: Index, pub: Publication) -> bool:
+    """A publication gets a themes page when its themes carry more than a name: sub-themes,
+    code counts per informant group or cited studies (Tabell 2 of a thesis, forms of
+    collaboration). Descriptions alone are shown where the theme is (the findings table)."""
+    return any(index.theme(t).parent or index.theme(t).code_counts or index.theme(t).studies for t in pub.themes)
+
+
 def has_cerqual(index: Index, pub: Publication) -> bool:
     """Whether any finding of the publication carries a GRADE-CERQual assessment."""
     return any(index.finding(f).confidence for f in pub.findings)
@@ -34,11 +41,6 @@ def has_cerqual(index: Index, pub: Publication) -> bool:
 
 def has_appraisal_grid(index: Index, pub: Publication) -> bool:
     return any(index.study(s).appraisal and index.study(s).appraisal.items for s in pub.studies)  # type: ignore[union-attr]
-
-
-def effect_studies(index: Index, pub: Publication) -> list[str]:
-    """Studies of the publication that record sectors or effects for an intervention: the gap maps' rows."""
-    return [s for s in pub.studies if index.study(s).interventions and (index.study(s).effects or index.study(s).sectors)]
 
 
 def plan(index: Index) -> list[PageSpec]:
@@ -145,7 +147,7 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
     keys: list[tuple[str | None, str | None]] = [(t, None) for t in pub.themes]
     if has_cerqual(index, pub):
         pairs = {(f.theme, f.confidence) for f in findings if f.confidence}
-        keys = [(None, c.id) for c in index.terms("confidence")] + keys + sorted(pairs)  # type: ignore[arg-type]
+        keys = [(None, c.id) for c in index.terms("confidence")] + keys + sorted(pairs)
     pages = [
         PageSpec(
             urls.findings_list(pub_id, theme, confidence),

@@ -24,12 +24,12 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from . import counts, pages, urls
-from .cerqual import justification
+from .cerqual import COMPONENT_FIELDS, justification
 from .i18n import Localized, month_year, number, resolve, ui
-from .index import COMPONENT_FIELDS, Index
+from .index import Index
 from .models import Chart, Finding, Prisma, Publication, Study, Text
-from .render import symbol_and_words
-from .render_helpers import chart_svg, has_theme_page, prisma_rows, reading_label
+from .pages import has_theme_page
+from .render import chart_svg, jinja_environment, prisma_rows, reading_label, symbol_and_words
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
 
@@ -181,7 +181,7 @@ class PrintView:
         return pages.has_appraisal_grid(self.index, self.pub)
 
     def effect_studies(self) -> list[str]:
-        return pages.effect_studies(self.index, self.pub)
+        return counts.effect_studies(self.index, self.pub)
 
     def finding_badge(self, finding: Finding) -> Markup:
         term = self.index.term("finding-type", finding.finding_type)
@@ -253,8 +253,6 @@ class PrintView:
 
 
 def environment() -> Environment:
-    from .render import jinja_environment
-
     return jinja_environment(PRINT_TEMPLATES)
 
 
@@ -328,33 +326,3 @@ def build_pdfs(project: Project, index: Index, out_dir: Path, languages: Iterabl
                 target = root / urls.pdf_path(pub.id, kind, lang)
                 results.append(render_pdf(env, index, pub, kind, lang, target))
     return results
-
-
-def render_all(project: Project) -> list[PdfResult]:
-    """`make pdf`: load and check the data, then write only the PDFs into site/."""
-    from .build import load_or_fail
-
-    return build_pdfs(project, load_or_fail(project), project.site_dir)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m generator.pdf [ROOT]`: the PDFs only, with what each cost."""
-    import sys
-
-    from .errors import DataError
-
-    args = sys.argv[1:] if argv is None else argv
-    project = Project.find(Path(args[0]) if args else None)
-    try:
-        results = render_all(project)
-    except DataError as exc:
-        for problem in exc.report.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    for result in results:
-        print(result)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

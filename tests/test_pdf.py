@@ -22,7 +22,7 @@ from generator.build import load_or_fail
 from generator.i18n import resolve, ui
 from generator.index import Index
 from generator.models import Publication, Text
-from generator.render_helpers import has_theme_page
+from generator.pages import has_theme_page
 from generator.settings import Project
 
 from .conftest import FIXTURE, REPO
