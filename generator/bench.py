@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -214,7 +214,8 @@ def _child(what: str, args: argparse.Namespace) -> dict[str, Any]:
 
     command = [sys.executable, "-m", "generator.bench", "--one", what] + (["--no-site"] if args.no_site else [])
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The child's last line is the one `json.dumps(result)` of a dict that --one prints.
+    return cast(dict[str, Any], json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,7 +66,10 @@ def compare_data(base: DataSet, head: DataSet) -> list[EntityChange]:
 
 def compare_models(before: BaseModel | None, after: BaseModel | None, path: FieldPath = ()) -> list[FieldChange]:
     """Field by field; a missing model counts as all defaults, so an added entity lists what it sets."""
-    model_class = type(after if after is not None else before)
+    model = after if after is not None else before
+    if model is None:
+        return []  # nothing on either side: nothing changed
+    model_class = type(model)
     changes: list[FieldChange] = []
     for name, info in model_class.model_fields.items():
         default = None if info.is_required() else info.get_default(call_default_factory=True)

@@ -187,7 +187,7 @@ class Index:
             targets = [tuple(t.split(":", 1)) for t in note.applies_to]
             if any(t in members for t in targets):
                 result.append((note, [t for t in targets if t in members]))
-        return result  # type: ignore[return-value]
+        return result
 
     def changes_in(self, pub: Publication) -> list[tuple[Any, str, str]]:
         """Every history entry of the publication and its findings and studies, newest first,
