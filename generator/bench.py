@@ -30,7 +30,7 @@ from .render import environment, render_page
 from .settings import LANGUAGES, Project
 from .sources import discover, load_file
 from .synthetic import generate
-from .validate import DataSet, Loaded, validate_source
+from .validate import DataSet, Loaded, id_of, validate_source
 from .write import StagingWriter
 
 
@@ -85,7 +85,7 @@ def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with
         for kind, source_file in loaded:
             model = validate_source(kind, source_file, report) if source_file else None
             if model is not None:
-                data.entities[kind][model.id] = Loaded(model, source_file)  # type: ignore[attr-defined]
+                data.entities[kind][id_of(model)] = Loaded(model, source_file)
         return data
 
     data = stages.time("validate", validate)

@@ -59,7 +59,9 @@ def compare_data(base: DataSet, head: DataSet) -> list[EntityChange]:
             if old_model == new_model:
                 continue
             status: Status = "added" if old is None else "removed" if new is None else "changed"
-            file = (new or old).source.display_path  # type: ignore[union-attr]
+            shown = new if new is not None else old
+            assert shown is not None  # the id came from one side or the other
+            file = shown.source.display_path
             changes.append(EntityChange(kind, entity_id, status, file, tuple(compare_models(old_model, new_model))))
     return changes
 

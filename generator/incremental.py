@@ -27,7 +27,7 @@ from .references import ReferenceCache
 from .render import environment, render_page
 from .settings import LANGUAGES, Project
 from .sources import SourceFile
-from .validate import load_data
+from .validate import id_of, load_data
 from .write import StagingWriter
 
 Key = tuple[str, str]
@@ -177,7 +177,7 @@ class IncrementalBuilder:
         for kind, old, new in touched:
             for model in (old, new):
                 if model is not None:
-                    changed.add((getattr(model, "kind", kind), model.id))  # type: ignore[attr-defined]
+                    changed.add((getattr(model, "kind", kind), id_of(model)))
             if (old is None) != (new is None):
                 changed.add(("all", getattr(old or new, "kind", kind)))
             # An entity this one starts or stops referring to has new back-links (a study's list of

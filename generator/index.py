@@ -15,7 +15,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -100,48 +100,50 @@ class Index:
 
     # --- typed accessors ---------------------------------------------------------------
     def _get(self, kind: str, entity_id: str) -> Any:
+        # Any: the loader holds each kind's entities as instances of its model in `kinds.KINDS`, which
+        # the typed accessors below name in their casts.
         if self.reads is not None:
             self.reads.add((kind, entity_id))
         return self.data.entities[kind][entity_id].model
 
     def publication(self, pub_id: str) -> Publication:
-        return self._get("publication", pub_id)  # type: ignore[no-any-return]
+        return cast(Publication, self._get("publication", pub_id))
 
     def finding(self, finding_id: str) -> Finding:
-        return self._get("finding", finding_id)  # type: ignore[no-any-return]
+        return cast(Finding, self._get("finding", finding_id))
 
     def study(self, study_id: str) -> Study:
-        return self._get("study", study_id)  # type: ignore[no-any-return]
+        return cast(Study, self._get("study", study_id))
 
     def theme(self, theme_id: str) -> Theme:
-        return self._get("theme", theme_id)  # type: ignore[no-any-return]
+        return cast(Theme, self._get("theme", theme_id))
 
     def characteristic(self, char_id: str) -> Characteristic:
-        return self._get("characteristic", char_id)  # type: ignore[no-any-return]
+        return cast(Characteristic, self._get("characteristic", char_id))
 
     def assessment(self, assessment_id: str) -> Assessment:
-        return self._get("assessment", assessment_id)  # type: ignore[no-any-return]
+        return cast(Assessment, self._get("assessment", assessment_id))
 
     def matrix(self, matrix_id: str) -> Matrix:
-        return self._get("matrix", matrix_id)  # type: ignore[no-any-return]
+        return cast(Matrix, self._get("matrix", matrix_id))
 
     def intervention(self, intervention_id: str) -> Intervention:
-        return self._get("intervention", intervention_id)  # type: ignore[no-any-return]
+        return cast(Intervention, self._get("intervention", intervention_id))
 
     def implication(self, implication_id: str) -> Implication:
-        return self._get("implication", implication_id)  # type: ignore[no-any-return]
+        return cast(Implication, self._get("implication", implication_id))
 
     def case(self, case_id: str) -> Case:
-        return self._get("case", case_id)  # type: ignore[no-any-return]
+        return cast(Case, self._get("case", case_id))
 
     def topic(self, topic_id: str) -> Topic:
-        return self._get("topic", topic_id)  # type: ignore[no-any-return]
+        return cast(Topic, self._get("topic", topic_id))
 
     def entity(self, kind: str, entity_id: str) -> Any:
         return self._get(kind, entity_id)
 
     def note(self, note_id: str) -> DataNote:
-        return self._get("note", note_id)  # type: ignore[no-any-return]
+        return cast(DataNote, self._get("note", note_id))
 
     def term(self, vocabulary: str, term_id: str) -> Term:
         if self.reads is not None:

@@ -40,7 +40,7 @@ def has_cerqual(index: Index, pub: Publication) -> bool:
 
 
 def has_appraisal_grid(index: Index, pub: Publication) -> bool:
-    return any(index.study(s).appraisal and index.study(s).appraisal.items for s in pub.studies)  # type: ignore[union-attr]
+    return any((appraisal := index.study(s).appraisal) and appraisal.items for s in pub.studies)
 
 
 def plan(index: Index) -> list[PageSpec]:

@@ -196,7 +196,8 @@ class _Identified(Protocol):
     id: str
 
 
-def _entity_id(model: Strict) -> str:
+def id_of(model: Strict) -> str:
+    """The id of an entity of any kind."""
     # Every kind's model declares `id` (tests/test_types.py checks that); their base, Strict, does not.
     return cast(_Identified, model).id
 
@@ -227,7 +228,7 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
     if nulls:
         return None
     stem = source.path.stem
-    entity_id = _entity_id(model)
+    entity_id = id_of(model)
     if entity_id != stem:
         report.add(
             source.location(("id",)),
@@ -263,7 +264,7 @@ def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = l
             if model is None or source is None:
                 kb.invalid[kind].add(path.stem)
                 continue
-            entity_id = _entity_id(model)
+            entity_id = id_of(model)
             existing = kb.entities[kind].get(entity_id)
             if existing is not None:
                 first = existing.location("id")
