@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -30,7 +30,7 @@ from .render import environment, render_page
 from .settings import LANGUAGES, Project
 from .sources import discover, load_file
 from .synthetic import generate
-from .validate import DataSet, Loaded, validate_source
+from .validate import DataSet, Loaded, id_of, validate_source
 from .write import StagingWriter
 
 
@@ -85,7 +85,7 @@ def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with
         for kind, source_file in loaded:
             model = validate_source(kind, source_file, report) if source_file else None
             if model is not None:
-                data.entities[kind][model.id] = Loaded(model, source_file)  # type: ignore[attr-defined]
+                data.entities[kind][id_of(model)] = Loaded(model, source_file)
         return data
 
     data = stages.time("validate", validate)
@@ -214,7 +214,8 @@ def _child(what: str, args: argparse.Namespace) -> dict[str, Any]:
 
     command = [sys.executable, "-m", "generator.bench", "--one", what] + (["--no-site"] if args.no_site else [])
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The child's last line is the one `json.dumps(result)` of a dict that --one prints.
+    return cast(dict[str, Any], json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main(argv: list[str] | None = None) -> int:

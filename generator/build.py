@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from . import sections, urls
+from . import pdf, sections, urls
 from .citations import check_content, expand
 from .errors import DataError, Report
 from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
@@ -71,11 +71,10 @@ def published_folders(project: Project) -> list[tuple[Path, Path]]:
     content/ is copied into the site, MkDocs renders and copies overrides/ (the theme's custom_dir),
     and the PDFs embed the fonts the print stylesheet names: the generator's own fonts/ (in this
     repository, the project's fonts/)."""
-    from .pdf import FONTS_DIR
-
+    fonts_dir = pdf.FONTS_DIR  # read when called: a test points it at a folder of its own
     folders = [(project.content_dir, project.root), (project.overrides_dir, project.root), (project.fonts_dir, project.root)]
-    if FONTS_DIR.resolve() != project.fonts_dir.resolve():
-        folders.append((FONTS_DIR, FONTS_DIR.parent))
+    if fonts_dir.resolve() != project.fonts_dir.resolve():
+        folders.append((fonts_dir, fonts_dir.parent))
     return folders
 
 
@@ -111,7 +110,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page, pdfs))
         write_exports(index, writer)
-        _copy_content(project, lang, writer, index)
+        copy_content(project, lang, writer, index)
         writer.remove_stale()
         changed[lang] = writer.changed
     index.references.save()
@@ -125,7 +124,7 @@ def write_exports(index: Index, writer: StagingWriter) -> None:
         writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
 
 
-def _copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
+def copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
     """Hand-written pages (content/<lang>/), their data citations expanded, and shared assets (content/assets/).
 
     Files are listed by `readable_files`: a link out of the project refuses the copy (DataError),
@@ -329,9 +328,7 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
         started = timings.record(f"pagefind-{lang}", started)
         shutil.copytree(lang_site, target, dirs_exist_ok=True)
     if with_pdf:
-        from .pdf import build_pdfs
-
-        timings.pdfs = build_pdfs(project, index, staging_site)
+        timings.pdfs = pdf.build_pdfs(project, index, staging_site)
         started = timings.record("pdf", started)
     swap_into_place(staging_site, project.site_dir)
     timings.record("swap", started)

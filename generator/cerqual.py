@@ -3,13 +3,18 @@ check that a finding's overall confidence can follow from its four component ass
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .i18n import resolve
-from .models import Components, Finding
+from .models import Components, Finding, Term
 
-if TYPE_CHECKING:
-    from .index import Index
+
+class Terms(Protocol):
+    """What the justification sentence reads: vocabulary terms by id (`index.Index` is one). Declared
+    here, not imported, because the index imports this module to check CERQual."""
+
+    def term(self, vocabulary: str, term_id: str) -> Term: ...
+
 
 COMPONENT_FIELDS: dict[str, str] = {
     "methodological_limitations": "methodological-limitations",
@@ -76,7 +81,7 @@ def reconcilable(concerns: dict[str, str]) -> list[str]:
     return [confidence for confidence in CONFIDENCE_STEPS if unreconciled(concerns, confidence) is None]
 
 
-def justification(finding: Finding, index: Index, lang: str) -> str:
+def justification(finding: Finding, index: Terms, lang: str) -> str:
     """'Moderate bekymringer knyttet til metodiske begrensninger, ..., og ingen ... knyttet til relevans.'
 
     Built from the four component levels, so it can never disagree with them.

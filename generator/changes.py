@@ -59,14 +59,19 @@ def compare_data(base: DataSet, head: DataSet) -> list[EntityChange]:
             if old_model == new_model:
                 continue
             status: Status = "added" if old is None else "removed" if new is None else "changed"
-            file = (new or old).source.display_path  # type: ignore[union-attr]
+            shown = new if new is not None else old
+            assert shown is not None  # the id came from one side or the other
+            file = shown.source.display_path
             changes.append(EntityChange(kind, entity_id, status, file, tuple(compare_models(old_model, new_model))))
     return changes
 
 
 def compare_models(before: BaseModel | None, after: BaseModel | None, path: FieldPath = ()) -> list[FieldChange]:
     """Field by field; a missing model counts as all defaults, so an added entity lists what it sets."""
-    model_class = type(after if after is not None else before)
+    model = after if after is not None else before
+    if model is None:
+        return []  # nothing on either side: nothing changed
+    model_class = type(model)
     changes: list[FieldChange] = []
     for name, info in model_class.model_fields.items():
         default = None if info.is_required() else info.get_default(call_default_factory=True)

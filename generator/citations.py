@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -431,7 +431,22 @@ def _read(path: Path, display: str, report: Report) -> str | None:
         return None
 
 
-def expand(text: str, view: Any) -> str:
+class CitingView(Protocol):
+    """What expanding a citation asks of the page it is on (`render.View` is one): declared here,
+    so this module need not know the renderer."""
+
+    index: Index
+
+    def num(self, value: float) -> str: ...
+
+    def finding_ref(self, finding_id: str, with_publication: bool = True) -> Markup: ...
+
+    def entity_link(self, kind: str, entity_id: str) -> Markup: ...
+
+    def study_link(self, study_id: str) -> Markup: ...
+
+
+def expand(text: str, view: CitingView) -> str:
     """Replace every citation by its rendered HTML (escaped); assumes `check_content` passed.
     Code and escaped brackets are left as they are (see `tokens`)."""
     out, last = [], 0
@@ -443,8 +458,8 @@ def expand(text: str, view: Any) -> str:
     return "".join(out)
 
 
-def render(citation: Citation, view: Any) -> Markup:
-    index: Index = view.index
+def render(citation: Citation, view: CitingView) -> Markup:
+    index = view.index
     if citation.kind == "count":
         return Markup('<span class="kb-count">{}</span>').format(view.num(count(index, citation.target, citation.params)))
     if citation.kind == "finding":

@@ -92,10 +92,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from .pdf import main as pdf_main
+    """`make pdf`: load and check the data, then write only the PDFs into site/, with what each cost."""
+    from .build import load_or_fail
+    from .pdf import build_pdfs
 
     project = Project.find(args.root)
-    return pdf_main([str(project.root)])
+    try:
+        index = load_or_fail(project)
+    except DataError as exc:
+        for problem in exc.report.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    for result in build_pdfs(project, index, project.site_dir):
+        print(result)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

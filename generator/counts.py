@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from .cerqual import COMPONENT_FIELDS
 from .index import Index
-from .models import Matrix, Publication, Study
-from .sections import effect_studies
+from .models import Appraisal, Matrix, Publication, Study
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def implications_by_type(index: Index, pub: Publication) -> list[Tally]:
 
 def appraised_studies(index: Index, pub: Publication) -> list[str]:
     """Studies of the publication with per-criterion appraisal answers (the grid's columns)."""
-    return [s for s in pub.studies if index.study(s).appraisal and index.study(s).appraisal.items]  # type: ignore[union-attr]
+    return [s for s in pub.studies if (appraisal := index.study(s).appraisal) and appraisal.items]
 
 
 def findings_by_theme(index: Index, pub: Publication) -> list[Tally]:
@@ -96,8 +96,6 @@ def matrix_column_totals(index: Index, matrix: Matrix) -> dict[str, list[Tally]]
 
 def component_levels(index: Index, pub: Publication) -> dict[str, Counter[str]]:
     """CERQual component -> count of findings per concern level (the Vedlegg 4 distribution)."""
-    from .index import COMPONENT_FIELDS
-
     result: dict[str, Counter[str]] = {}
     for field_name, component_id in COMPONENT_FIELDS.items():
         result[component_id] = Counter(getattr(f.components, field_name).level for f in index.findings_of(pub))
@@ -117,6 +115,11 @@ class GapMap:
     """(intervention, column) -> study ids."""
     column_studies: dict[str, tuple[str, ...]]
     """column -> distinct study ids with that column (the column total)."""
+
+
+def effect_studies(index: Index, pub: Publication) -> list[str]:
+    """Studies of the publication that record sectors or effects for an intervention: the gap maps' rows."""
+    return [s for s in pub.studies if index.study(s).interventions and (index.study(s).effects or index.study(s).sectors)]
 
 
 def _gap_rows(index: Index, pub: Publication) -> list[tuple[str, Study]]:
@@ -273,11 +276,19 @@ def code_totals_complete(index: Index, pub: Publication) -> dict[str, bool]:
     return {g: all(theme_codes(index, t, g) is not None for t in tops) for g in informant_groups(index, pub)}
 
 
+def _appraisal(index: Index, study_id: str) -> Appraisal:
+    """The appraisal of a study that is known to have one (`appraised_studies`)."""
+    appraisal = index.study(study_id).appraisal
+    if appraisal is None:
+        raise ValueError(f"study '{study_id}' has no appraisal")
+    return appraisal
+
+
 def appraisal_by_tool(index: Index, pub: Publication) -> list[tuple[str, list[str]]]:
     """(tool, study ids) for studies with per-criterion answers, tools in vocabulary order."""
     by_tool: dict[str, list[str]] = {}
     for study_id in appraised_studies(index, pub):
-        by_tool.setdefault(index.study(study_id).appraisal.tool, []).append(study_id)  # type: ignore[union-attr]
+        by_tool.setdefault(_appraisal(index, study_id).tool, []).append(study_id)
     order = [t.id for t in index.terms("appraisal-tool")]
     return sorted(by_tool.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
 
@@ -286,7 +297,7 @@ def appraisal_criteria(index: Index, study_ids: list[str]) -> list[str]:
     """Criteria answered for any of the studies, in vocabulary order (unknown keys last)."""
     used: list[str] = []
     for study_id in study_ids:
-        for key in index.study(study_id).appraisal.items:  # type: ignore[union-attr]
+        for key in _appraisal(index, study_id).items:
             if key not in used:
                 used.append(key)
     order = [t.id for t in index.terms("appraisal-criterion")]

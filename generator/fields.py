@@ -106,9 +106,10 @@ def _field_slots(model: type[BaseModel], name: str, info: FieldInfo) -> Iterator
     if origin is list and args and (item := _marker(_without_none(args[0]))) is not None:
         yield Slot(model, name, "value", item, "list")
     elif origin is dict and len(args) == 2:
-        for part, argument in (("key", args[0]), ("value", args[1])):
+        parts: tuple[tuple[Part, Any], ...] = (("key", args[0]), ("value", args[1]))
+        for part, argument in parts:
             if (marker := _marker(_without_none(argument))) is not None:
-                yield Slot(model, name, part, marker, "mapping")  # type: ignore[arg-type]
+                yield Slot(model, name, part, marker, "mapping")
 
 
 @functools.cache

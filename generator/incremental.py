@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .build import _copy_content, check_links, write_exports
+from .build import check_links, copy_content, write_exports
 from .citations import check_content
 from .errors import Problem, Report
 from .i18n import ui_problems
@@ -27,7 +27,7 @@ from .references import ReferenceCache
 from .render import environment, render_page
 from .settings import LANGUAGES, Project
 from .sources import SourceFile
-from .validate import load_data
+from .validate import id_of, load_data
 from .write import StagingWriter
 
 Key = tuple[str, str]
@@ -143,7 +143,7 @@ class IncrementalBuilder:
                 write_exports(index, writer)  # the RIS and CSL-JSON of the studies
             # Hand-written pages cite the data (counts, finding links): re-expanded on every
             # update; the writer rewrites only the pages whose text changed.
-            _copy_content(self.project, lang, writer, index)
+            copy_content(self.project, lang, writer, index)
             if not same_layout:
                 writer.remove_stale()
             result.written += [f"{lang}/{doc}" for doc in writer.changed]
@@ -176,7 +176,7 @@ class IncrementalBuilder:
         for kind, old, new in touched:
             for model in (old, new):
                 if model is not None:
-                    changed.add((getattr(model, "kind", kind), model.id))  # type: ignore[attr-defined]
+                    changed.add((getattr(model, "kind", kind), id_of(model)))
             if (old is None) != (new is None):
                 changed.add(("all", getattr(old or new, "kind", kind)))
             # An entity this one starts or stops referring to has new back-links (a study's list of

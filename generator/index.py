@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -108,7 +108,8 @@ class Index:
         """Record what is read inside the block into a new set; an enclosing recording gets it too
         (a page rendered while the live preview records its dependencies)."""
         outer = self.reads
-        self.reads = reads = set()
+        reads: set[Read] = set()
+        self.reads = reads
         try:
             yield reads
         finally:
@@ -137,48 +138,50 @@ class Index:
 
     # --- typed accessors ---------------------------------------------------------------
     def _get(self, kind: str, entity_id: str) -> Any:
+        # Any: the loader holds each kind's entities as instances of its model in `kinds.KINDS`, which
+        # the typed accessors below name in their casts.
         if self.reads is not None:
             self.reads.add((kind, entity_id))
         return self.data.entities[kind][entity_id].model
 
     def publication(self, pub_id: str) -> Publication:
-        return self._get("publication", pub_id)  # type: ignore[no-any-return]
+        return cast(Publication, self._get("publication", pub_id))
 
     def finding(self, finding_id: str) -> Finding:
-        return self._get("finding", finding_id)  # type: ignore[no-any-return]
+        return cast(Finding, self._get("finding", finding_id))
 
     def study(self, study_id: str) -> Study:
-        return self._get("study", study_id)  # type: ignore[no-any-return]
+        return cast(Study, self._get("study", study_id))
 
     def theme(self, theme_id: str) -> Theme:
-        return self._get("theme", theme_id)  # type: ignore[no-any-return]
+        return cast(Theme, self._get("theme", theme_id))
 
     def characteristic(self, char_id: str) -> Characteristic:
-        return self._get("characteristic", char_id)  # type: ignore[no-any-return]
+        return cast(Characteristic, self._get("characteristic", char_id))
 
     def assessment(self, assessment_id: str) -> Assessment:
-        return self._get("assessment", assessment_id)  # type: ignore[no-any-return]
+        return cast(Assessment, self._get("assessment", assessment_id))
 
     def matrix(self, matrix_id: str) -> Matrix:
-        return self._get("matrix", matrix_id)  # type: ignore[no-any-return]
+        return cast(Matrix, self._get("matrix", matrix_id))
 
     def intervention(self, intervention_id: str) -> Intervention:
-        return self._get("intervention", intervention_id)  # type: ignore[no-any-return]
+        return cast(Intervention, self._get("intervention", intervention_id))
 
     def implication(self, implication_id: str) -> Implication:
-        return self._get("implication", implication_id)  # type: ignore[no-any-return]
+        return cast(Implication, self._get("implication", implication_id))
 
     def case(self, case_id: str) -> Case:
-        return self._get("case", case_id)  # type: ignore[no-any-return]
+        return cast(Case, self._get("case", case_id))
 
     def topic(self, topic_id: str) -> Topic:
-        return self._get("topic", topic_id)  # type: ignore[no-any-return]
+        return cast(Topic, self._get("topic", topic_id))
 
     def entity(self, kind: str, entity_id: str) -> Any:
         return self._get(kind, entity_id)
 
     def note(self, note_id: str) -> DataNote:
-        return self._get("note", note_id)  # type: ignore[no-any-return]
+        return cast(DataNote, self._get("note", note_id))
 
     def term(self, vocabulary: str, term_id: str) -> Term:
         if self.reads is not None:
@@ -224,7 +227,7 @@ class Index:
             targets = [tuple(t.split(":", 1)) for t in note.applies_to]
             if any(t in members for t in targets):
                 result.append((note, [t for t in targets if t in members]))
-        return result  # type: ignore[return-value]
+        return result
 
     def changes_in(self, pub: Publication) -> list[tuple[Any, str, str]]:
         """Every history entry of the publication and its findings and studies, newest first,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import sections, urls
+from . import counts, sections, urls
 from .index import Index
 from .models import Publication
 from .pagespec import PageSpec
@@ -60,7 +60,7 @@ def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSp
     keys: list[tuple[str | None, str | None]] = [(t, None) for t in pub.themes]
     if has_cerqual(index, pub):
         pairs = {(f.theme, f.confidence) for f in findings if f.confidence}
-        keys = [(None, c.id) for c in index.terms("confidence")] + keys + sorted(pairs)  # type: ignore[arg-type]
+        keys = [(None, c.id) for c in index.terms("confidence")] + keys + sorted(pairs)
     pages = [
         PageSpec(
             urls.findings_list(pub_id, theme, confidence),
@@ -94,7 +94,7 @@ def _gap_map_lists(index: Index, pub: Publication, pub_source: str) -> list[Page
     without them: they come from the same studies)."""
     params = {"publication": pub.id}
     pages = []
-    studies = [index.study(s) for s in sections.effect_studies(index, pub)]
+    studies = [index.study(s) for s in counts.effect_studies(index, pub)]
     for sector in sorted({sector for s in studies for sector in s.sectors}):
         pages.append(
             PageSpec(

@@ -24,12 +24,11 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from . import counts, sections, urls
-from .cerqual import justification
+from .cerqual import COMPONENT_FIELDS, justification
 from .i18n import Localized, month_year, number, resolve, ui
-from .index import COMPONENT_FIELDS, Index
+from .index import Index
 from .models import Chart, Finding, Prisma, Publication, Study, Text
-from .render import TEMPLATES, provenance, symbol_and_words
-from .render_helpers import chart_svg, prisma_rows, reading_label
+from .render import TEMPLATES, chart_svg, jinja_environment, prisma_rows, provenance, reading_label, symbol_and_words
 from .sections import Chapter
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
@@ -271,8 +270,6 @@ class PrintView:
 
 
 def environment() -> Environment:
-    from .render import jinja_environment
-
     return jinja_environment(PRINT_TEMPLATES)
 
 
@@ -346,33 +343,3 @@ def build_pdfs(project: Project, index: Index, out_dir: Path, languages: Iterabl
                 target = root / urls.pdf_path(pub.id, kind, lang)
                 results.append(render_pdf(env, index, pub, kind, lang, target))
     return results
-
-
-def render_all(project: Project) -> list[PdfResult]:
-    """`make pdf`: load and check the data, then write only the PDFs into site/."""
-    from .build import load_or_fail
-
-    return build_pdfs(project, load_or_fail(project), project.site_dir)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m generator.pdf [ROOT]`: the PDFs only, with what each cost."""
-    import sys
-
-    from .errors import DataError
-
-    args = sys.argv[1:] if argv is None else argv
-    project = Project.find(Path(args[0]) if args else None)
-    try:
-        results = render_all(project)
-    except DataError as exc:
-        for problem in exc.report.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    for result in results:
-        print(result)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -39,9 +39,9 @@ def _memoize_macros() -> None:
             found[key] = original(self, name)
         return found[key]
 
-    get_macro.memoized = True  # type: ignore[attr-defined]
+    get_macro.memoized = True  # type: ignore[attr-defined]  # a mark on the function: no type declares it
     get_macro.original = original  # type: ignore[attr-defined]
-    model.CitationStylesElement.get_macro = get_macro  # type: ignore[method-assign]
+    model.CitationStylesElement.get_macro = get_macro
 
 
 _memoize_macros()

@@ -18,13 +18,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import counts, sections, urls
-from .cerqual import justification
+from .cerqual import COMPONENT_FIELDS, justification
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
-from .index import COMPONENT_FIELDS, Index
-from .models import Prisma, Text
+from .index import Index
+from .models import Chart, Prisma, Text
 from .pagespec import PageSpec
-from .render_helpers import chart_svg, prisma_rows, reading_label
-from .svg import Bar, Segment, stacked_bars
+from .svg import Bar, Segment, grouped_bars, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
@@ -298,7 +297,7 @@ class View:
         return "–" if n is None else self.num(n)
 
     def effect_studies(self, pub: Any) -> list[str]:
-        return sections.effect_studies(self.index, pub)
+        return counts.effect_studies(self.index, pub)
 
     def notes(self, kind: str, entity_id: str) -> list[Any]:
         return self.index.notes_about(kind, entity_id)
@@ -429,3 +428,63 @@ def _lookup(index: Index, name: str, value: str) -> Any:
 def _tidy(body: str) -> str:
     """Collapse runs of blank lines left by template logic; end with one newline."""
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+
+
+# --- questions the site's and the print templates both ask (pdf.py imports them from here) ---
+
+
+def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:
+    """A publication chart as accessible SVG, for the site and the PDF alike."""
+
+    def plain(text: Text) -> str:
+        return resolve(text, lang).text
+
+    unit = plain(chart.unit) if chart.unit else ""
+    categories = [plain(c) for c in chart.categories]
+    series = [(plain(s.name), s.values) for s in chart.series]
+    missing = ui("not_given", lang)
+    described = "; ".join(
+        f"{name}: "
+        + ", ".join(f"{cat} {number(v, lang) if v is not None else missing}" for cat, v in zip(categories, vs, strict=True))
+        for name, vs in series
+    )
+    return grouped_bars(
+        f"chart-{pub_id}-{chart.id}",
+        plain(chart.title),
+        f"{described}{' (' + unit + ')' if unit else ''}.",
+        categories,
+        series,
+        chart.maximum,
+        lambda v: number(v, lang),
+        missing,
+    )
+
+
+def prisma_rows(prisma: Prisma, lang: str) -> list[tuple[str, int]]:
+    """The flow diagram's counts as (label, count), in the order of the model's fields.
+
+    Each label is named by its literal UI key, so a test can tell which keys are used."""
+    labels = {
+        "database_records": ui("prisma_database_records", lang),
+        "openalex_records": ui("prisma_openalex_records", lang),
+        "other_source_records": ui("prisma_other_source_records", lang),
+        "duplicates_removed": ui("prisma_duplicates_removed", lang),
+        "screened": ui("prisma_screened", lang),
+        "excluded_by_reviewers": ui("prisma_excluded_by_reviewers", lang),
+        "excluded_by_machine": ui("prisma_excluded_by_machine", lang),
+        "other_source_excluded": ui("prisma_other_source_excluded", lang),
+        "full_text_database": ui("prisma_full_text_database", lang),
+        "included_database": ui("prisma_included_database", lang),
+        "full_text_other": ui("prisma_full_text_other", lang),
+        "included_other": ui("prisma_included_other", lang),
+        "excluded_full_text_database": ui("prisma_excluded_full_text_database", lang),
+        "excluded_full_text_other": ui("prisma_excluded_full_text_other", lang),
+        "included_total": ui("prisma_included_total", lang),
+    }
+    return [(labels[name], count) for name, count in prisma]
+
+
+def reading_label(reading: str, lang: str) -> str:
+    """Whose reading an effect's direction is (`Effect.reading`), as a table cell says it."""
+    labels = {"authors": ui("reading_authors", lang), "editorial": ui("reading_editorial", lang)}
+    return labels[reading]

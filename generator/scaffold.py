@@ -100,9 +100,8 @@ def scaffold(
             f"rename: choose the id, write it on the id line and rename the file to <id>.yaml, then run `make schema`"
             f" (`new {kind} --id ...` does all three)"
         )
-    listing_kind, list_name = KINDS[kind].listed_in or (None, None)
-    if listing_kind != "publication":
-        list_name = None
+    listing_kind, listing_field = KINDS[kind].listed_in or (None, None)
+    list_name = listing_field if listing_kind == "publication" else None
     if publication and list_name:
         pub_path = project.data_dir / folder_of("publication") / f"{publication}.yaml"
         pub_shown = pub_path.relative_to(project.root).as_posix()
@@ -119,7 +118,7 @@ def scaffold(
     elif list_name:
         steps.append(f"add the id to {list_name} in its publication in data/publications/ (or use --publication)")
     if listing_kind is not None and listing_kind != "publication":
-        steps.append(f"add the id to the {KINDS[kind].listed_in[1]} of its {listing_kind} in data/{folder_of(listing_kind)}/")
+        steps.append(f"add the id to the {listing_field} of its {listing_kind} in data/{folder_of(listing_kind)}/")
     steps.append(refresh_schemas(project))
     return Created(path, entity_id, steps)
 

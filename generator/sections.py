@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import urls
+from .counts import effect_studies
 from .index import Index
 from .models import Publication, Text
 from .pagespec import PageSpec
@@ -44,11 +45,6 @@ def has_theme_page(index: Index, pub: Publication) -> bool:
 
 def has_appraisal_grid(index: Index, pub: Publication) -> bool:
     return any(index.study(s).appraisal and index.study(s).appraisal.items for s in pub.studies)  # type: ignore[union-attr]
-
-
-def effect_studies(index: Index, pub: Publication) -> list[str]:
-    """Studies of the publication that record sectors or effects for an intervention: the gap maps' rows."""
-    return [s for s in pub.studies if index.study(s).interventions and (index.study(s).effects or index.study(s).sectors)]
 
 
 def findings_title_key(index: Index, pub: Publication) -> str:

@@ -39,7 +39,9 @@ BANNER_LIMIT = 50
 """Problems listed in the browser; the terminal has all of them."""
 GENERATOR = Path(__file__).resolve().parent
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+StartResponse = Callable[..., Callable[[bytes], object]]
+"""WSGI's start_response: it returns the (legacy) write callable."""
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def regenerate(project: Project, builder: IncrementalBuilder | None = None) -> bool:
@@ -255,7 +257,7 @@ class Preview:
         Done per request, so pages MkDocs did not rebuild show it too, and it goes when fixed.
         Until a good version is built, every page's address is answered with the placeholder."""
 
-        def preview_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def preview_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
             if not self.built and is_page_request(environ.get("PATH_INFO", "")):
                 environ = {**environ, "PATH_INFO": "/"}  # the placeholder, as MkDocs serves it: it reloads
             banner = self.banner()
@@ -290,7 +292,7 @@ def _no_write(data: bytes) -> object:
 
 
 def _files_under(folder: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for directory, _, names in os.walk(folder):
         found.update((Path(directory) / name).relative_to(folder).as_posix() for name in names)
     return found

@@ -73,7 +73,7 @@ def format_field_path(field_path: FieldPath) -> str:
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
-_PLAIN_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+_PLAIN_TAGS: dict[type[yaml.Node], str] = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 
 
 class _Builder:
@@ -182,7 +182,7 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
     try:
         too_deep = _too_deep(text)
         if too_deep is not None:
-            report.add(Location(display, too_deep.line + 1, too_deep.column + 1), "", f"nested more than {MAX_DEPTH} levels deep")
+            report.add(Location(display, too_deep[0] + 1, too_deep[1] + 1), "", f"nested more than {MAX_DEPTH} levels deep")
             return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
@@ -208,8 +208,8 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
     return source
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
-    """Where nesting first goes past MAX_DEPTH, if it could go deep enough to crash the composer.
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where (line, column, from 0) nesting first goes past MAX_DEPTH, if it could go deep enough to crash the composer.
 
     Every list or mapping needs one of these characters, so their count bounds the depth;
     real files stay far below the bound and are not parsed twice.
@@ -221,7 +221,9 @@ def _too_deep(text: str) -> yaml.Mark | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH + 1:  # the top-level mapping is depth 1, as path () in _Builder
-                return event.start_mark
+                mark = event.start_mark  # libyaml's parser marks every event
+                if mark is not None:
+                    return mark.line, mark.column
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None

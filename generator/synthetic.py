@@ -116,7 +116,7 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
             finding_number += 1
             fid = f"{pid}-f{n + 1:04d}"
             pub_findings.append(fid)
-            comps = {
+            comps: dict[str, dict[str, object]] = {
                 name: {"level": rng.choice(levels)}
                 for name in ("methodological_limitations", "coherence", "adequacy", "relevance")
             }

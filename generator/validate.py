@@ -12,9 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import Location, Report, strange_characters
 from .kinds import KINDS, kind_of_folder
@@ -149,7 +150,7 @@ def _number(value: Any) -> int | float | None:
     return value
 
 
-def _message(error: dict[str, Any], owner: type[BaseModel] | None, source: SourceFile) -> str:
+def _message(error: ErrorDetails, owner: type[BaseModel] | None, source: SourceFile) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     name = loc[-1] if loc else ""
@@ -162,8 +163,8 @@ def _message(error: dict[str, Any], owner: type[BaseModel] | None, source: Sourc
     if kind == "extra_forbidden":
         known = _field_names(owner) if owner else []
         close = difflib.get_close_matches(str(name), known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(known)})" if known else ""
-        return f"unknown field '{name}'{strange_characters(str(name))}{hint}"
+        suggestion = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(known)})" if known else ""
+        return f"unknown field '{name}'{strange_characters(str(name))}{suggestion}"
     if kind == "missing":
         return "required field is missing"
     if kind == "string_too_short":
@@ -189,6 +190,16 @@ def _repeats_a_reported_value(loc: FieldPath, kind: str, nulls: list[FieldPath],
     if kind == "missing":
         return loc in nulls
     return kind == "value_error" and any(path[: len(loc)] == loc for path in (*nulls, *unreadable))
+
+
+class _Identified(Protocol):
+    id: str
+
+
+def id_of(model: Strict) -> str:
+    """The id of an entity of any kind."""
+    # Every kind's model declares `id` (tests/test_types.py checks that); their base, Strict, does not.
+    return cast(_Identified, model).id
 
 
 def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | None:
@@ -217,7 +228,7 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
     if nulls:
         return None
     stem = source.path.stem
-    entity_id = model.id
+    entity_id = id_of(model)
     if entity_id != stem:
         report.add(
             source.location(("id",)),
@@ -253,7 +264,7 @@ def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = l
             if model is None or source is None:
                 kb.invalid[kind].add(path.stem)
                 continue
-            entity_id = model.id
+            entity_id = id_of(model)
             existing = kb.entities[kind].get(entity_id)
             if existing is not None:
                 first = existing.location("id")

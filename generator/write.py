@@ -47,7 +47,7 @@ class StagingWriter:
 
     def remove_stale(self) -> list[str]:
         """Delete files from earlier runs that this run did not write."""
-        removed = []
+        removed: list[str] = []
         if not self.root.is_dir():
             return removed
         for path in sorted(self.root.rglob("*"), reverse=True):

@@ -42,7 +42,7 @@ def _pub_with(index: Index, predicate: Callable[[Any], Any]) -> Any:
 
 
 def _effect_cell(index: Index) -> str:
-    pub = _pub_with(index, lambda p: sections.effect_studies(index, p))
+    pub = _pub_with(index, lambda p: counts.effect_studies(index, p))
     effect_map = counts.effect_map(index, pub)
     intervention, outcome = next(iter(effect_map.cells))
     return urls.effect_list(pub.id, intervention, outcome)
@@ -105,8 +105,8 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "cases": lambda index: urls.cases(_pub_with(index, lambda p: p.cases).id),
     "intervention": lambda index: urls.intervention(_pub_with(index, lambda p: p.interventions).interventions[0]),
     "appraisal grid": lambda index: urls.appraisal(_pub_with(index, lambda p: sections.has_appraisal_grid(index, p)).id),
-    "sector matrix": lambda index: urls.sector_matrix(_pub_with(index, lambda p: sections.effect_studies(index, p)).id),
-    "effect map": lambda index: urls.effect_map(_pub_with(index, lambda p: sections.effect_studies(index, p)).id),
+    "sector matrix": lambda index: urls.sector_matrix(_pub_with(index, lambda p: counts.effect_studies(index, p)).id),
+    "effect map": lambda index: urls.effect_map(_pub_with(index, lambda p: counts.effect_studies(index, p)).id),
     "effect map drill-down": _effect_cell,
 }
 # Hand-written pages (content/<lang>/**/*.md), whatever they are; the real project copies content/.

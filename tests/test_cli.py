@@ -116,10 +116,10 @@ def test_an_unexpected_exception_becomes_an_annotation_and_a_failure(fixture_pro
 def test_a_command_without_github_flag_annotates_in_github_actions(fixture_project: Project, capsys, monkeypatch) -> None:
     import generator.pdf
 
-    def crash(argv: list[str]) -> int:
+    def crash(*args: object) -> int:
         raise OSError("font missing")
 
-    monkeypatch.setattr(generator.pdf, "main", crash)
+    monkeypatch.setattr(generator.pdf, "build_pdfs", crash)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["--root", str(fixture_project.root), "pdf"]) == 1
     assert capsys.readouterr().out.splitlines() == ["::error::python -m generator pdf failed unexpectedly: OSError: font missing"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator import pdf
-from generator.build import _copy_content, build_site, check, generate, load_or_fail, mkdocs_overrides
+from generator.build import build_site, check, copy_content, generate, load_or_fail, mkdocs_overrides
 from generator.cli import main
 from generator.errors import DataError, Report
 from generator.incremental import IncrementalBuilder
@@ -225,7 +225,7 @@ def test_the_copy_step_called_directly_does_not_follow(fixture_project: Project,
     shape(fixture_project, fixture_project.content_dir / lang_folder)
     writer = StagingWriter(fixture_project.staging_docs("nb"))
     with pytest.raises(DataError):
-        _copy_content(fixture_project, "nb", writer, index)
+        copy_content(fixture_project, "nb", writer, index)
     with pytest.raises(DataError):
         generate(fixture_project, index)
     assert_no_secret(fixture_project.build_dir)

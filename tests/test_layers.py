@@ -1,0 +1,207 @@
+"""The generator's layers (generator/layers.py) hold: every import of every module, those inside
+functions and under `TYPE_CHECKING` included, goes to the same layer or a lower one, and no
+modules import each other in a cycle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from generator.layers import LAYERS
+
+PACKAGE = Path(__file__).resolve().parent.parent / "generator"
+PACKAGE_NAME = "generator"
+
+
+def module_name(path: Path, package_dir: Path) -> str:
+    """'build' for generator/build.py, 'sub.x' for generator/sub/x.py, 'sub' for generator/sub/__init__.py."""
+    parts = list(path.relative_to(package_dir).with_suffix("").parts)
+    if len(parts) > 1 and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(source: str, module: str, known: set[str], is_package: bool = False) -> set[str]:
+    """The package's modules that `source` (the text of `module`) imports anywhere in its body.
+
+    `from . import x` names module x when x is one; otherwise, like `from .x import y`, the module
+    the names come from. Imports of other packages are not ours to judge."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    found: set[str] = set()
+
+    def add(dotted: str) -> None:
+        parts = dotted.split(".")
+        # `from .sub.x import y`: the deepest known module; `import generator`: the package itself.
+        for end in range(len(parts), 0, -1):
+            if ".".join(parts[:end]) in known:
+                found.add(".".join(parts[:end]))
+                return
+        found.add("__init__")
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == PACKAGE_NAME or alias.name.startswith(PACKAGE_NAME + "."):
+                    add(alias.name.removeprefix(PACKAGE_NAME).removeprefix("."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                rest = node.module or ""
+            elif node.module and (node.module == PACKAGE_NAME or node.module.startswith(PACKAGE_NAME + ".")):
+                base = []
+                rest = node.module.removeprefix(PACKAGE_NAME).removeprefix(".")
+            else:
+                continue
+            prefix = ".".join(base + ([rest] if rest else []))
+            for alias in node.names:
+                candidate = f"{prefix}.{alias.name}" if prefix else alias.name
+                add(candidate if candidate in known else prefix)
+    found.discard(module)
+    return found
+
+
+def import_graph(package_dir: Path) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports."""
+    paths = {module_name(p, package_dir): p for p in sorted(package_dir.rglob("*.py"))}
+    known = set(paths)
+    return {
+        name: imported_modules(path.read_text(encoding="utf-8"), name, known, is_package=path.name == "__init__.py")
+        for name, path in paths.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each group of modules that import each other (a strongly connected component of more than
+    one module), as one path around it: ['build', 'pdf', 'build']."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's algorithm; the package is small enough to recurse
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in order:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], order[target])
+        if low[node] == order[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(_path_around(sorted(component), graph))
+
+    for node in sorted(graph):
+        if node not in order:
+            visit(node)
+    return found
+
+
+def _path_around(component: list[str], graph: dict[str, set[str]]) -> list[str]:
+    """A shortest cycle through the component's first module, for the message."""
+    members = set(component)
+    start = component[0]
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for target in sorted(graph.get(node, set()) & members):
+            if target == start:
+                return paths[node] + [start]
+            if target not in paths:
+                paths[target] = paths[node] + [target]
+                queue.append(target)
+    return component
+
+
+def layer_violations(graph: dict[str, set[str]], layers: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """Every import of a module from a higher layer, and every module in no layer or in two."""
+    level: dict[str, int] = {}
+    problems: list[str] = []
+    for number, (_, modules) in enumerate(layers):
+        for module in modules:
+            if module in level:
+                problems.append(f"{module}: declared in two layers")
+            level[module] = number
+    for module in sorted(set(graph) - set(level)):
+        problems.append(f"{module}: in no layer (add it to generator/layers.py)")
+    for module in sorted(set(level) - set(graph)):
+        problems.append(f"{module}: declared in a layer but no such module")
+    for module in sorted(graph):
+        for target in sorted(graph[module]):
+            if module in level and target in level and level[target] > level[module]:
+                problems.append(
+                    f"{module} ({layers[level[module]][0]}) imports {target} ({layers[level[target]][0]}), a higher layer"
+                )
+    return problems
+
+
+# --- the generator itself ---------------------------------------------------------------------
+
+
+def test_no_module_imports_another_in_a_cycle() -> None:
+    found = cycles(import_graph(PACKAGE))
+    assert not found, "import cycles: " + "; ".join(" -> ".join(c) for c in found)
+
+
+def test_every_import_goes_to_the_same_layer_or_a_lower_one() -> None:
+    problems = layer_violations(import_graph(PACKAGE), LAYERS)
+    assert not problems, "\n".join(problems)
+
+
+# --- the checks find what they are for ----------------------------------------------------------
+
+KNOWN = {"__init__", "a", "b", "c", "sub", "sub.d"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from .b import thing", {"b"}),
+        ("from . import b, c", {"b", "c"}),
+        ("from . import not_a_module", {"__init__"}),
+        ("def late():\n    from .b import thing\n", {"b"}),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .c import Thing\n", {"c"}),
+        ("import generator.b\nfrom generator import c\n", {"b", "c"}),
+        ("from generator.sub.d import thing", {"sub.d"}),
+        ("from .sub import d", {"sub.d"}),
+        ("import os\nfrom pathlib import Path\nimport generatorx\n", set()),
+        ("from .a import itself", set()),
+    ],
+)
+def test_every_form_of_import_is_found(source: str, expected: set[str]) -> None:
+    assert imported_modules(source, "a", KNOWN) == expected
+
+
+def test_a_relative_import_in_a_subpackage_counts_from_that_subpackage() -> None:
+    assert imported_modules("from . import x\nfrom .. import b\n", "sub.d", KNOWN | {"sub.x"}) == {"sub.x", "b"}
+
+
+def test_a_cycle_through_a_function_level_import_is_found(tmp_path: Path) -> None:
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "a.py").write_text("from .b import f\n")
+    (tmp_path / "b.py").write_text("def f():\n    from .c import g\n    return g\n")
+    (tmp_path / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import A\n")
+    (tmp_path / "d.py").write_text("from . import a\n")
+    assert cycles(import_graph(tmp_path)) == [["a", "b", "c", "a"]]
+
+
+def test_an_upward_import_and_an_undeclared_module_are_reported() -> None:
+    graph = {"low": {"high"}, "high": {"low"}, "stray": set()}
+    layers = (("bottom", ("low", "gone")), ("top", ("high",)))
+    assert layer_violations(graph, layers) == [
+        "stray: in no layer (add it to generator/layers.py)",
+        "gone: declared in a layer but no such module",
+        "low (bottom) imports high (top), a higher layer",
+    ]
