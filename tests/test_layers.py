@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.index import find_cycles
 from generator.layers import LAYERS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
@@ -73,56 +74,9 @@ def import_graph(package_dir: Path) -> dict[str, set[str]]:
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Each group of modules that import each other (a strongly connected component of more than
-    one module), as one path around it: ['build', 'pdf', 'build']."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:  # Tarjan's algorithm; the package is small enough to recurse
-        order[node] = low[node] = len(order)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph.get(node, ())):
-            if target not in order:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], order[target])
-        if low[node] == order[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(_path_around(sorted(component), graph))
-
-    for node in sorted(graph):
-        if node not in order:
-            visit(node)
-    return found
-
-
-def _path_around(component: list[str], graph: dict[str, set[str]]) -> list[str]:
-    """A shortest cycle through the component's first module, for the message."""
-    members = set(component)
-    start = component[0]
-    paths = {start: [start]}
-    queue = [start]
-    while queue:
-        node = queue.pop(0)
-        for target in sorted(graph.get(node, set()) & members):
-            if target == start:
-                return paths[node] + [start]
-            if target not in paths:
-                paths[target] = paths[node] + [target]
-                queue.append(target)
-    return component
+    """Each group of modules that import each other, as one path around it: ['build', 'pdf', 'build'].
+    The same finder that names a loop of theme parents in the data."""
+    return find_cycles({module: sorted(imported) for module, imported in graph.items()})
 
 
 def layer_violations(graph: dict[str, set[str]], layers: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
