@@ -28,15 +28,15 @@ site: setup ## build both languages (and PDFs) into site/
 	$(PY) -m generator check --strict
 	$(PY) -m generator build --strict
 
-# -n auto: one pytest-xdist worker per core. The real site is built once, in a process of its own,
-# while the other tests run (tests/real_build.py).
+# -n auto: one pytest-xdist worker per core; --dist loadgroup: a module's tests on one worker, the
+# tests on the real site on any (tests/conftest.py). The real site is built once, in a process of
+# its own, while the other tests run (tests/real_build.py).
 test: setup ## the whole test suite, as CI runs it
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto --dist loadgroup
 
-# The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES). --dist loadfile:
-# a module's tests share one worker, so a module's fixtures (the hostile sites) are made once.
-test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser or PDF (under a minute)
-	$(PY) -m pytest -q -n auto --dist loadfile -m "not site and not browser and not pdf"
+# The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES).
+test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser or PDF
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not site and not browser and not pdf"
 
 # BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
 # without a new history entry is a warning, and --strict makes every warning fail.

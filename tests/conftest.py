@@ -50,7 +50,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(marker)
     # The tests on the real site last: its build (tests/real_build.py) runs meanwhile. A stable
     # sort: each module's other tests stay together, in their order.
-    items.sort(key=lambda item: "real_project" in getattr(item, "fixturenames", ()))
+    items.sort(key=_on_the_real_site)
+    for item in items:
+        if not _on_the_real_site(item):
+            # With pytest-xdist's --dist loadgroup, a module's tests run on one worker, so its
+            # module fixtures (the hostile sites, the fixture's PDFs) are made once; the tests on
+            # the real site share session fixtures only and go to whichever worker is free.
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _on_the_real_site(item: pytest.Item) -> bool:
+    return "real_project" in getattr(item, "fixturenames", ())
 
 
 @pytest.fixture(scope="session")
