@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve pdf bench golden clean setup screenshots schema diff
+.PHONY: site test test-fast check serve pdf bench golden clean setup screenshots schema diff
 
 $(STAMP): requirements.txt scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -28,8 +28,16 @@ site: setup ## build both languages (and PDFs) into site/
 	$(PY) -m generator check --strict
 	$(PY) -m generator build --strict
 
+# -n auto: one pytest-xdist worker per core; --dist loadgroup: a module's tests on one worker, the
+# tests on the real site on any (tests/conftest.py). The real site is built once, in a process of
+# its own, while the other tests run (tests/real_build.py).
 test: setup ## the whole test suite, as CI runs it
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadgroup
+
+# The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES), and `tool`
+# from the modules that run a tool end to end (the preview, make diff, make bench, the YAML server).
+test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser, PDF or tool run
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not site and not browser and not pdf and not tool"
 
 # BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
 # without a new history entry is a warning, and --strict makes every warning fail.

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 
 from generator.settings import Project
 from scripts import chromium
+
+from . import real_build
+from .built_site import BuiltSite
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
@@ -14,6 +21,119 @@ WHOLE = Path(__file__).parent / "fixtures" / "kb-whole"
 """Added on top of FIXTURE: a second publication with every kind beyond findings and studies
 (a thesis that is also a study, themes with code counts, results, implications, an intervention
 with studies, effects and sectors, a case, a chart, a topic)."""
+
+SLOW_FIXTURES = {
+    "real_project": "site",
+    "browser": "browser",
+    "pdf_rendering": "pdf",
+}
+"""A test that uses one of these fixtures (directly or through another fixture) gets the marker:
+`make test-fast` runs the tests that have none of them, `make test` runs all."""
+
+MARKERS = {
+    "site": "uses the real knowledge base, built once per session with its PDFs (real_project; minutes)",
+    "browser": "drives Chromium through Playwright (the browser fixture)",
+    "pdf": "renders PDF reports with WeasyPrint, seconds each (the pdf_rendering fixture)",
+    "tool": "runs a tool end to end in processes and git repositories of its own: the live preview, "
+    "make diff, make bench, the YAML language server (marked per module)",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in used:
+                item.add_marker(marker)
+    # The tests on the real site last: its build (tests/real_build.py) runs meanwhile. A stable
+    # sort: each module's other tests stay together, in their order.
+    items.sort(key=_on_the_real_site)
+    for item in items:
+        if not _on_the_real_site(item):
+            # With pytest-xdist's --dist loadgroup, a module's tests run on one worker, so its
+            # module fixtures (the hostile sites, the fixture's PDFs) are made once; the tests on
+            # the real site share session fixtures only and go to whichever worker is free.
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _on_the_real_site(item: pytest.Item) -> bool:
+    return "real_project" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture(scope="session")
+def pdf_rendering() -> None:
+    """Asked for by every test that renders PDF reports, so that it is marked `pdf`."""
+
+
+@pytest.fixture(autouse=True)
+def _pdfs_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that renders a report without asking for `pdf_rendering` fails and says so: it would
+    slow down `make test-fast` unseen. (The real site's PDFs are built in a process of their own.)"""
+    if "pdf_rendering" in request.fixturenames:
+        return
+    from generator import pdf
+
+    def unmarked(*args: object, **kwargs: object) -> None:
+        pytest.fail(
+            "this test renders a PDF report (seconds each): ask for the `pdf_rendering` fixture, which marks it `pdf` "
+            "so that `make test-fast` leaves it out",
+            pytrace=False,
+        )
+
+    monkeypatch.setattr(pdf, "render_pdf", unmarked)
+
+
+COMPILE_SETTINGS = (
+    # What Jinja's lexer depends on (jinja2.lexer.get_lexer), then what its code generator reads.
+    *("block_start_string", "block_end_string", "variable_start_string", "variable_end_string"),
+    *("comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix"),
+    *("trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline"),
+    *("autoescape", "optimized", "finalize", "is_async", "code_generator_class"),
+)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in memory for the whole session, keyed by the environment's settings,
+    the template's path and its source's checksum (an edited template is compiled again)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> jinja2.bccache.Bucket:
+        settings = (*(getattr(environment, option) for option in COMPILE_SETTINGS), sorted(environment.extensions))
+        return super().get_bucket(environment, f"{settings!r}|{name}", filename, source)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _templates_compiled_once() -> Iterator[None]:
+    """The generator makes a Jinja environment per build, and so compiles every template again:
+    across the tests' hundreds of builds that was a fifth of the fast tests' time. Jinja's own
+    bytecode cache, shared by the session, compiles each template once; what is rendered is the same."""
+    from generator import render
+
+    make = render.jinja_environment
+    cache = _CompiledTemplates()
+
+    def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> jinja2.Environment:
+        env = make(folder, keep_trailing_newline=keep_trailing_newline)
+        env.bytecode_cache = cache
+        return env
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "jinja_environment", jinja_environment)
+        yield
 
 
 @pytest.fixture
@@ -37,22 +157,28 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def _session_temp(factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test session that all its pytest-xdist workers share."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_build_starts_with_the_session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """When a selected test needs the real knowledge base, its build starts with the first test."""
+    if any("real_project" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        real_build.start(_session_temp(tmp_path_factory))
+    yield
+    real_build.finish()
+
+
 @pytest.fixture(scope="session")
 def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of the real knowledge base, built once per test session (site and PDFs)."""
-    from generator.build import build_site
-
-    root = tmp_path_factory.mktemp("real") / "kb"
-    root.mkdir()
-    for name in ("mkdocs.yml", "data", "content", "overrides"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
-    project = Project(root)
-    build_site(project, strict=True, with_pdf=True)
-    return project
+    """A copy of the real knowledge base, built once per test session (site and PDFs) in a process
+    of its own (tests/real_build.py)."""
+    shared = _session_temp(tmp_path_factory)
+    real_build.start(shared)
+    return real_build.wait(shared)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +186,12 @@ def real_index(real_project: Project):
     from generator.build import load_or_fail
 
     return load_or_fail(real_project, strict=True)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_project: Project) -> BuiltSite:
+    """Every HTML page of the built real site, parsed once for all the tests that read them."""
+    return BuiltSite.parse(real_project.site_dir)
 
 
 @pytest.fixture(scope="session")

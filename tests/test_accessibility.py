@@ -8,20 +8,22 @@ badge and matrix cell also says what it means in words.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
-from bs4 import BeautifulSoup
+from lxml.html import HtmlElement
 from playwright.sync_api import Browser, Page, expect
 
 from generator import counts, sections, urls
 from generator.i18n import resolve
 from generator.index import Index
-from generator.settings import LANGUAGES, Project
+from generator.settings import LANGUAGES
+
+from .built_site import BuiltSite, select, text, without
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -229,12 +231,16 @@ BADGE_VOCABULARY = {
 """The class that colours a badge names its vocabulary (kinds of finding, effect directions ...)."""
 
 
-def _vocabulary(tag: Any) -> str | None:
-    for cls in tag.get("class", []):
+def _classes(tag: HtmlElement) -> list[str]:
+    return tag.get("class", "").split()
+
+
+def _vocabulary(tag: HtmlElement) -> str | None:
+    for cls in _classes(tag):
         for prefix, vocabulary in BADGE_VOCABULARY.items():
             if cls.startswith(prefix):
                 return vocabulary
-    kind = next((c for c in tag.get("class", []) if c in VOCABULARY_OF), None)
+    kind = next((c for c in _classes(tag) if c in VOCABULARY_OF), None)
     return VOCABULARY_OF[kind] if kind else None
 
 
@@ -243,29 +249,25 @@ def _labels(index: Index, vocabulary: str, lang: str) -> set[str]:
     return {resolve(text, lang).text for term in index.terms(vocabulary) for text in (term.label, term.short) if text}
 
 
-def _words(tag: Any) -> str:
+def _words(tag: HtmlElement) -> str:
     """The element's text without its aria-hidden symbol: what it says in words."""
-    clone = copy.copy(tag)
-    for hidden in clone.select('[aria-hidden="true"]'):
-        hidden.decompose()
-    return " ".join(clone.get_text().split())
+    return " ".join(text(without(tag, '[aria-hidden="true"]')).split())
 
 
-def test_every_badge_and_matrix_cell_on_every_page_says_its_value_in_words(real_project: Project, real_index: Index) -> None:
-    site = real_project.site_dir
+def _articles(page: HtmlElement) -> list[HtmlElement]:
+    """The page's content: its outermost <article> elements (cards inside are articles too)."""
+    return [a for a in select(page, "article") if not any(up.tag == "article" for up in a.iterancestors())]
+
+
+def test_every_badge_and_matrix_cell_on_every_page_says_its_value_in_words(real_site: BuiltSite, real_index: Index) -> None:
     checked, problems = 0, []
-    for html_file in sorted(site.rglob("*.html")):
-        html = html_file.read_text(encoding="utf-8")
-        lang = "en" if html_file.relative_to(site).parts[0] == "en" else "nb"
-        start, end = html.find("<article"), html.rfind("</article>")
-        if start < 0 or "kb-" not in html[start:end]:
-            continue
-        article = BeautifulSoup(html[start : end + len("</article>")], "html.parser")
-        for tag in article.select(COLOURED):
+    for rel, page in sorted(real_site.pages.items()):
+        lang = "en" if rel.split("/")[0] == "en" else "nb"
+        for tag in (tag for article in _articles(page) for tag in select(article, COLOURED)):
             checked += 1
-            where = f"{html_file.relative_to(site)}: {str(tag)[:120]}"
+            where = f"{rel}: {lxml.html.tostring(tag, encoding='unicode', with_tail=False)[:120]}"
             vocabulary = _vocabulary(tag)
-            if vocabulary is None or not ({"kb-badge", "kb-cell"} & set(tag.get("class", []))):
+            if vocabulary is None or not ({"kb-badge", "kb-cell"} & set(_classes(tag))):
                 problems.append(f"{where}: coloured by class but neither a .kb-badge nor a .kb-cell")
                 continue
             words = _words(tag)

@@ -3,10 +3,14 @@
 
 from pathlib import Path
 
+import pytest
+
 from generator.bench import run_size
 from generator.build import check
 from generator.settings import Project
 from generator.synthetic import generate
+
+pytestmark = pytest.mark.tool  # runs a tool end to end: not in make test-fast
 
 REPO = Path(__file__).resolve().parent.parent
 

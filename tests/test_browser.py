@@ -20,7 +20,19 @@ def _search(page: Page, query: str) -> list[tuple[str, str]]:
     page.keyboard.type(query, delay=20)
     results = page.locator(".pagefind-ui__result-link")
     expect(results.first).to_be_visible(timeout=10_000)
-    return [(results.nth(i).inner_text(), results.nth(i).get_attribute("href") or "") for i in range(results.count())]
+    _wait_until_results_loaded(page)
+    return _results(page)
+
+
+def _results(page: Page) -> list[tuple[str, str]]:
+    links = page.locator(".pagefind-ui__result-link")
+    return [(links.nth(i).inner_text(), links.nth(i).get_attribute("href") or "") for i in range(links.count())]
+
+
+def _wait_until_results_loaded(page: Page) -> None:
+    """Pagefind lists a result as a placeholder (class pagefind-ui__loading) until its page's data
+    has arrived, then as a link: wait until none is still loading."""
+    expect(page.locator(".pagefind-ui__results .pagefind-ui__loading")).to_have_count(0, timeout=10_000)
 
 
 @pytest.mark.parametrize(
@@ -49,13 +61,15 @@ def test_finding_result_is_titled_with_number_and_confidence(page: Page, site_se
     results = _search(page, "tålmodig")
     more = page.locator(".pagefind-ui__button")
     # With five publications many pages say "tålmodig": load further results until the finding shows.
+    listed = page.locator(".pagefind-ui__result")
     for _ in range(10):
         if any("skole-hjem-2025-f16" in href for _, href in results) or not more.count():
             break
+        before = listed.count()
         more.first.click()
-        page.wait_for_timeout(300)
-        links = page.locator(".pagefind-ui__result-link")
-        results = [(links.nth(i).inner_text(), links.nth(i).get_attribute("href") or "") for i in range(links.count())]
+        expect(listed).not_to_have_count(before, timeout=10_000)  # the next results are listed ...
+        _wait_until_results_loaded(page)  # ... and loaded
+        results = _results(page)
     titles = [title for title, href in results if "skole-hjem-2025-f16" in href and "#" not in href]  # not its sub-results
     assert titles and set(titles) == {"Funn 16 – høy tillit"}
 

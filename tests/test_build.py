@@ -99,7 +99,7 @@ def _local_links(site: Path) -> list[tuple[str, str, Path]]:
     return found
 
 
-def test_a_build_without_pdfs_links_to_none(fixture_project: Project, capsys) -> None:
+def test_a_build_without_pdfs_links_to_none(fixture_project: Project, capsys, pdf_rendering: None) -> None:
     """`build --no-pdf` after a full build: no page links to a PDF, and no link is dead. The PDFs
     of the earlier build are not carried over: nothing tells whether they still match the data."""
     # The real theme overrides (the header's PDF buttons) and stylesheet; the fixture has neither.

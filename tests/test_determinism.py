@@ -31,7 +31,7 @@ def _build(source: Project, target: Path, hash_seed: str) -> dict[str, bytes]:
     return _tree(target / "site")
 
 
-def test_two_builds_are_byte_identical(fixture_project: Project, tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(fixture_project: Project, tmp_path: Path, pdf_rendering: None) -> None:
     first = _build(fixture_project, tmp_path / "one", "1")
     second = _build(fixture_project, tmp_path / "two", "2")
     assert any(name.endswith(".pdf") for name in first)

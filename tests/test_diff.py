@@ -20,6 +20,8 @@ from generator.settings import Project
 from .conftest import write
 from .gitrepo import F01, F03, HISTORY_ENTRY, PUBLICATION, Repo, fixture_repo
 
+pytestmark = pytest.mark.tool  # runs a tool end to end: not in make test-fast
+
 # --- a typical editorial pull request --------------------------------------------------------
 
 

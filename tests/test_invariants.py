@@ -8,7 +8,7 @@ For the fixtures (kb, and kb + kb-whole) and the real knowledge base, in each la
   at least one other page; a note, shown on the pages it concerns, has its anchor on one of them.
 
 Vocabularies are lists of labels shown wherever a term is used; they have no place of their own.
-The real knowledge base is built once per session (`real_project`): slow, so it runs last.
+The real knowledge base is built once per session (`real_project`) and its pages parsed once (`real_site`).
 """
 
 from __future__ import annotations
@@ -16,20 +16,21 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from lxml.html import HtmlElement
 
 from generator import urls
 from generator.build import build_site, check
 from generator.index import Index
 from generator.pages import PageSpec, plan
 from generator.render import View
-from generator.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
+from generator.settings import LANGUAGES, Project
 
+from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE
 
 NOT_SHOWN_KINDS = {"vocabulary"}
@@ -43,35 +44,26 @@ class Page:
     """(site path, fragment) of every link on the page, resolved against the page's URL."""
 
 
-class _Collector(HTMLParser):
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self.url = url
-        self.page = Page()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "id" and value:
-                self.page.ids.add(value)
-            if name == "href" and value and tag == "a":
-                target = urlsplit(urljoin(self.url, value))
-                if target.netloc == "site":  # a link within the site, not to another host
-                    self.page.links.add((_path(unquote(target.path)), unquote(target.fragment)))
+def _page(parsed: HtmlElement, url: str) -> Page:
+    page = Page(ids={value for element in parsed.iter() for value in [element.get("id")] if value})
+    for anchor in select(parsed, "a[href]"):
+        value = anchor.get("href")
+        target = urlsplit(urljoin(url, value))
+        if value and target.netloc == "site":  # a link within the site, not to another host
+            page.links.add((_path(unquote(target.path)), unquote(target.fragment)))
+    return page
 
 
-def site_pages(project: Project, lang: str) -> dict[str, Page]:
+def site_pages(site: BuiltSite, lang: str) -> dict[str, Page]:
     """Every HTML page of one language, by its site path ('/findings/x/', '/en/findings/x/')."""
-    root = project.site_dir if lang == DEFAULT_LANGUAGE else project.site_dir / lang
-    others = [project.site_dir / other for other in LANGUAGES if other != DEFAULT_LANGUAGE]
     pages: dict[str, Page] = {}
-    for path in root.rglob("index.html"):
-        if lang == DEFAULT_LANGUAGE and any(path.is_relative_to(other) for other in others):
+    for rel, parsed in site.language_pages(lang):
+        path = PurePosixPath(rel)
+        if path.name != "index.html":
             continue
-        rel = path.parent.relative_to(project.site_dir).as_posix()
-        url = "/" if rel == "." else f"/{rel}/"
-        collector = _Collector("http://site" + url)
-        collector.feed(path.read_text(encoding="utf-8"))
-        pages[url] = collector.page
+        folder = path.parent.as_posix()
+        url = "/" if folder == "." else f"/{folder}/"
+        pages[url] = _page(parsed, "http://site" + url)
     return pages
 
 
@@ -88,10 +80,10 @@ def where_shown(index: Index, lang: str, kind: str, entity_id: str) -> tuple[str
     return _path(target.path), target.fragment
 
 
-def assert_nothing_is_lost(project: Project, index: Index) -> None:
+def assert_nothing_is_lost(site: BuiltSite, index: Index) -> None:
     planned = plan(index)
     for lang in LANGUAGES:
-        pages = site_pages(project, lang)
+        pages = site_pages(site, lang)
         planned_urls = {_path(urls.site_url(p.doc, lang)) for p in planned}
         missing_pages = sorted(planned_urls - set(pages))
         assert missing_pages == [], f"{lang}: planned pages not built: {missing_pages[:10]}"
@@ -133,7 +125,8 @@ def _built_fixture(tmp: Path, with_whole: bool) -> tuple[Project, Index]:
 
 @pytest.mark.parametrize("with_whole", [False, True], ids=["kb", "kb+kb-whole"])
 def test_nothing_in_the_fixtures_is_lost(tmp_path: Path, with_whole: bool) -> None:
-    assert_nothing_is_lost(*_built_fixture(tmp_path, with_whole))
+    project, index = _built_fixture(tmp_path, with_whole)
+    assert_nothing_is_lost(BuiltSite.parse(project.site_dir), index)
 
 
 def test_the_check_itself_sees_a_lost_entity(tmp_path: Path) -> None:
@@ -142,8 +135,8 @@ def test_the_check_itself_sees_a_lost_entity(tmp_path: Path) -> None:
     finding_id = index.ids("finding")[0]
     shutil.rmtree(project.site_dir / "en" / urls.site_url(urls.finding(finding_id), "en").strip("/").removeprefix("en/"))
     with pytest.raises(AssertionError, match=f"en: planned pages not built: .*{finding_id}"):
-        assert_nothing_is_lost(project, index)
+        assert_nothing_is_lost(BuiltSite.parse(project.site_dir), index)
 
 
-def test_nothing_in_the_real_data_is_lost(real_project: Project, real_index: Index) -> None:
-    assert_nothing_is_lost(real_project, real_index)
+def test_nothing_in_the_real_data_is_lost(real_site: BuiltSite, real_index: Index) -> None:
+    assert_nothing_is_lost(real_site, real_index)

@@ -35,6 +35,8 @@ from generator.sources import discover
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.tool  # runs a tool end to end: not in make test-fast
+
 PROJECT = Project(REPO)
 SERVER = REPO / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
 ANSWER_SECONDS = 60.0

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import weakref
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from generator.build import load_or_fail
 from generator.i18n import resolve, ui
 from generator.index import Index
 from generator.models import Publication, Text
-from generator.settings import Project
+from generator.settings import DEFAULT_LANGUAGE, Project
 
 from .conftest import FIXTURE, REPO
 
@@ -38,8 +39,19 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u2010\u00ad-]+", "", text)
 
 
+_PAGE_TEXTS: weakref.WeakKeyDictionary[PdfReader, list[str]] = weakref.WeakKeyDictionary()
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """The text of each page, extracted once per reader: pypdf takes seconds for a long report,
+    and a report is read by several checks."""
+    if reader not in _PAGE_TEXTS:
+        _PAGE_TEXTS[reader] = [page.extract_text() for page in reader.pages]
+    return _PAGE_TEXTS[reader]
+
+
 def pdf_text(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return "\n".join(page_texts(reader))
 
 
 def expected(text: Text, lang: str) -> str:
@@ -141,9 +153,11 @@ def assert_findings_in_order(text: str, index: Index, pub: Publication, lang: st
 
 def assert_matrix_rows(reader: PdfReader, index: Index, pub: Publication, lang: str) -> None:
     """Every matrix row, whole and with its values in column order, on landscape pages."""
-    landscape = [page for page in reader.pages if page.mediabox.width > page.mediabox.height]
+    landscape = [
+        text for page, text in zip(reader.pages, page_texts(reader), strict=True) if page.mediabox.width > page.mediabox.height
+    ]
     assert landscape, "the matrix is not on landscape pages"
-    flat = squash("\n".join(page.extract_text() for page in landscape))
+    flat = squash("\n".join(landscape))
     for matrix_id in pub.matrices:
         matrix = index.matrix(matrix_id)
         for row_id in matrix.rows:
@@ -160,7 +174,7 @@ def assert_matrix_rows(reader: PdfReader, index: Index, pub: Publication, lang: 
 
 def assert_no_heading_alone_at_page_foot(reader: PdfReader) -> None:
     """No page ends with a heading whose text starts on the next page."""
-    pages = [page.extract_text() for page in reader.pages]
+    pages = page_texts(reader)
     for _, title, number in outline(reader):
         lines = [line.strip() for line in pages[number - 1].splitlines()]
         body = lines[:-2]  # the running header and the footer come last in the text
@@ -191,16 +205,21 @@ def pub(index: Index) -> Publication:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, index: Index) -> tuple[Path, list[pdf.PdfResult]]:
+def built(tmp_path_factory: pytest.TempPathFactory, index: Index, pdf_rendering: None) -> tuple[Path, list[pdf.PdfResult]]:
     """The fixture's reports, built once as the site build does: into the staging site root."""
     out = tmp_path_factory.mktemp("site")
     return out, pdf.build_pdfs(Project(FIXTURE), index, out)
 
 
+def report_path(site_root: Path, pub_id: str, kind: str, lang: str) -> Path:
+    """Where a site build writes a report: under the site root of its language."""
+    root = site_root if lang == DEFAULT_LANGUAGE else site_root / lang
+    return root / urls.pdf_path(pub_id, kind, lang)
+
+
 def report(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, kind: str, lang: str) -> PdfReader:
     out, _ = built
-    root = out if lang == "nb" else out / lang
-    return PdfReader(root / urls.pdf_path(pub.id, kind, lang))
+    return PdfReader(report_path(out, pub.id, kind, lang))
 
 
 # --- tests on the fixture ------------------------------------------------------------------------
@@ -356,9 +375,10 @@ def test_pages_render_and_are_not_blank(built: tuple[Path, list[pdf.PdfResult]],
             assert inked > 0.0005 * body.width * body.height, f"{image.name} is blank"
 
 
-def test_two_renders_are_byte_identical(index: Index, pub: Publication, tmp_path: Path) -> None:
-    """Same data, same bytes: also from another process with another hash seed (set order)."""
-    first = pdf.render_pdf(pdf.environment(), index, pub, "full", "nb", tmp_path / "a.pdf")
+def test_two_renders_are_byte_identical(built: tuple[Path, list[pdf.PdfResult]], pub: Publication, tmp_path: Path) -> None:
+    """Same data, same bytes: the full report the fixture's build rendered, and one render of it
+    in another process with another hash seed (set order)."""
+    first = report_path(built[0], pub.id, "full", "nb")
     script = (
         "import sys; from pathlib import Path; from generator import pdf; "
         "from generator.build import load_or_fail; from generator.settings import Project; "
@@ -372,7 +392,7 @@ def test_two_renders_are_byte_identical(index: Index, pub: Publication, tmp_path
         cwd=REPO,
         env=env,
     )
-    assert first.path.read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert first.read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
 _PART = re.compile(
@@ -436,15 +456,15 @@ def test_fallback_text_is_tagged_and_said(index: Index, pub: Publication) -> Non
 # --- the real knowledge base ------------------------------------------------------------------
 
 
-def test_real_reports(tmp_path: Path) -> None:
-    """The published data: a full report and a summary, checked like the fixture's."""
-    index = load_or_fail(Project(REPO), strict=True)
-    env = pdf.environment()
+def test_real_reports(real_project: Project, real_index: Index) -> None:
+    """The published data: a full report and a summary of each publication, as the site build
+    wrote them (the session's real_project), checked like the fixture's."""
+    index = real_index
     for pub in index.publications():
-        full = pdf.render_pdf(env, index, pub, "full", "nb", tmp_path / "full-nb.pdf")
-        summary = pdf.render_pdf(env, index, pub, "summary", "en", tmp_path / "summary-en.pdf")
-        assert 20 <= full.pages <= 150 and 2 <= summary.pages <= 10, (pub.id, full.pages, summary.pages)
-        full_reader, summary_reader = PdfReader(full.path), PdfReader(summary.path)
+        full_reader = PdfReader(report_path(real_project.site_dir, pub.id, "full", "nb"))
+        summary_reader = PdfReader(report_path(real_project.site_dir, pub.id, "summary", "en"))
+        full_pages, summary_pages = len(full_reader.pages), len(summary_reader.pages)
+        assert 20 <= full_pages <= 150 and 2 <= summary_pages <= 10, (pub.id, full_pages, summary_pages)
         top = [title for depth, title, _ in outline(full_reader) if depth == 0]
         expected_chapters = chapter_titles(index, pub, "nb")
         assert [t for t in top if t in expected_chapters] == expected_chapters, pub.id
@@ -461,7 +481,7 @@ def test_real_reports(tmp_path: Path) -> None:
         assert full_reader.metadata is not None and full_reader.metadata.title == resolve(pub.title, "nb").text
 
 
-def test_hostile_data_is_printed_as_text(tmp_path: Path) -> None:
+def test_hostile_data_is_printed_as_text(tmp_path: Path, pdf_rendering: None) -> None:
     """The hostile pull request of test_hostile.py, printed: every payload is text, nothing runs."""
     from .test_hostile import HOSTILE_EDITS, TEXT, _copy, _edit
 

@@ -191,21 +191,33 @@ def test_any_structure_validates_without_raising(workdir: Path, data: st.DataObj
         assert problem.location.path == "data/" + folder_of(kind) + "/x.yaml"
 
 
-@SETTINGS
-@given(data=st.data(), kind=st.sampled_from(sorted(KINDS)))
-def test_a_broken_entity_among_valid_ones_never_makes_indexing_raise(workdir: Path, data: st.DataObject, kind: str) -> None:
-    """The whole pipeline up to the index, with one fixture file replaced by a generated one."""
-    target = data.draw(st.sampled_from(_fixture_files(kind)))
+@pytest.fixture(scope="module")
+def knowledge_base(workdir: Path) -> Path:
+    """The fixture with its second publication, copied once: each example replaces one file and
+    puts it back, so every example starts from the same data."""
     root = workdir / "kb"
-    if (root / "data").exists():
-        shutil.rmtree(root / "data")
     shutil.copytree(FIXTURE / "data", root / "data")
     shutil.copytree(WHOLE / "data", root / "data", dirs_exist_ok=True)
+    return root
+
+
+@SETTINGS
+@given(data=st.data(), kind=st.sampled_from(sorted(KINDS)))
+def test_a_broken_entity_among_valid_ones_never_makes_indexing_raise(
+    knowledge_base: Path, data: st.DataObject, kind: str
+) -> None:
+    """The whole pipeline up to the index, with one fixture file replaced by a generated one."""
+    root = knowledge_base
+    target = root / "data" / folder_of(kind) / data.draw(st.sampled_from(_fixture_files(kind))).name
+    original = target.read_bytes()
     value = data.draw(documents(kind))
-    _write(root / "data" / folder_of(kind) / target.name, _dump(value, None))
-    report = Report()
-    build_index(load_data(root / "data", root, report), report)
-    _assert_located(report)
+    _write(target, _dump(value, None))
+    try:
+        report = Report()
+        build_index(load_data(root / "data", root, report), report)
+        _assert_located(report)
+    finally:
+        target.write_bytes(original)
 
 
 # --- (c) valid texts round-trip ------------------------------------------------------------

@@ -27,6 +27,8 @@ from generator.write import StagingWriter
 
 from .conftest import write
 
+pytestmark = pytest.mark.tool  # runs a tool end to end: not in make test-fast
+
 REPO = Path(__file__).resolve().parent.parent
 BANNER = 'id="kb-preview-problems"'
 STARTUP_SECONDS = 90

@@ -8,49 +8,44 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 
 from generator import urls
 from generator.settings import Project
 
+from .built_site import BuiltSite, every_string, reader_text, select, select_one, text
+
 LANGS = {"nb": "", "en": "en/"}
 
 
-def _page(project: Project, lang: str, doc: str) -> BeautifulSoup:
-    url = urls.site_url(doc, lang).lstrip("/")
-    path = project.site_dir / url / "index.html"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_finding_and_study_has_a_page_in_both_languages(real_project: Project, real_index, lang: str) -> None:
+def test_every_finding_and_study_has_a_page_in_both_languages(real_site: BuiltSite, real_index, lang: str) -> None:
     for finding_id in real_index.ids("finding"):
-        soup = _page(real_project, lang, urls.finding(finding_id))
-        assert soup.html["lang"] == lang
+        page = real_site.page(lang, urls.finding(finding_id))
+        assert page.attrib["lang"] == lang
         finding = real_index.finding(finding_id)
-        assert soup.h1.get_text().startswith(("Funn " if lang == "nb" else "Finding ") + str(finding.number) + " – ")
+        assert text(select_one(page, "h1")).startswith(("Funn " if lang == "nb" else "Finding ") + str(finding.number) + " – ")
     for study_id in real_index.ids("study"):
-        soup = _page(real_project, lang, urls.study(study_id))
-        assert soup.h1.get_text().strip().rstrip("¶") == real_index.study(study_id).citation
+        page = real_site.page(lang, urls.study(study_id))
+        assert text(select_one(page, "h1")).strip().rstrip("¶") == real_index.study(study_id).citation
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_tables_hold_every_row(real_project: Project, real_index, lang: str) -> None:
+def test_tables_hold_every_row(real_site: BuiltSite, real_index, lang: str) -> None:
     pub = real_index.publication("skole-hjem-2025")
-    table = _page(real_project, lang, urls.findings_table(pub.id)).select_one("table.kb-findings")
-    assert len(table.select("tbody tr[data-confidence]")) == len(pub.findings)
-    assert len(table.select("tr.kb-group-row")) == len(pub.themes)
-    matrix = _page(real_project, lang, urls.matrix(pub.matrices[0])).select_one("table.kb-matrix")
-    assert len(matrix.select("tbody tr")) == len(real_index.matrix(pub.matrices[0]).rows)
-    chars = _page(real_project, lang, urls.characteristics(pub.id)).select("table.kb-characteristics tbody tr")
+    table = select_one(real_site.page(lang, urls.findings_table(pub.id)), "table.kb-findings")
+    assert len(select(table, "tbody tr[data-confidence]")) == len(pub.findings)
+    assert len(select(table, "tr.kb-group-row")) == len(pub.themes)
+    matrix = select_one(real_site.page(lang, urls.matrix(pub.matrices[0])), "table.kb-matrix")
+    assert len(select(matrix, "tbody tr")) == len(real_index.matrix(pub.matrices[0]).rows)
+    chars = select(real_site.page(lang, urls.characteristics(pub.id)), "table.kb-characteristics tbody tr")
     assert len(chars) == len(pub.characteristics)
 
 
-def test_counts_are_computed_from_the_data(real_project: Project, real_index) -> None:
+def test_counts_are_computed_from_the_data(real_site: BuiltSite, real_index) -> None:
     pub = real_index.publication("skole-hjem-2025")
     low = [f for f in real_index.findings_of(pub) if f.confidence == "low"]
-    soup = _page(real_project, "nb", urls.findings_table(pub.id))
-    footer = [td.get_text() for td in soup.select("table.kb-counts tfoot td")]
+    page = real_site.page("nb", urls.findings_table(pub.id))
+    footer = [text(td) for td in select(page, "table.kb-counts tfoot td")]
     expected = [str(sum(1 for f in real_index.findings_of(pub) if f.confidence == c.id)) for c in real_index.terms("confidence")]
     assert footer == [*expected, str(sum(1 for f in real_index.findings_of(pub) if f.confidence))]
     assert footer[2] == str(len(low))
@@ -58,79 +53,78 @@ def test_counts_are_computed_from_the_data(real_project: Project, real_index) ->
     assert "note-finding-low-confidence-count" in {n.id for n in real_index.notes_about("publication", pub.id)}
 
 
-def test_matrix_column_totals_match_rows(real_project: Project, real_index) -> None:
+def test_matrix_column_totals_match_rows(real_site: BuiltSite, real_index) -> None:
     pub = real_index.publication("skole-hjem-2025")
     matrix = real_index.matrix(pub.matrices[0])
-    soup = _page(real_project, "en", urls.matrix(matrix.id))
-    yes_row = soup.select("table.kb-matrix tfoot tr")[0]
-    totals = [td.get_text() for td in yes_row.select("td")]
+    page = real_site.page("en", urls.matrix(matrix.id))
+    yes_row = select(page, "table.kb-matrix tfoot tr")[0]
+    totals = [text(td) for td in select(yes_row, "td")]
     expected = [str(sum(1 for r in matrix.rows if real_index.assessment(r).values[c] == "yes")) for c in matrix.columns]
     assert totals == expected
 
 
-def test_study_pages_link_back_to_findings_and_matrix(real_project: Project, real_index) -> None:
-    soup = _page(real_project, "nb", urls.study("levik-2023"))
-    finding_links = soup.select("ul.kb-finding-list li")
+def test_study_pages_link_back_to_findings_and_matrix(real_site: BuiltSite, real_index) -> None:
+    page = real_site.page("nb", urls.study("levik-2023"))
+    finding_links = select(page, "ul.kb-finding-list li")
     assert len(finding_links) == len(real_index.findings_by_study["levik-2023"]) > 0
-    cook = _page(real_project, "en", urls.study("cook-2017"))
-    assert cook.select("ul.kb-matrix-row li"), "Cook 2017 has a matrix row"
+    cook = real_site.page("en", urls.study("cook-2017"))
+    assert select(cook, "ul.kb-matrix-row li"), "Cook 2017 has a matrix row"
 
 
-def test_notes_are_shown_where_they_apply(real_project: Project, real_index) -> None:
+def test_notes_are_shown_where_they_apply(real_site: BuiltSite, real_index) -> None:
     for (kind, entity_id), note_ids in real_index.notes_for.items():
         if kind != "finding":
             continue
-        soup = _page(real_project, "nb", urls.finding(entity_id))
-        shown = {li["id"] for li in soup.select("aside.kb-notes li")}
+        page = real_site.page("nb", urls.finding(entity_id))
+        shown = {li.attrib["id"] for li in select(page, "aside.kb-notes li")}
         assert {urls.anchor("note", n) for n in note_ids} <= shown
 
 
-def test_html_lang_and_hreflang_on_every_page(real_project: Project) -> None:
-    pages = list(real_project.site_dir.rglob("index.html"))
+def test_html_lang_and_hreflang_on_every_page(real_site: BuiltSite) -> None:
+    pages = {rel: page for rel, page in real_site.pages.items() if Path(rel).name == "index.html"}
     assert len(pages) > 150
-    for path in pages:
-        rel = path.relative_to(real_project.site_dir).as_posix()
+    for rel, page in pages.items():
         if rel.startswith("pagefind/"):
             continue
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         expected = "en" if rel.startswith("en/") else "nb"
-        assert soup.html["lang"] == expected, rel
-        langs = {link["hreflang"] for link in soup.select('link[rel="alternate"][hreflang]')}
+        assert page.attrib["lang"] == expected, rel
+        langs = {link.attrib["hreflang"] for link in select(page, 'link[rel="alternate"][hreflang]')}
         assert langs == {"nb", "en", "x-default"}, rel
 
 
-def test_no_word_noise_or_contact_details_published(real_project: Project) -> None:
+def test_no_word_noise_or_contact_details_published(real_site: BuiltSite) -> None:
     email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
     phone = re.compile(r"(?<![\d,.])(?:\+47\s?)?(?:\d{2}\s\d{2}\s\d{2}\s\d{2}|\d{8})(?![\d,.])")
-    for path in real_project.site_dir.rglob("*.html"):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        text = soup.get_text(" ")
+    assert real_site.pages
+    for path, page in real_site.pages.items():
+        shown = " ".join(reader_text(page))
         # "KI-generert innhold kan være feil" is Word's alt text on images; the source's own
         # sentence on its use of AI ("alt KI-generert materiale") is content and is published.
         for noise in ("[bookmark", "Comment by", "_Toc", "[image:", "footnoteRef", "KI-generert innhold kan være feil"):
-            assert noise not in text, (path, noise)
-        assert not email.search(text), (path, email.search(text).group(0))
+            assert noise not in shown, (path, noise)
+        assert not email.search(shown), (path, email.search(shown).group(0))
         # One text node at a time: table cells joined by spaces would look like phone numbers.
-        for node in soup.find_all(string=True):
+        for node in every_string(page):
             assert not phone.search(node), (path, phone.search(node).group(0))
 
 
-def test_internal_links_and_anchors_resolve(real_project: Project) -> None:
-    site = real_project.site_dir
+def test_internal_links_and_anchors_resolve(real_site: BuiltSite) -> None:
+    site = real_site.root
     ids: dict[Path, set[str]] = {}
 
     def anchors(path: Path) -> set[str]:
         if path not in ids:
-            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-            ids[path] = {el["id"] for el in soup.select("[id]")} | {el["name"] for el in soup.select("a[name]")}
+            page = real_site.at(path)
+            ids[path] = {el.attrib["id"] for el in select(page, "[id]")} | {el.attrib["name"] for el in select(page, "a[name]")}
         return ids[path]
 
     broken = []
-    for page in site.rglob("*.html"):
+    assert real_site.pages
+    for rel, parsed in real_site.pages.items():
+        page = site / rel
         if page.name == "404.html":
             continue  # MkDocs writes the error page with absolute URLs under site_url, by design
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for el in soup.select("a[href], link[href], script[src], img[src]"):
+        for el in select(parsed, "a[href], link[href], script[src], img[src]"):
             ref = el.get("href") or el.get("src")
             if urlsplit(ref).scheme or ref.startswith(("//", "mailto:")):
                 continue

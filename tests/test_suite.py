@@ -1,0 +1,137 @@
+"""The test suite's own machinery (conftest.py, built_site.py, real_build.py): slow tests are marked
+by the fixtures they use, and what makes the suite fast changes nothing a test sees."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Doctype
+
+from generator import pdf, render
+
+from . import real_build
+from .built_site import BuiltSite, every_string, reader_text, select, text, without
+from .conftest import FIXTURE, REPO, SLOW_FIXTURES, write
+
+
+def test_a_slow_fixture_marks_every_test_that_uses_it(request: pytest.FixtureRequest) -> None:
+    items = request.session.items
+    assert items
+    for item in items:
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in item.fixturenames:
+                assert item.get_closest_marker(marker), f"{item.nodeid} uses {fixture} but is not marked {marker}"
+
+
+def test_make_test_fast_leaves_out_every_slow_marker() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^test-fast:.*\n\t(.*)$", makefile, re.MULTILINE)
+    assert recipe, "no test-fast target"
+    for marker in SLOW_FIXTURES.values():
+        assert f"not {marker}" in recipe.group(1), f"make test-fast runs the tests marked {marker}"
+
+
+def test_the_tests_on_the_real_site_run_last(request: pytest.FixtureRequest) -> None:
+    """Its build runs in the background meanwhile (tests/real_build.py)."""
+    uses = ["real_project" in item.fixturenames for item in request.session.items]
+    assert uses == sorted(uses)
+
+
+def test_rendering_a_pdf_without_saying_so_fails() -> None:
+    """A test that renders a report must ask for `pdf_rendering`, so that it is marked `pdf`."""
+    with pytest.raises(pytest.fail.Exception, match="pdf_rendering"):
+        pdf.render_pdf(pdf.environment(), None, None, "full", "nb", Path("x.pdf"))  # type: ignore[arg-type]
+
+
+# --- templates compiled once per session ---------------------------------------------------------
+
+
+def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
+    template = write(tmp_path / "page.md.j2", "one {{ x }}\n")
+    assert render.jinja_environment(tmp_path).get_template("page.md.j2").render(x=1) == "one 1"
+    template.write_text("two {{ x }}\n", encoding="utf-8")
+    assert render.jinja_environment(tmp_path).get_template("page.md.j2").render(x=1) == "two 1"
+
+
+def test_compiled_templates_follow_the_environments_settings(tmp_path: Path) -> None:
+    """What a cached template renders is what the same environment compiling it anew renders."""
+    write(tmp_path / "page.md.j2", "{% if x %}\n  yes {{ x }}\n{% endif %}\nend\n")
+    rendered = {}
+    for keep in (False, True, False, True):  # the second round comes from the cache
+        cached = render.jinja_environment(tmp_path, keep_trailing_newline=keep)
+        fresh = render.jinja_environment(tmp_path, keep_trailing_newline=keep)
+        fresh.bytecode_cache = None
+        assert cached.get_template("page.md.j2").render(x=True) == fresh.get_template("page.md.j2").render(x=True)
+        rendered[keep] = cached.get_template("page.md.j2").render(x=True)
+    assert rendered[False] != rendered[True]
+
+
+# --- the parsed site reads what BeautifulSoup read ------------------------------------------------
+
+PAGE = """<!doctype html><html lang="nb"><head><title>T</title><style>a@b.no {}</style>
+<script>var mail = "x@y.no"; if (1 < 2) {}</script></head><body>
+<!-- 22 33 44 55 --><article class="md-content"><h1 id="top">Funn 1 <a class="headerlink" href="#top">¶</a></h1>
+<p>Tekst <b>fet</b> og <i>kursiv</i>.</p><template><p>i mal</p></template>
+<span class="kb-badge kb-confidence-high"><span aria-hidden="true">●</span> Høy</span> etter
+<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>
+<a name="gammel">x</a><div id="d"><article class="kb-card"><p id="inner">kort</p></article></div>
+</article></body></html>"""
+
+
+def test_the_text_is_what_beautifulsoup_gives(tmp_path: Path) -> None:
+    page = write(tmp_path / "site" / "index.html", PAGE)
+    parsed = BuiltSite.parse(tmp_path / "site").pages["index.html"]
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert " ".join(reader_text(parsed)) == soup.get_text(" ")
+    assert [s for s in every_string(parsed) if s.strip()] == [
+        s for s in soup.find_all(string=True) if not isinstance(s, Doctype) and s.strip()
+    ]
+    assert [text(h) for h in select(parsed, "h1")] == [h.get_text() for h in soup.select("h1")]
+
+
+def test_selectors_match_as_in_beautifulsoup(tmp_path: Path) -> None:
+    write(tmp_path / "site" / "index.html", PAGE)
+    parsed = BuiltSite.parse(tmp_path / "site").pages["index.html"]
+    soup = BeautifulSoup(PAGE, "html.parser")
+    for css in ("[id]", "a[name]", "article", "article p", ".kb-badge", "[class*='kb-confidence-']", 'span[aria-hidden="true"]'):
+        assert [e.get("id") or e.tag for e in select(parsed, css)] == [e.get("id") or e.name for e in soup.select(css)], css
+    article = select(parsed, "article")[1]
+    assert select(article, "article") == [], "an element is not one of its own matches"
+    badge = select(parsed, ".kb-badge")[0]
+    assert " ".join(text(without(badge, '[aria-hidden="true"]')).split()) == "Høy"
+    assert badge.tail.strip() == "etter", "the copy left the page as it was"
+
+
+def test_pages_by_language_and_by_source(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for rel in ("index.html", "findings/x/index.html", "en/index.html", "en/findings/x/index.html", "404.html"):
+        write(site / rel, f"<html><body><p>{rel}</p></body></html>")
+    built = BuiltSite.parse(site)
+    assert sorted(rel for rel, _ in built.language_pages("nb")) == ["404.html", "findings/x/index.html", "index.html"]
+    assert sorted(rel for rel, _ in built.language_pages("en")) == ["en/findings/x/index.html", "en/index.html"]
+    assert text(built.page("en", "findings/x.md")) == "en/findings/x/index.html"
+    assert text(built.page("nb", "index.md")) == "index.html"
+    assert text(built.at(site.resolve() / "findings" / "x" / "index.html")) == "findings/x/index.html"
+
+
+# --- the real knowledge base's build, in a process of its own ------------------------------------
+
+
+def test_a_build_that_fails_fails_the_tests_that_wait_for_it(tmp_path: Path) -> None:
+    """Started twice, built once; broken data is reported with its location to every waiting test.
+    (A build that succeeds is what every test on the real site waits for.)"""
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURE, source, ignore=shutil.ignore_patterns("build", "site"))
+    shutil.copy(REPO / "mkdocs.yml", source / "mkdocs.yml")
+    write(source / "data" / "themes" / "tema-a.yaml", "id: tema-a\n")
+    shared = tmp_path / "session"
+    shared.mkdir()
+    real_build.start(shared, source)
+    real_build.start(shared, source)
+    with pytest.raises(pytest.fail.Exception, match="data/themes/tema-a.yaml:1:1: name: required field is missing"):
+        real_build.wait(shared)
+    assert [p.name for p in shared.iterdir()] == ["real"], "one build folder"
+    real_build.finish()
