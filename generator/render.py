@@ -21,6 +21,7 @@ from . import counts, sections, urls
 from .cerqual import COMPONENT_FIELDS, justification
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import Index
+from .links import Linker
 from .models import Chart, Prisma, Text
 from .pagespec import PageSpec
 from .svg import Bar, Segment, grouped_bars, stacked_bars
@@ -62,6 +63,7 @@ class View:
         self.page = page
         self.counts = counts
         self.COMPONENT_FIELDS = COMPONENT_FIELDS
+        self.links = Linker(index, page.doc, self)
 
     # text -------------------------------------------------------------------------------
     def loc(self, text: Text) -> Localized:
@@ -107,84 +109,22 @@ class View:
 
     # links --------------------------------------------------------------------------------
     def href(self, doc: str, fragment: str | None = None) -> str:
-        return urls.href(self.page.doc, doc, fragment)
+        return self.links.href(doc, fragment)
 
     @property
     def urls(self) -> Any:
         return urls
 
     def study_link(self, study_id: str) -> Markup:
-        # Concatenation, not Markup.format: this runs for every study on every table row.
-        study = self.index.study(study_id)
-        return Markup('<a href="' + str(escape(self.href(urls.study(study_id)))) + '">' + str(escape(study.citation)) + "</a>")
-
-    def finding_link(self, finding_id: str) -> Markup:
-        finding = self.index.finding(finding_id)
-        label = f"{self.ui('finding')} {finding.number}"
-        return Markup('<a href="{href}">{label}</a>').format(href=self.href(urls.finding(finding_id)), label=label)
+        return Markup(self.links.study(study_id).__html__())
 
     def entity_link(self, kind: str, entity_id: str) -> Markup:
         """A link to wherever an entity is shown, labelled so a reader knows what it is."""
-        index = self.index
-        link = Markup('<a href="{href}">{label}</a>')
-        if kind == "finding":
-            return self.finding_link(entity_id)
-        if kind == "study":
-            return self.study_link(entity_id)
-        if kind == "publication":
-            return link.format(
-                href=self.href(urls.publication(entity_id)), label=self.plain(index.publication(entity_id).short_title)
-            )
-        if kind == "matrix":
-            return link.format(href=self.href(urls.matrix(entity_id)), label=self.plain(index.matrix(entity_id).title))
-        if kind == "topic":
-            return link.format(href=self.href(urls.topic(entity_id)), label=self.plain(index.topic(entity_id).name))
-        if kind == "intervention":
-            return link.format(href=self.href(urls.intervention(entity_id)), label=self.plain(index.intervention(entity_id).name))
-        if kind == "assessment":
-            matrix_id = index.matrix_of_assessment[entity_id]
-            study = index.study(index.assessment(entity_id).study)
-            return link.format(
-                href=self.href(urls.matrix(matrix_id), urls.anchor("row", entity_id)),
-                label=f"{self.ui('matrix')}: {study.citation}",
-            )
-        pub_id = index.publication_of[(kind, entity_id)]
-        if kind == "characteristic":
-            return link.format(
-                href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)),
-                label=self.plain(index.characteristic(entity_id).name),
-            )
-        if kind == "implication":
-            implication = index.implication(entity_id)
-            return link.format(
-                href=self.href(urls.implications(pub_id), urls.anchor("implication", entity_id)),
-                label=f"{self.label('implication-type', implication.implication_type)} {implication.number}",
-            )
-        if kind == "case":
-            return link.format(
-                href=self.href(urls.cases(pub_id), urls.anchor("case", entity_id)), label=self.plain(index.case(entity_id).title)
-            )
-        return link.format(href=self.theme_href(entity_id), label=self.plain(index.theme(entity_id).name))
-
-    def theme_href(self, theme_id: str) -> str:
-        """Themes with sub-themes, code counts or studies have a themes page; others live in the findings table."""
-        pub_id = self.index.publication_of[("theme", theme_id)]
-        pub = self.index.publication(pub_id)
-        if sections.has(self.index, pub, "themes"):
-            return self.href(urls.themes(pub_id), urls.anchor("theme", theme_id))
-        return self.href(urls.findings_table(pub_id), urls.anchor("theme", theme_id))
+        return Markup(self.links.entity(kind, entity_id).__html__())
 
     def finding_ref(self, finding_id: str, with_publication: bool = True) -> Markup:
         """'Finding 16 (School-home collaboration …) · ●●●● High confidence': a finding cited from elsewhere."""
-        finding = self.index.finding(finding_id)
-        pub_id = self.index.publication_of.get(("finding", finding_id))
-        label = f"{self.ui('finding')} {finding.number}"
-        if with_publication and pub_id:
-            label += f" ({self.plain(self.index.publication(pub_id).short_title)})"
-        link = Markup('<a class="kb-finding-ref" href="{href}">{label}</a>').format(
-            href=self.href(urls.finding(finding_id)), label=label
-        )
-        return link + Markup(" ") + self.finding_badge(finding)
+        return Markup(self.links.finding_ref(finding_id, with_publication).__html__())
 
     def finding_badge(self, finding: Any) -> Markup:
         """Confidence where the source assessed it; otherwise the kind of finding and its direction."""

@@ -3,7 +3,7 @@
 For the fixtures (kb, and kb + kb-whole) and the real knowledge base, in each language:
 - every page `pages.plan` promises exists in the built site;
 - every entity (a file in data/, vocabularies aside) appears: where the generator itself says
-  an entity is shown (`View.entity_link`, built on urls.py) is a planned page that exists, with
+  an entity is shown (`links.Linker.entity`, built on urls.py) is a planned page that exists, with
   the entity's anchor when the link has one; an entity with a page of its own is linked from
   at least one other page; a note, shown on the pages it concerns, has its anchor on one of them.
 
