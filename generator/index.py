@@ -102,6 +102,9 @@ class Index:
     """When set, every entity, vocabulary and id list a template reads is recorded here: the
     page's dependencies, for incremental rebuilds (see incremental.py), and the data files it
     names as its sources (`source_files`). Set it with `recording`."""
+    shared: dict[str, tuple[Any, frozenset[Read]]] = field(default_factory=dict)
+    """What many pages show, computed once per index, with what computing it read (the topic
+    grid): see `contexts.shared`."""
 
     @contextmanager
     def recording(self) -> Iterator[set[Read]]:

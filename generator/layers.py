@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "presentation",
-        ("urls", "svg", "citations", "pagespec", "sections", "pages", "references", "links", "render", "pdf"),
+        ("urls", "svg", "citations", "pagespec", "sections", "pages", "references", "links", "contexts", "render", "pdf"),
     ),
     (
         "orchestration",

@@ -17,14 +17,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import counts, sections, urls
-from .cerqual import COMPONENT_FIELDS, justification
+from . import urls
+from .contexts import Scope, build_context
 from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import Index
 from .links import Linker
 from .models import Chart, Prisma, Text
 from .pagespec import PageSpec
-from .svg import Bar, Segment, grouped_bars, stacked_bars
+from .svg import grouped_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
@@ -53,7 +53,11 @@ def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class:
 
 
 class View:
-    """What a template may ask for: texts in the page's language, labels, links, counts."""
+    """How a template formats: texts in the page's language, labels, badges, numbers, UI strings.
+
+    What a page shows is its context (`contexts.py`), built before it renders; the view only
+    says how. Its link methods are what a citation in a hand-written page is expanded with
+    (citations.py): `links.Linker` decides where they go, for citations and contexts alike."""
 
     def __init__(self, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> None:
         self.index = index
@@ -61,8 +65,6 @@ class View:
         self.pdfs = pdfs  # whether this build writes the PDF reports: without them no page links to one
         self.other_lang = OTHER[lang]
         self.page = page
-        self.counts = counts
-        self.COMPONENT_FIELDS = COMPONENT_FIELDS
         self.links = Linker(index, page.doc, self)
 
     # text -------------------------------------------------------------------------------
@@ -92,12 +94,6 @@ class View:
         assert chosen is not None
         return resolve(chosen, self.lang).text
 
-    def term(self, vocabulary: str, term_id: str) -> Any:
-        return self.index.term(vocabulary, term_id)
-
-    def terms(self, vocabulary: str) -> list[Any]:
-        return self.index.terms(vocabulary)
-
     def num(self, value: float) -> str:
         return number(value, self.lang)
 
@@ -110,10 +106,6 @@ class View:
     # links --------------------------------------------------------------------------------
     def href(self, doc: str, fragment: str | None = None) -> str:
         return self.links.href(doc, fragment)
-
-    @property
-    def urls(self) -> Any:
-        return urls
 
     def study_link(self, study_id: str) -> Markup:
         return Markup(self.links.study(study_id).__html__())
@@ -157,15 +149,8 @@ class View:
         """A chart from numbers the source gives; its data table is printed beside it by the template."""
         return chart_svg(pub.id, chart, self.lang)
 
-    def reference(self, study_id: str) -> Markup:
-        """The study's reference formatted by citeproc-py (APA), sanitised."""
-        from .references import ReferenceCache
-
-        cache = self.index.references or ReferenceCache(None)
-        return cache.get(self.index.study(study_id), self.index, self.lang)
-
     def asset(self, path: str) -> str:
-        return urls.asset(self.page.doc, path)
+        return self.links.asset(path)
 
     def criterion_label(self, key: str) -> str:
         terms = self.index.vocabularies.get("appraisal-criterion", {})
@@ -179,68 +164,6 @@ class View:
     def matrix_cell(self, value: str) -> Markup:
         term = self.index.term("matrix-value", value)
         return symbol_and_words(f"kb-cell kb-value-{term.id}", term.symbol, self.label("matrix-value", value))
-
-    def options(self, vocabulary: str) -> list[tuple[str, str]]:
-        """(value, label) pairs for a filter control."""
-        return [(t.id, self.label(vocabulary, t.id)) for t in self.index.terms(vocabulary)]
-
-    def options_themes(self, pub: Any) -> list[tuple[str, str]]:
-        return [(t, self.plain(self.index.theme(t).name)) for t in pub.themes]
-
-    def confidence_chart(self, pub: Any) -> Markup:
-        """Findings per theme, stacked by confidence; every segment links to its list."""
-        table = counts.confidence_by_theme(self.index, pub)
-        bars = [
-            Bar(
-                self.plain(self.index.theme(theme).name),
-                [
-                    Segment(t.id, table[theme][t.id], self.href(urls.findings_list(pub.id, theme, t.id)))
-                    for t in self.index.terms("confidence")
-                ],
-            )
-            for theme in pub.themes
-        ]
-        legend = [(t.id, self.label("confidence", t.id)) for t in self.index.terms("confidence")]
-        total = sum(sum(c.values()) for c in table.values())
-        summary = ", ".join(f"{label}: {sum(table[th][key] for th in pub.themes)}" for key, label in legend)
-        return stacked_bars(
-            f"chart-{pub.id}",
-            self.ui("findings_by_theme"),
-            f"{self.ui('findings_count').format(n=total)}. {summary}.",
-            bars,
-            legend,
-            lambda bar, seg: f"{bar.label}: {self.label('confidence', seg.key)}: {seg.count}",
-        )
-
-    def justification(self, finding: Any) -> str:
-        return justification(finding, self.index, self.lang)
-
-    def qualification(self, finding: Any) -> Markup:
-        """The 'explanation' cell: the CERQual justification, or how the source qualifies the finding."""
-        if finding.confidence:
-            return escape(self.justification(finding))
-        return self.text(finding.strength)
-
-    def has_cerqual(self, pub: Any) -> bool:
-        return sections.has_cerqual(self.index, pub)
-
-    def has_section(self, pub: Any, name: str) -> bool:
-        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
-        return sections.has(self.index, pub, name)
-
-    def section_title(self, pub: Any, name: str) -> str:
-        return self.ui(sections.SECTIONS[name].title(self.index, pub))
-
-    def codes(self, theme_id: str, group: str | None = None) -> str:
-        """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
-        n = counts.theme_codes(self.index, theme_id, group)
-        return "–" if n is None else self.num(n)
-
-    def effect_studies(self, pub: Any) -> list[str]:
-        return counts.effect_studies(self.index, pub)
-
-    def notes(self, kind: str, entity_id: str) -> list[Any]:
-        return self.index.notes_about(kind, entity_id)
 
 
 def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> Environment:
@@ -266,8 +189,9 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs:
     """The page's Markdown; `pdfs=False` (a build without the PDF reports) leaves every link to them out."""
     view = View(index, lang, page, pdfs)
     with index.recording() as reads:
-        params = {name: _lookup(index, name, value) for name, value in page.params.items()}
-        body = env.get_template(page.template).render(v=view, page=page, **params)
+        # Built inside the recording: what the context read is what the page shows, its sources.
+        context = build_context(Scope(index, page, lang, view, view.links, pdfs))
+        body = env.get_template(page.template).render(v=view, c=context)
     meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
     if page.source:
         meta.append(f"edit_source: {yaml_path(page.source)}")
@@ -352,17 +276,6 @@ def _publication_of(index: Index, page: PageSpec) -> str | None:
     if "intervention" in page.params:
         return index.publication_of.get(("intervention", page.params["intervention"]))
     return None
-
-
-_PLAIN_PARAMS = {"value", "confidence", "theme", "outcome", "sector", "audience_id"}
-"""Parameters passed to templates as ids (possibly empty), not looked up as entities."""
-
-
-def _lookup(index: Index, name: str, value: str) -> Any:
-    if name in _PLAIN_PARAMS:
-        return value
-    getter = getattr(index, name)
-    return getter(value)
 
 
 def _tidy(body: str) -> str:
