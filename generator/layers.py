@@ -25,7 +25,18 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "presentation",
-        ("urls", "svg", "citations", "pagespec", "sections", "pages", "references", "render", "pdf"),
+        (
+            "urls",
+            "svg",
+            "citations",
+            "pagespec",
+            "sections",
+            "pages",
+            "references",
+            "presenter",  # under both views: the site's (render) and the print's (pdf)
+            "render",
+            "pdf",
+        ),
     ),
     (
         "orchestration",

@@ -8,7 +8,7 @@ go through the `md` filter, which escapes Markdown syntax.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
@@ -18,12 +18,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import counts, sections, urls
-from .cerqual import COMPONENT_FIELDS, justification
-from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
+from .cerqual import COMPONENT_FIELDS
+from .i18n import OTHER
 from .index import Index
-from .models import Chart, Prisma, Text
 from .pagespec import PageSpec
-from .svg import Bar, Segment, grouped_bars, stacked_bars
+from .presenter import Medium, Presenter
+from .svg import Bar, Segment, stacked_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
@@ -40,70 +40,61 @@ def md_escape(value: Any) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", html))
 
 
-def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class: str | None = None) -> Markup:
-    """A confidence badge or matrix cell, on the site and in print: the words always, the
-    symbol beside them (hidden from screen readers), so colour never carries meaning alone."""
-    if not symbol:
-        return Markup('<span class="{classes}">{words}</span>').format(classes=classes, words=words)
-    symbol_attrs = Markup(' class="{}"').format(symbol_class) if symbol_class else Markup("")
-    return Markup('<span class="{classes}"><span aria-hidden="true"{attrs}>{symbol}</span> {words}</span>').format(
-        classes=classes, attrs=symbol_attrs, symbol=symbol or "", words=words
-    )
+SITE = Medium(
+    badge_classes={
+        "confidence": "kb-badge kb-confidence",
+        "finding-type": "kb-badge kb-type",
+        "effect-direction": "kb-badge kb-direction",
+        "evidence-status": "kb-badge kb-evidence",
+        "matrix-value": "kb-cell kb-value",
+    },
+    symbol_class=None,
+    fallback=Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>'),
+    link=Markup('<a href="{href}">{label}</a>'),
+)
+"""How the site marks up the presenter's words (the theme's extra.css styles these classes)."""
 
 
-class View:
-    """What a template may ask for: texts in the page's language, labels, links, counts."""
+def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | None]:
+    """The page that shows an entity on the site, and the anchor of its part of that page (None: the whole page)."""
+    pages = {
+        "finding": urls.finding,
+        "study": urls.study,
+        "publication": urls.publication,
+        "matrix": urls.matrix,
+        "topic": urls.topic,
+        "intervention": urls.intervention,
+    }
+    if kind in pages:
+        return pages[kind](entity_id), None
+    if kind == "assessment":
+        return urls.matrix(index.matrix_of_assessment[entity_id]), urls.anchor("row", entity_id)
+    pub_id = index.publication_of[(kind, entity_id)]
+    if kind == "theme":
+        # Themes with sub-themes, code counts or studies have a themes page; others live in the findings table.
+        page = urls.themes if sections.has(index, index.publication(pub_id), "themes") else urls.findings_table
+        return page(pub_id), urls.anchor("theme", entity_id)
+    in_lists = {"characteristic": urls.characteristics, "implication": urls.implications, "case": urls.cases}
+    return in_lists[kind](pub_id), urls.anchor(kind, entity_id)
+
+
+def entity_href(index: Index, from_doc: str, kind: str, entity_id: str) -> str:
+    """A link from the page `from_doc` to wherever the site shows an entity."""
+    doc, fragment = entity_page(index, kind, entity_id)
+    return urls.href(from_doc, doc, fragment)
+
+
+class View(Presenter):
+    """What a site template may ask for: the presenter's words for the page's language, with links
+    relative to the page, and what only the site shows (charts that link, filters, references)."""
 
     def __init__(self, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> None:
-        self.index = index
-        self.lang = lang
+        super().__init__(index, lang, SITE, functools.partial(entity_href, index, page.doc))
         self.pdfs = pdfs  # whether this build writes the PDF reports: without them no page links to one
         self.other_lang = OTHER[lang]
         self.page = page
         self.counts = counts
         self.COMPONENT_FIELDS = COMPONENT_FIELDS
-
-    # text -------------------------------------------------------------------------------
-    def loc(self, text: Text) -> Localized:
-        return resolve(text, self.lang)
-
-    def plain(self, text: Text | None) -> str:
-        return "" if text is None else resolve(text, self.lang).text
-
-    def text(self, text: Text | None) -> Markup:
-        """Inline text; a fallback to the other language is marked visibly, never silent."""
-        if text is None:
-            return Markup("")
-        shown = resolve(text, self.lang)
-        if not shown.fallback:
-            return escape(shown.text)
-        return Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>').format(
-            lang=shown.lang, text=shown.text, notice=ui("fallback_notice", self.lang)
-        )
-
-    def ui(self, key: str) -> str:
-        return ui(key, self.lang)
-
-    def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
-        term = self.index.term(vocabulary, term_id)
-        chosen: Text | None = getattr(term, which, None) or term.label
-        assert chosen is not None
-        return resolve(chosen, self.lang).text
-
-    def term(self, vocabulary: str, term_id: str) -> Any:
-        return self.index.term(vocabulary, term_id)
-
-    def terms(self, vocabulary: str) -> list[Any]:
-        return self.index.terms(vocabulary)
-
-    def num(self, value: float) -> str:
-        return number(value, self.lang)
-
-    def month_year(self, date: dt.date) -> str:
-        return month_year(date, self.lang)
-
-    def date(self, date: dt.date) -> str:
-        return long_date(date, self.lang)
 
     # links --------------------------------------------------------------------------------
     def href(self, doc: str, fragment: str | None = None) -> str:
@@ -119,60 +110,7 @@ class View:
         return Markup('<a href="' + str(escape(self.href(urls.study(study_id)))) + '">' + str(escape(study.citation)) + "</a>")
 
     def finding_link(self, finding_id: str) -> Markup:
-        finding = self.index.finding(finding_id)
-        label = f"{self.ui('finding')} {finding.number}"
-        return Markup('<a href="{href}">{label}</a>').format(href=self.href(urls.finding(finding_id)), label=label)
-
-    def entity_link(self, kind: str, entity_id: str) -> Markup:
-        """A link to wherever an entity is shown, labelled so a reader knows what it is."""
-        index = self.index
-        link = Markup('<a href="{href}">{label}</a>')
-        if kind == "finding":
-            return self.finding_link(entity_id)
-        if kind == "study":
-            return self.study_link(entity_id)
-        if kind == "publication":
-            return link.format(
-                href=self.href(urls.publication(entity_id)), label=self.plain(index.publication(entity_id).short_title)
-            )
-        if kind == "matrix":
-            return link.format(href=self.href(urls.matrix(entity_id)), label=self.plain(index.matrix(entity_id).title))
-        if kind == "topic":
-            return link.format(href=self.href(urls.topic(entity_id)), label=self.plain(index.topic(entity_id).name))
-        if kind == "intervention":
-            return link.format(href=self.href(urls.intervention(entity_id)), label=self.plain(index.intervention(entity_id).name))
-        if kind == "assessment":
-            matrix_id = index.matrix_of_assessment[entity_id]
-            study = index.study(index.assessment(entity_id).study)
-            return link.format(
-                href=self.href(urls.matrix(matrix_id), urls.anchor("row", entity_id)),
-                label=f"{self.ui('matrix')}: {study.citation}",
-            )
-        pub_id = index.publication_of[(kind, entity_id)]
-        if kind == "characteristic":
-            return link.format(
-                href=self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)),
-                label=self.plain(index.characteristic(entity_id).name),
-            )
-        if kind == "implication":
-            implication = index.implication(entity_id)
-            return link.format(
-                href=self.href(urls.implications(pub_id), urls.anchor("implication", entity_id)),
-                label=f"{self.label('implication-type', implication.implication_type)} {implication.number}",
-            )
-        if kind == "case":
-            return link.format(
-                href=self.href(urls.cases(pub_id), urls.anchor("case", entity_id)), label=self.plain(index.case(entity_id).title)
-            )
-        return link.format(href=self.theme_href(entity_id), label=self.plain(index.theme(entity_id).name))
-
-    def theme_href(self, theme_id: str) -> str:
-        """Themes with sub-themes, code counts or studies have a themes page; others live in the findings table."""
-        pub_id = self.index.publication_of[("theme", theme_id)]
-        pub = self.index.publication(pub_id)
-        if sections.has(self.index, pub, "themes"):
-            return self.href(urls.themes(pub_id), urls.anchor("theme", theme_id))
-        return self.href(urls.findings_table(pub_id), urls.anchor("theme", theme_id))
+        return self.entity_link("finding", finding_id)
 
     def finding_ref(self, finding_id: str, with_publication: bool = True) -> Markup:
         """'Finding 16 (School-home collaboration …) · ●●●● High confidence': a finding cited from elsewhere."""
@@ -186,37 +124,6 @@ class View:
         )
         return link + Markup(" ") + self.finding_badge(finding)
 
-    def finding_badge(self, finding: Any) -> Markup:
-        """Confidence where the source assessed it; otherwise the kind of finding and its direction."""
-        if finding.confidence:
-            return self.confidence_badge(finding.confidence)
-        term = self.index.term("finding-type", finding.finding_type)
-        badge = symbol_and_words(f"kb-badge kb-type-{term.id}", term.symbol, self.label("finding-type", term.id, "short"))
-        if finding.direction:
-            badge += Markup(" ") + self.direction_badge(finding.direction)
-        return badge
-
-    def direction_badge(self, direction: str) -> Markup:
-        term = self.index.term("effect-direction", direction)
-        return symbol_and_words(f"kb-badge kb-direction-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"))
-
-    def reading_label(self, reading: str) -> str:
-        return reading_label(reading, self.lang)
-
-    def prisma_rows(self, prisma: Prisma) -> list[tuple[str, int]]:
-        return prisma_rows(prisma, self.lang)
-
-    def evidence_badge(self, status: str) -> Markup:
-        term = self.index.term("evidence-status", status)
-        return symbol_and_words(f"kb-badge kb-evidence-{term.id}", term.symbol, self.label("evidence-status", term.id))
-
-    def countries(self, study: Any) -> str:
-        return ", ".join(self.label("country", c) for c in study.all_countries)
-
-    def chart(self, pub: Any, chart: Any) -> Markup:
-        """A chart from numbers the source gives; its data table is printed beside it by the template."""
-        return chart_svg(pub.id, chart, self.lang)
-
     def reference(self, study_id: str) -> Markup:
         """The study's reference formatted by citeproc-py (APA), sanitised."""
         from .references import ReferenceCache
@@ -227,19 +134,7 @@ class View:
     def asset(self, path: str) -> str:
         return urls.asset(self.page.doc, path)
 
-    def criterion_label(self, key: str) -> str:
-        terms = self.index.vocabularies.get("appraisal-criterion", {})
-        return self.label("appraisal-criterion", key) if key in terms else key
-
-    # domain -------------------------------------------------------------------------------
-    def confidence_badge(self, confidence: str) -> Markup:
-        term = self.index.term("confidence", confidence)
-        return symbol_and_words(f"kb-badge kb-confidence-{term.id}", term.symbol, self.label("confidence", confidence))
-
-    def matrix_cell(self, value: str) -> Markup:
-        term = self.index.term("matrix-value", value)
-        return symbol_and_words(f"kb-cell kb-value-{term.id}", term.symbol, self.label("matrix-value", value))
-
+    # site-only views of the data ------------------------------------------------------------
     def options(self, vocabulary: str) -> list[tuple[str, str]]:
         """(value, label) pairs for a filter control."""
         return [(t.id, self.label(vocabulary, t.id)) for t in self.index.terms(vocabulary)]
@@ -271,30 +166,6 @@ class View:
             legend,
             lambda bar, seg: f"{bar.label}: {self.label('confidence', seg.key)}: {seg.count}",
         )
-
-    def justification(self, finding: Any) -> str:
-        return justification(finding, self.index, self.lang)
-
-    def qualification(self, finding: Any) -> Markup:
-        """The 'explanation' cell: the CERQual justification, or how the source qualifies the finding."""
-        if finding.confidence:
-            return escape(self.justification(finding))
-        return self.text(finding.strength)
-
-    def has_cerqual(self, pub: Any) -> bool:
-        return sections.has_cerqual(self.index, pub)
-
-    def has_section(self, pub: Any, name: str) -> bool:
-        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
-        return sections.has(self.index, pub, name)
-
-    def section_title(self, pub: Any, name: str) -> str:
-        return self.ui(sections.SECTIONS[name].title(self.index, pub))
-
-    def codes(self, theme_id: str, group: str | None = None) -> str:
-        """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
-        n = counts.theme_codes(self.index, theme_id, group)
-        return "–" if n is None else self.num(n)
 
     def effect_studies(self, pub: Any) -> list[str]:
         return counts.effect_studies(self.index, pub)
@@ -428,63 +299,3 @@ def _lookup(index: Index, name: str, value: str) -> Any:
 def _tidy(body: str) -> str:
     """Collapse runs of blank lines left by template logic; end with one newline."""
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
-
-
-# --- questions the site's and the print templates both ask (pdf.py imports them from here) ---
-
-
-def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:
-    """A publication chart as accessible SVG, for the site and the PDF alike."""
-
-    def plain(text: Text) -> str:
-        return resolve(text, lang).text
-
-    unit = plain(chart.unit) if chart.unit else ""
-    categories = [plain(c) for c in chart.categories]
-    series = [(plain(s.name), s.values) for s in chart.series]
-    missing = ui("not_given", lang)
-    described = "; ".join(
-        f"{name}: "
-        + ", ".join(f"{cat} {number(v, lang) if v is not None else missing}" for cat, v in zip(categories, vs, strict=True))
-        for name, vs in series
-    )
-    return grouped_bars(
-        f"chart-{pub_id}-{chart.id}",
-        plain(chart.title),
-        f"{described}{' (' + unit + ')' if unit else ''}.",
-        categories,
-        series,
-        chart.maximum,
-        lambda v: number(v, lang),
-        missing,
-    )
-
-
-def prisma_rows(prisma: Prisma, lang: str) -> list[tuple[str, int]]:
-    """The flow diagram's counts as (label, count), in the order of the model's fields.
-
-    Each label is named by its literal UI key, so a test can tell which keys are used."""
-    labels = {
-        "database_records": ui("prisma_database_records", lang),
-        "openalex_records": ui("prisma_openalex_records", lang),
-        "other_source_records": ui("prisma_other_source_records", lang),
-        "duplicates_removed": ui("prisma_duplicates_removed", lang),
-        "screened": ui("prisma_screened", lang),
-        "excluded_by_reviewers": ui("prisma_excluded_by_reviewers", lang),
-        "excluded_by_machine": ui("prisma_excluded_by_machine", lang),
-        "other_source_excluded": ui("prisma_other_source_excluded", lang),
-        "full_text_database": ui("prisma_full_text_database", lang),
-        "included_database": ui("prisma_included_database", lang),
-        "full_text_other": ui("prisma_full_text_other", lang),
-        "included_other": ui("prisma_included_other", lang),
-        "excluded_full_text_database": ui("prisma_excluded_full_text_database", lang),
-        "excluded_full_text_other": ui("prisma_excluded_full_text_other", lang),
-        "included_total": ui("prisma_included_total", lang),
-    }
-    return [(labels[name], count) for name, count in prisma]
-
-
-def reading_label(reading: str, lang: str) -> str:
-    """Whose reading an effect's direction is (`Effect.reading`), as a table cell says it."""
-    labels = {"authors": ui("reading_authors", lang), "editorial": ui("reading_editorial", lang)}
-    return labels[reading]
