@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "references",
             "presenter",  # under both views: the site's (render) and the print's (pdf)
             "render",
+            "print_contexts",
             "pdf",
         ),
     ),

@@ -23,11 +23,11 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import counts, sections, urls
-from .cerqual import COMPONENT_FIELDS
+from . import sections, urls
 from .index import Index
-from .models import Finding, Publication, Study, Text
+from .models import Publication, Study, Text
 from .presenter import Medium, Presenter
+from .print_contexts import PrintedReport
 from .render import TEMPLATES, jinja_environment, provenance
 from .sections import Chapter
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
@@ -119,33 +119,13 @@ def entity_anchor(index: Index, pub: Publication, kind: str, entity_id: str) -> 
 
 class PrintView(Presenter):
     """What a print template may ask for: the presenter's words for the report's language, with
-    typographic quotes and page references; anchors, the chapters and where each part comes from."""
+    typographic quotes and page references; the parts' contexts (`report`); anchors, the chapters
+    and where each part comes from."""
 
     def __init__(self, index: Index, pub: Publication, lang: str) -> None:
         super().__init__(index, lang, PRINT, functools.partial(entity_anchor, index, pub))
         self.pub = pub
-        self.counts = counts
-        self.urls = urls
-        self.COMPONENT_FIELDS = COMPONENT_FIELDS
-
-    # what the templates still look up themselves ---------------------------------------------
-    def findings(self) -> list[Finding]:
-        return self.index.findings_of(self.pub)
-
-    def findings_in(self, theme_id: str) -> list[Finding]:
-        return [f for f in self.findings() if f.theme == theme_id]
-
-    def study_findings(self, study_id: str) -> list[Finding]:
-        """The findings of this publication a study contributes to, by number."""
-        return sorted(
-            (f for f in self.findings() if study_id in f.studies),
-            key=lambda f: f.number,
-        )
-
-    def study_rows(self, study_id: str) -> list[str]:
-        """The matrix rows (assessments) of this publication that assess a study's intervention."""
-        rows = {r for m in self.pub.matrices for r in self.index.matrix(m).rows}
-        return [a for a in self.index.assessments_by_study.get(study_id, []) if a in rows]
+        self.report = PrintedReport(index, pub)
 
     def css_string(self, value: str) -> Markup:
         return css_string(value)
