@@ -147,6 +147,22 @@ def test_a_badge_says_the_same_on_the_site_and_in_print(whole: Index, lang: str)
             assert "kb-" in marked_up[0] and "kb-" not in marked_up[1]  # each with its own classes
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_finding_badge_says_the_same_on_the_site_and_in_print(whole: Index, lang: str) -> None:
+    """Its confidence where the source assessed it (what a reader weighs a finding by), else its
+    kind and direction: the print once showed the kind of an assessed finding instead."""
+    site = View(whole, lang, PageSpec("index.md", ""))
+    for pub in whole.publications():
+        printed = pdf.PrintView(whole, pub, lang)
+        for finding in whole.findings_of(pub):
+            words = _words(site.finding_badge(finding))
+            assert _words(printed.finding_badge(finding)) == words
+            if finding.confidence:
+                assert words == _words(site.confidence_badge(finding.confidence))
+            else:
+                assert site.label("finding-type", finding.finding_type, "short") in words
+
+
 # --- print contexts ------------------------------------------------------------------------------------
 
 
