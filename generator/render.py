@@ -52,7 +52,7 @@ SITE = Medium(
     fallback=Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>'),
     link=Markup('<a href="{href}">{label}</a>'),
 )
-"""How the site marks up the presenter's words (the theme's extra.css styles these classes)."""
+"""How the site marks up the presenter's words (content/assets/kb.css styles these classes)."""
 
 
 def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | None]:
