@@ -54,7 +54,7 @@ pdf: setup ## only the PDF reports, into site/
 	$(PY) -m generator check --strict
 	$(PY) -m generator pdf
 
-golden: setup ## regenerate the golden Markdown of the test fixture
+golden: setup ## regenerate the golden Markdown and print HTML of the test fixture
 	$(PY) -m tests.golden
 
 clean:

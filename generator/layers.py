@@ -25,7 +25,21 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "presentation",
-        ("urls", "svg", "citations", "pagespec", "sections", "pages", "references", "links", "contexts", "render", "pdf"),
+        (
+            "urls",
+            "svg",
+            "citations",
+            "pagespec",
+            "sections",
+            "pages",
+            "references",
+            "links",
+            "contexts",
+            "presenter",  # under both views: the site's (render) and the print's (pdf)
+            "render",
+            "print_contexts",
+            "pdf",
+        ),
     ),
     (
         "orchestration",

@@ -29,6 +29,8 @@ class Labels(Protocol):
 
     def finding_badge(self, finding: Finding) -> Markup: ...
 
+    def entity_label(self, kind: str, entity_id: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class Link:
@@ -93,49 +95,34 @@ class Linker:
         return FindingRef(self.href(urls.finding(finding_id)), label, self.labels.finding_badge(finding), finding)
 
     def entity(self, kind: str, entity_id: str) -> Link:
-        """A link to wherever an entity is shown, labelled so a reader knows what it is."""
-        index, plain = self.index, self.labels.plain
-        if kind == "finding":
-            return self.finding(entity_id)
-        if kind == "study":
-            return self.study(entity_id)
-        if kind == "publication":
-            return Link(self.href(urls.publication(entity_id)), plain(index.publication(entity_id).short_title))
-        if kind == "matrix":
-            return Link(self.href(urls.matrix(entity_id)), plain(index.matrix(entity_id).title))
-        if kind == "topic":
-            return Link(self.href(urls.topic(entity_id)), plain(index.topic(entity_id).name))
-        if kind == "intervention":
-            return Link(self.href(urls.intervention(entity_id)), plain(index.intervention(entity_id).name))
-        if kind == "assessment":
-            matrix_id = index.matrix_of_assessment[entity_id]
-            study = index.study(index.assessment(entity_id).study)
-            return Link(
-                self.href(urls.matrix(matrix_id), urls.anchor("row", entity_id)), f"{self.labels.ui('matrix')}: {study.citation}"
-            )
-        pub_id = index.publication_of[(kind, entity_id)]
-        if kind == "characteristic":
-            return Link(
-                self.href(urls.characteristics(pub_id), urls.anchor("characteristic", entity_id)),
-                plain(index.characteristic(entity_id).name),
-            )
-        if kind == "implication":
-            implication = index.implication(entity_id)
-            return Link(
-                self.href(urls.implications(pub_id), urls.anchor("implication", entity_id)),
-                f"{self.labels.label('implication-type', implication.implication_type)} {implication.number}",
-            )
-        if kind == "case":
-            return Link(self.href(urls.cases(pub_id), urls.anchor("case", entity_id)), plain(index.case(entity_id).title))
-        return Link(self.theme_href(entity_id), plain(index.theme(entity_id).name))
+        """A link to wherever an entity is shown (`entity_page`), labelled as the presenter names it."""
+        return Link(self.href(*entity_page(self.index, kind, entity_id)), self.labels.entity_label(kind, entity_id))
 
     def entities(self, kind: str, entity_ids: list[str] | tuple[str, ...]) -> list[Link]:
         return [self.entity(kind, entity_id) for entity_id in entity_ids]
 
     def theme_href(self, theme_id: str) -> str:
-        """Themes with sub-themes, code counts or studies have a themes page; others live in the findings table."""
-        pub_id = self.index.publication_of[("theme", theme_id)]
-        pub = self.index.publication(pub_id)
-        if sections.has(self.index, pub, "themes"):
-            return self.href(urls.themes(pub_id), urls.anchor("theme", theme_id))
-        return self.href(urls.findings_table(pub_id), urls.anchor("theme", theme_id))
+        return self.href(*entity_page(self.index, "theme", theme_id))
+
+
+def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | None]:
+    """The page that shows an entity on the site, and the anchor of its part of that page (None: the whole page)."""
+    pages = {
+        "finding": urls.finding,
+        "study": urls.study,
+        "publication": urls.publication,
+        "matrix": urls.matrix,
+        "topic": urls.topic,
+        "intervention": urls.intervention,
+    }
+    if kind in pages:
+        return pages[kind](entity_id), None
+    if kind == "assessment":
+        return urls.matrix(index.matrix_of_assessment[entity_id]), urls.anchor("row", entity_id)
+    pub_id = index.publication_of[(kind, entity_id)]
+    if kind == "theme":
+        # Themes with sub-themes, code counts or studies have a themes page; others live in the findings table.
+        page = urls.themes if sections.has(index, index.publication(pub_id), "themes") else urls.findings_table
+        return page(pub_id), urls.anchor("theme", entity_id)
+    in_lists = {"characteristic": urls.characteristics, "implication": urls.implications, "case": urls.cases}
+    return in_lists[kind](pub_id), urls.anchor(kind, entity_id)

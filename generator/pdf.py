@@ -11,7 +11,7 @@ identifier from what is printed, so two builds of the same data are byte-identic
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
 import resource
 import time
@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import counts, sections, urls
-from .cerqual import COMPONENT_FIELDS, justification
-from .i18n import Localized, month_year, number, resolve, ui
+from . import sections, urls
 from .index import Index
-from .models import Chart, Finding, Prisma, Publication, Study, Text
-from .render import TEMPLATES, chart_svg, jinja_environment, prisma_rows, provenance, reading_label, symbol_and_words
+from .models import Publication, Study, Text
+from .presenter import Medium, Presenter
+from .print_contexts import PrintedReport
+from .render import TEMPLATES, jinja_environment, provenance
 from .sections import Chapter
 from .settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from .sources import readable_files
@@ -77,77 +77,65 @@ class PdfResult:
         return f"{self.path.name}: {self.pages} pages, {self.seconds:.2f} s, peak {self.peak_mb:.0f} MB"
 
 
-class PrintView:
-    """What a print template may ask for: texts in the report's language, labels, anchors."""
+PRINT = Medium(
+    badge_classes={
+        "confidence": "badge conf",
+        "finding-type": "badge type",
+        "effect-direction": "badge dir",
+        "evidence-status": "badge ev",
+        "matrix-value": "cell val",
+    },
+    symbol_class="sym",
+    fallback=Markup('<span lang="{lang}">{text}</span> <span class="fallback">({notice})</span>'),
+    # A link in print says the page it leads to: "(see page N)" from print.css's a.xref.
+    link=Markup('<a href="{href}">{label}</a> (<a class="xref" href="{href}"></a>)'),
+    typeset=typographic,
+)
+"""How the report marks up the presenter's words (print.css styles these classes)."""
+
+ANCHOR_KINDS = {
+    "finding": "finding",
+    "study": "study",
+    "assessment": "row",
+    "matrix": "matrix",
+    "characteristic": "characteristic",
+    "implication": "implication",
+    "intervention": "intervention",
+    "case": "case",
+}
+"""Kind -> the anchor kind of the part of the report that prints an entity of it (a theme's depends on the report)."""
+
+
+def entity_anchor(index: Index, pub: Publication, kind: str, entity_id: str) -> str | None:
+    """Where the report of `pub` prints an entity, as a link to its anchor; None for the publication
+    itself, which is the whole report."""
+    if kind == "theme":
+        # A report with a themes chapter prints each theme there; otherwise as a group of the findings table.
+        return "#" + urls.anchor("theme-section" if sections.has(index, pub, "themes") else "theme", entity_id)
+    if kind in ANCHOR_KINDS:
+        return "#" + urls.anchor(ANCHOR_KINDS[kind], entity_id)
+    return None
+
+
+class PrintView(Presenter):
+    """What a print template may ask for: the presenter's words for the report's language, with
+    typographic quotes and page references; the parts' contexts (`report`); anchors, the chapters
+    and where each part comes from."""
 
     def __init__(self, index: Index, pub: Publication, lang: str) -> None:
-        self.index = index
+        super().__init__(index, lang, PRINT, functools.partial(entity_anchor, index, pub))
         self.pub = pub
-        self.lang = lang
-        self.counts = counts
-        self.urls = urls
-        self.COMPONENT_FIELDS = COMPONENT_FIELDS
-
-    # text --------------------------------------------------------------------------------
-    def t(self, text: Text | None) -> Markup:
-        """Inline text; a fallback to the other language is tagged with its language and said."""
-        if text is None:
-            return Markup("")
-        shown = resolve(text, self.lang)
-        value = typographic(shown.text, shown.lang)
-        if not shown.fallback:
-            return escape(value)
-        return Markup('<span lang="{lang}">{text}</span> <span class="fallback">({notice})</span>').format(
-            lang=shown.lang, text=value, notice=ui("fallback_notice", self.lang)
-        )
-
-    def loc(self, text: Text) -> Localized:
-        return resolve(text, self.lang)
-
-    def plain(self, text: Text | None) -> str:
-        if text is None:
-            return ""
-        shown = resolve(text, self.lang)
-        return typographic(shown.text, shown.lang)
-
-    def ui(self, key: str) -> str:
-        return ui(key, self.lang)
-
-    def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
-        term = self.index.term(vocabulary, term_id)
-        chosen: Text = getattr(term, which, None) or term.label
-        return resolve(chosen, self.lang).text
-
-    def num(self, value: float) -> str:
-        return number(value, self.lang)
-
-    def month_year(self, date: dt.date) -> str:
-        return month_year(date, self.lang)
+        self.report = PrintedReport(index, pub)
 
     def css_string(self, value: str) -> Markup:
         return css_string(value)
 
-    # domain --------------------------------------------------------------------------------
-    def findings(self) -> list[Finding]:
-        return self.index.findings_of(self.pub)
+    def anchor(self, kind: str, entity_id: str) -> str:
+        return urls.anchor(kind, entity_id)
 
-    def findings_in(self, theme_id: str) -> list[Finding]:
-        return [f for f in self.findings() if f.theme == theme_id]
-
-    def justification(self, finding: Finding) -> str:
-        return justification(finding, self.index, self.lang)
-
-    def study_findings(self, study_id: str) -> list[Finding]:
-        """The findings of this publication a study contributes to, by number."""
-        return sorted(
-            (f for f in self.findings() if study_id in f.studies),
-            key=lambda f: f.number,
-        )
-
-    def study_rows(self, study_id: str) -> list[str]:
-        """The matrix rows (assessments) of this publication that assess a study's intervention."""
-        rows = {r for m in self.pub.matrices for r in self.index.matrix(m).rows}
-        return [a for a in self.index.assessments_by_study.get(study_id, []) if a in rows]
+    def full_report_file(self) -> str:
+        """The file name of the full report in this language (the summary names it)."""
+        return urls.pdf_path(self.pub.id, "full", self.lang).rsplit("/", 1)[-1]
 
     def result_texts(self, study: Study) -> list[Text]:
         """Result sentences not already said by the study's results summary (sources repeat them)."""
@@ -160,21 +148,6 @@ class PrintView:
                 seen.add(said)
                 texts.append(result.text)
         return texts
-
-    def badge(self, confidence: str) -> Markup:
-        """Confidence as symbol and words: colour and symbols never carry the meaning alone."""
-        term = self.index.term("confidence", confidence)
-        return symbol_and_words(f"badge conf-{term.id}", term.symbol, self.label("confidence", confidence), "sym")
-
-    def has_cerqual(self) -> bool:
-        return sections.has_cerqual(self.index, self.pub)
-
-    def has_section(self, name: str) -> bool:
-        """Whether the publication has a section (sections.py decides, for the site and the print alike)."""
-        return sections.has(self.index, self.pub, name)
-
-    def section_title(self, name: str) -> str:
-        return self.ui(sections.SECTIONS[name].title(self.index, self.pub))
 
     def chapters(self) -> list[Chapter]:
         """The full report's chapters, in reading order: the contents and the chapter includes loop over them."""
@@ -194,79 +167,6 @@ class PrintView:
         lines = provenance(f"{PRINT_TEMPLATES.relative_to(TEMPLATES).as_posix()}/{template}", self.index.source_files(reads))
         # Escaped: a file name cannot end the comment (-->) or open markup.
         return Markup("<!--\n{}\n-->\n").format("\n".join(lines)) + Markup(printed)
-
-    def codes(self, theme_id: str, group: str | None = None) -> str:
-        """A theme's code count, or a dash where the source gives none (never a made-up 0)."""
-        n = counts.theme_codes(self.index, theme_id, group)
-        return "–" if n is None else self.num(n)
-
-    def finding_badge(self, finding: Finding) -> Markup:
-        term = self.index.term("finding-type", finding.finding_type)
-        badge = symbol_and_words(f"badge type-{term.id}", term.symbol, self.label("finding-type", term.id, "short"), "sym")
-        if finding.direction:
-            badge += Markup(" ") + self.direction_badge(finding.direction)
-        return badge
-
-    def direction_badge(self, direction: str) -> Markup:
-        term = self.index.term("effect-direction", direction)
-        return symbol_and_words(f"badge dir-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"), "sym")
-
-    def reading_label(self, reading: str) -> str:
-        return reading_label(reading, self.lang)
-
-    def prisma_rows(self, prisma: Prisma) -> list[tuple[str, int]]:
-        return prisma_rows(prisma, self.lang)
-
-    def evidence_badge(self, status: str) -> Markup:
-        term = self.index.term("evidence-status", status)
-        return symbol_and_words(f"badge ev-{term.id}", term.symbol, self.label("evidence-status", term.id), "sym")
-
-    def countries(self, study: Study) -> str:
-        return ", ".join(self.label("country", c) for c in study.all_countries)
-
-    def criterion_label(self, key: str) -> str:
-        terms = self.index.vocabularies.get("appraisal-criterion", {})
-        return self.label("appraisal-criterion", key) if key in terms else key
-
-    def chart(self, chart: Chart) -> Markup:
-        return chart_svg(self.pub.id, chart, self.lang)
-
-    def cell(self, value: str) -> Markup:
-        term = self.index.term("matrix-value", value)
-        return symbol_and_words(f"cell val-{term.id}", term.symbol, self.label("matrix-value", value), "sym")
-
-    def anchor(self, kind: str, entity_id: str) -> str:
-        return urls.anchor(kind, entity_id)
-
-    def target(self, kind: str, entity_id: str) -> tuple[str, str] | None:
-        """(anchor, label) of where an entity is printed, for "see page N" references."""
-        index = self.index
-        if kind == "finding":
-            return urls.anchor("finding", entity_id), f"{self.ui('finding')} {index.finding(entity_id).number}"
-        if kind == "study":
-            return urls.anchor("study", entity_id), index.study(entity_id).citation
-        if kind == "assessment":
-            return (
-                urls.anchor("row", entity_id),
-                f"{self.ui('matrix')}: {index.study(index.assessment(entity_id).study).citation}",
-            )
-        if kind == "matrix":
-            return urls.anchor("matrix", entity_id), self.plain(index.matrix(entity_id).title)
-        if kind == "characteristic":
-            return urls.anchor("characteristic", entity_id), self.plain(index.characteristic(entity_id).name)
-        if kind == "theme":
-            section = "theme-section" if sections.has(index, self.pub, "themes") else "theme"
-            return urls.anchor(section, entity_id), self.plain(index.theme(entity_id).name)
-        if kind == "implication":
-            implication = index.implication(entity_id)
-            return urls.anchor(
-                "implication", entity_id
-            ), f"{self.label('implication-type', implication.implication_type)} {implication.number}"
-        if kind == "intervention":
-            return urls.anchor("intervention", entity_id), self.plain(index.intervention(entity_id).name)
-        if kind == "case":
-            return urls.anchor("case", entity_id), self.plain(index.case(entity_id).title)
-        return None  # the publication itself: the whole report
 
 
 def environment() -> Environment:

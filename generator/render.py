@@ -8,7 +8,7 @@ go through the `md` filter, which escapes Markdown syntax.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
@@ -19,12 +19,11 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .contexts import Scope, build_context
-from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
+from .i18n import OTHER
 from .index import Index
-from .links import Linker
-from .models import Chart, Prisma, Text
+from .links import Linker, entity_page
 from .pagespec import PageSpec
-from .svg import grouped_bars
+from .presenter import Medium, Presenter
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
@@ -41,67 +40,41 @@ def md_escape(value: Any) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", html))
 
 
-def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class: str | None = None) -> Markup:
-    """A confidence badge or matrix cell, on the site and in print: the words always, the
-    symbol beside them (hidden from screen readers), so colour never carries meaning alone."""
-    if not symbol:
-        return Markup('<span class="{classes}">{words}</span>').format(classes=classes, words=words)
-    symbol_attrs = Markup(' class="{}"').format(symbol_class) if symbol_class else Markup("")
-    return Markup('<span class="{classes}"><span aria-hidden="true"{attrs}>{symbol}</span> {words}</span>').format(
-        classes=classes, attrs=symbol_attrs, symbol=symbol or "", words=words
-    )
+SITE = Medium(
+    badge_classes={
+        "confidence": "kb-badge kb-confidence",
+        "finding-type": "kb-badge kb-type",
+        "effect-direction": "kb-badge kb-direction",
+        "evidence-status": "kb-badge kb-evidence",
+        "matrix-value": "kb-cell kb-value",
+    },
+    symbol_class=None,
+    fallback=Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>'),
+    link=Markup('<a href="{href}">{label}</a>'),
+)
+"""How the site marks up the presenter's words (content/assets/kb.css styles these classes)."""
 
 
-class View:
-    """How a template formats: texts in the page's language, labels, badges, numbers, UI strings.
+def entity_href(index: Index, from_doc: str, kind: str, entity_id: str) -> str:
+    """A link from the page `from_doc` to wherever the site shows an entity."""
+    doc, fragment = entity_page(index, kind, entity_id)
+    return urls.href(from_doc, doc, fragment)
+
+
+class View(Presenter):
+    """How a template formats: the presenter's texts, labels, badges, numbers and UI strings in
+    the page's language, with links relative to the page.
 
     What a page shows is its context (`contexts.py`), built before it renders; the view only
     says how. Its link methods are what a citation in a hand-written page is expanded with
     (citations.py): `links.Linker` decides where they go, for citations and contexts alike."""
 
     def __init__(self, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> None:
-        self.index = index
-        self.lang = lang
+        super().__init__(index, lang, SITE, functools.partial(entity_href, index, page.doc))
         self.pdfs = pdfs  # whether this build writes the PDF reports: without them no page links to one
         self.other_lang = OTHER[lang]
         self.page = page
         self.links = Linker(index, page.doc, self)
-
-    # text -------------------------------------------------------------------------------
-    def loc(self, text: Text) -> Localized:
-        return resolve(text, self.lang)
-
-    def plain(self, text: Text | None) -> str:
-        return "" if text is None else resolve(text, self.lang).text
-
-    def text(self, text: Text | None) -> Markup:
-        """Inline text; a fallback to the other language is marked visibly, never silent."""
-        if text is None:
-            return Markup("")
-        shown = resolve(text, self.lang)
-        if not shown.fallback:
-            return escape(shown.text)
-        return Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>').format(
-            lang=shown.lang, text=shown.text, notice=ui("fallback_notice", self.lang)
-        )
-
-    def ui(self, key: str) -> str:
-        return ui(key, self.lang)
-
-    def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
-        term = self.index.term(vocabulary, term_id)
-        chosen: Text | None = getattr(term, which, None) or term.label
-        assert chosen is not None
-        return resolve(chosen, self.lang).text
-
-    def num(self, value: float) -> str:
-        return number(value, self.lang)
-
-    def month_year(self, date: dt.date) -> str:
-        return month_year(date, self.lang)
-
-    def date(self, date: dt.date) -> str:
-        return long_date(date, self.lang)
 
     # links --------------------------------------------------------------------------------
     def href(self, doc: str, fragment: str | None = None) -> str:
@@ -110,60 +83,12 @@ class View:
     def study_link(self, study_id: str) -> Markup:
         return Markup(self.links.study(study_id).__html__())
 
-    def entity_link(self, kind: str, entity_id: str) -> Markup:
-        """A link to wherever an entity is shown, labelled so a reader knows what it is."""
-        return Markup(self.links.entity(kind, entity_id).__html__())
-
     def finding_ref(self, finding_id: str, with_publication: bool = True) -> Markup:
         """'Finding 16 (School-home collaboration …) · ●●●● High confidence': a finding cited from elsewhere."""
         return Markup(self.links.finding_ref(finding_id, with_publication).__html__())
 
-    def finding_badge(self, finding: Any) -> Markup:
-        """Confidence where the source assessed it; otherwise the kind of finding and its direction."""
-        if finding.confidence:
-            return self.confidence_badge(finding.confidence)
-        term = self.index.term("finding-type", finding.finding_type)
-        badge = symbol_and_words(f"kb-badge kb-type-{term.id}", term.symbol, self.label("finding-type", term.id, "short"))
-        if finding.direction:
-            badge += Markup(" ") + self.direction_badge(finding.direction)
-        return badge
-
-    def direction_badge(self, direction: str) -> Markup:
-        term = self.index.term("effect-direction", direction)
-        return symbol_and_words(f"kb-badge kb-direction-{term.id}", term.symbol, self.label("effect-direction", term.id, "short"))
-
-    def reading_label(self, reading: str) -> str:
-        return reading_label(reading, self.lang)
-
-    def prisma_rows(self, prisma: Prisma) -> list[tuple[str, int]]:
-        return prisma_rows(prisma, self.lang)
-
-    def evidence_badge(self, status: str) -> Markup:
-        term = self.index.term("evidence-status", status)
-        return symbol_and_words(f"kb-badge kb-evidence-{term.id}", term.symbol, self.label("evidence-status", term.id))
-
-    def countries(self, study: Any) -> str:
-        return ", ".join(self.label("country", c) for c in study.all_countries)
-
-    def chart(self, pub: Any, chart: Any) -> Markup:
-        """A chart from numbers the source gives; its data table is printed beside it by the template."""
-        return chart_svg(pub.id, chart, self.lang)
-
     def asset(self, path: str) -> str:
         return self.links.asset(path)
-
-    def criterion_label(self, key: str) -> str:
-        terms = self.index.vocabularies.get("appraisal-criterion", {})
-        return self.label("appraisal-criterion", key) if key in terms else key
-
-    # domain -------------------------------------------------------------------------------
-    def confidence_badge(self, confidence: str) -> Markup:
-        term = self.index.term("confidence", confidence)
-        return symbol_and_words(f"kb-badge kb-confidence-{term.id}", term.symbol, self.label("confidence", confidence))
-
-    def matrix_cell(self, value: str) -> Markup:
-        term = self.index.term("matrix-value", value)
-        return symbol_and_words(f"kb-cell kb-value-{term.id}", term.symbol, self.label("matrix-value", value))
 
 
 def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> Environment:
@@ -281,63 +206,3 @@ def _publication_of(index: Index, page: PageSpec) -> str | None:
 def _tidy(body: str) -> str:
     """Collapse runs of blank lines left by template logic; end with one newline."""
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
-
-
-# --- questions the site's and the print templates both ask (pdf.py imports them from here) ---
-
-
-def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:
-    """A publication chart as accessible SVG, for the site and the PDF alike."""
-
-    def plain(text: Text) -> str:
-        return resolve(text, lang).text
-
-    unit = plain(chart.unit) if chart.unit else ""
-    categories = [plain(c) for c in chart.categories]
-    series = [(plain(s.name), s.values) for s in chart.series]
-    missing = ui("not_given", lang)
-    described = "; ".join(
-        f"{name}: "
-        + ", ".join(f"{cat} {number(v, lang) if v is not None else missing}" for cat, v in zip(categories, vs, strict=True))
-        for name, vs in series
-    )
-    return grouped_bars(
-        f"chart-{pub_id}-{chart.id}",
-        plain(chart.title),
-        f"{described}{' (' + unit + ')' if unit else ''}.",
-        categories,
-        series,
-        chart.maximum,
-        lambda v: number(v, lang),
-        missing,
-    )
-
-
-def prisma_rows(prisma: Prisma, lang: str) -> list[tuple[str, int]]:
-    """The flow diagram's counts as (label, count), in the order of the model's fields.
-
-    Each label is named by its literal UI key, so a test can tell which keys are used."""
-    labels = {
-        "database_records": ui("prisma_database_records", lang),
-        "openalex_records": ui("prisma_openalex_records", lang),
-        "other_source_records": ui("prisma_other_source_records", lang),
-        "duplicates_removed": ui("prisma_duplicates_removed", lang),
-        "screened": ui("prisma_screened", lang),
-        "excluded_by_reviewers": ui("prisma_excluded_by_reviewers", lang),
-        "excluded_by_machine": ui("prisma_excluded_by_machine", lang),
-        "other_source_excluded": ui("prisma_other_source_excluded", lang),
-        "full_text_database": ui("prisma_full_text_database", lang),
-        "included_database": ui("prisma_included_database", lang),
-        "full_text_other": ui("prisma_full_text_other", lang),
-        "included_other": ui("prisma_included_other", lang),
-        "excluded_full_text_database": ui("prisma_excluded_full_text_database", lang),
-        "excluded_full_text_other": ui("prisma_excluded_full_text_other", lang),
-        "included_total": ui("prisma_included_total", lang),
-    }
-    return [(labels[name], count) for name, count in prisma]
-
-
-def reading_label(reading: str, lang: str) -> str:
-    """Whose reading an effect's direction is (`Effect.reading`), as a table cell says it."""
-    labels = {"authors": ui("reading_authors", lang), "editorial": ui("reading_editorial", lang)}
-    return labels[reading]

@@ -13,7 +13,7 @@ from generator.build import check
 from generator.errors import DataError
 from generator.i18n import load_ui_strings, month_year, number, resolve, ui, ui_problems, ui_strings
 from generator.models import Effect, Prisma, Text
-from generator.render import prisma_rows, reading_label
+from generator.presenter import prisma_rows, reading_label
 from generator.settings import LANGUAGES, Project
 
 from .conftest import write

@@ -448,7 +448,7 @@ def test_css_string_cannot_break_out() -> None:
 
 def test_fallback_text_is_tagged_and_said(index: Index, pub: Publication) -> None:
     view = pdf.PrintView(index, pub, "en")
-    shown = view.t(Text(nb="Bare på norsk"))
+    shown = view.text(Text(nb="Bare på norsk"))
     assert '<span lang="nb">Bare på norsk</span>' in shown
     assert ui("fallback_notice", "en") in shown
 

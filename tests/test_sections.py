@@ -99,7 +99,7 @@ def assert_shown_as_declared(project: Project, index: Index, pub_id: str, lang: 
     contents, chapters = report_contents(index, pub_id, lang)
     assert contents == declared
     assert chapters == declared  # each chapter once, where the contents link, under the title they give
-    present_cards = {view.section_title(name) for name in CARDS if view.has_section(name)}
+    present_cards = {view.section_title(pub, name) for name in CARDS if view.has_section(pub, name)}
     assert cards(index, pub_id, lang) == present_cards
 
 
@@ -305,6 +305,7 @@ def test_a_section_comes_and_goes_with_its_data_everywhere(whole: tuple[Project,
 def test_templates_ask_for_sections_by_declared_names_only() -> None:
     """A template that asks for a section name that is none fails, never silently shows nothing."""
     index = load_or_fail(Project(FIXTURE))
-    view = pdf.PrintView(index, index.publications()[0], "nb")
+    pub = index.publications()[0]
+    view = pdf.PrintView(index, pub, "nb")
     with pytest.raises(KeyError):
-        view.has_section("finding")
+        view.has_section(pub, "finding")
