@@ -147,3 +147,31 @@ def test_on_a_desktop_no_table_is_cut_beside_empty_space(
     finally:
         context.close()
     assert not wasted, "\n".join(wasted)
+
+
+FINDINGS_PER_PRINTED_PAGE = 3
+"""At least this many findings a page, on average, when a findings table is printed from the browser
+(the longest, with a CERQual justification per finding, fits three)."""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_findings_table_prints_compactly_from_the_browser(
+    browser: Browser, site_server: str, real_index: Index, tmp_path: Path, lang: str
+) -> None:
+    """Printing a findings table gives a handful of full pages, not one mostly empty page a finding."""
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    try:
+        for pub in real_index.publications():
+            if not pub.findings:
+                continue
+            page.goto(site_server + urls.site_url(urls.findings_table(pub.id), lang))
+            page.emulate_media(media="print")
+            printed = tmp_path / f"{pub.id}-{lang}.pdf"
+            page.pdf(path=str(printed), format="A4")
+            pages = len(PdfReader(printed).pages)
+            most = -(-len(pub.findings) // FINDINGS_PER_PRINTED_PAGE) + 1
+            assert pages <= most, f"{pub.id} ({len(pub.findings)} findings) prints on {pages} A4 pages, more than {most}"
+    finally:
+        page.close()
