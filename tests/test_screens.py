@@ -1,0 +1,177 @@
+"""Every kind of page on the screens readers use, in Chromium: a phone (360 and 390 px, the
+narrowest common widths) and a desktop.
+
+Which pages: for every template of the page plan, in both languages, the page it renders with
+the most content (the widest table of its kind), and every hand-written page. A new template is
+checked without being listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from generator import urls
+from generator.index import Index
+from generator.pages import plan
+from generator.settings import LANGUAGES, Project
+
+REPO = Path(__file__).resolve().parent.parent
+PHONE_WIDTHS = (360, 390)
+DESKTOP = {"width": 1280, "height": 900}
+
+WIDER_THAN_THE_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  const past = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && box.width > 0) past.push(el.tagName.toLowerCase() + '.' + el.className);
+  }
+  return {document: document.documentElement.scrollWidth, viewport: width, past: past.slice(0, 5)};
+}"""
+"""The document's width against the viewport's, and the first elements that reach past it."""
+
+
+def _page_per_template(index: Index, site_dir: Path) -> dict[str, str]:
+    """For every template, the Markdown path of its largest built page (in the default language)."""
+    largest: dict[str, tuple[int, str]] = {}
+    for spec in plan(index):
+        built = site_dir / urls.site_url(spec.doc, LANGUAGES[0]).lstrip("/") / "index.html"
+        size = built.stat().st_size
+        if size > largest.get(spec.template, (-1, ""))[0]:
+            largest[spec.template] = (size, spec.doc)
+    return {template: doc for template, (_, doc) in sorted(largest.items())}
+
+
+def _hand_written(lang: str) -> list[str]:
+    return [path.relative_to(REPO / "content" / lang).as_posix() for path in sorted((REPO / "content" / lang).rglob("*.md"))]
+
+
+def _every_kind_of_page(index: Index, project: Project, lang: str) -> list[tuple[str, str]]:
+    """(what it is, its URL path) for one page of every kind, in `lang`."""
+    kinds = [(template, urls.site_url(doc, lang)) for template, doc in _page_per_template(index, project.site_dir).items()]
+    return kinds + [(f"content/{lang}/{doc}", urls.site_url(doc, lang)) for doc in _hand_written(lang)]
+
+
+@contextmanager
+def _phone(browser: Browser, width: int) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_no_page_is_wider_than_a_phone(
+    browser: Browser, site_server: str, real_index: Index, real_project: Project, width: int, lang: str
+) -> None:
+    """Sideways swiping never shows a blank screen: the document is exactly as wide as the phone.
+    A wide table scrolls inside its own box."""
+    pages = _every_kind_of_page(real_index, real_project, lang)
+    too_wide = []
+    with _phone(browser, width) as page:
+        for kind, path in pages:
+            page.goto(site_server + path)
+            measured = page.evaluate(WIDER_THAN_THE_SCREEN)
+            if measured["document"] != measured["viewport"]:
+                too_wide.append(f"{kind} {path}: {measured['document']} px wide, past the edge: {measured['past']}")
+    assert len(pages) > 30
+    assert not too_wide, f"{len(too_wide)} kinds of page are wider than {width} px:\n" + "\n".join(too_wide)
+
+
+SITE_NAME_CUT = """() => {
+  const name = document.querySelector('.md-header__topic:first-child .md-ellipsis');
+  const box = name.getBoundingClientRect(), header = document.querySelector('.md-header').getBoundingClientRect();
+  return {cut: name.scrollWidth > name.clientWidth + 1 || name.scrollHeight > name.clientHeight + 1,
+          inside: box.top >= header.top - 1 && box.bottom <= header.bottom + 1, text: name.textContent.trim()};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_the_site_name_is_readable_on_a_phone(browser: Browser, site_server: str, width: int, lang: str) -> None:
+    """The header shows the site's whole name (on two lines if need be), not 'Kun...'."""
+    with _phone(browser, width) as page:
+        page.goto(site_server + urls.site_url(urls.HOME, lang))
+        name = page.evaluate(SITE_NAME_CUT)
+    assert len(name["text"]) > 20
+    assert not name["cut"], f"the site's name is cut at {width} px: {name['text']!r}"
+    assert name["inside"], "the site's name spills out of the header"
+
+
+@pytest.mark.parametrize(("lang", "query"), [("nb", "fravær"), ("en", "absence")])
+def test_search_on_a_phone_opens_over_the_header_and_fits(browser: Browser, site_server: str, lang: str, query: str) -> None:
+    with _phone(browser, 360) as page:
+        page.goto(site_server + urls.site_url(urls.HOME, lang))
+        field = page.locator(".pagefind-ui__search-input")
+        field.click()
+        field.fill(query)
+        page.locator(".pagefind-ui__result").first.wait_for()
+        box = field.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+        assert box["width"] > 300, "the search field opens to the width of the screen"
+        measured = page.evaluate(WIDER_THAN_THE_SCREEN)
+        assert measured["document"] == 360, measured
+        drawer = page.locator(".pagefind-ui__drawer").bounding_box()
+        assert drawer is not None and drawer["x"] >= 0 and drawer["x"] + drawer["width"] <= 360
+
+
+EMPTY_COLUMN_BESIDE_A_CUT_TABLE = """() => {
+  const toc = document.querySelector('.md-sidebar--secondary');
+  const empty = toc && toc.offsetParent !== null && !toc.querySelector('.md-nav__link');
+  const cut = [...document.querySelectorAll('.kb-table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1);
+  return {empty, cut: cut.map(w => w.getAttribute('aria-label'))};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_desktop_no_table_is_cut_beside_empty_space(
+    browser: Browser, site_server: str, real_index: Index, real_project: Project, lang: str
+) -> None:
+    """A page without headings has no table of contents: its empty column is given to the content."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    wasted = []
+    try:
+        for kind, path in _every_kind_of_page(real_index, real_project, lang):
+            page.goto(site_server + path)
+            measured = page.evaluate(EMPTY_COLUMN_BESIDE_A_CUT_TABLE)
+            if measured["empty"] and measured["cut"]:
+                wasted.append(f"{kind} {path}: {measured['cut']} scroll beside an empty column")
+    finally:
+        context.close()
+    assert not wasted, "\n".join(wasted)
+
+
+FINDINGS_PER_PRINTED_PAGE = 3
+"""At least this many findings a page, on average, when a findings table is printed from the browser
+(the longest, with a CERQual justification per finding, fits three)."""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_findings_table_prints_compactly_from_the_browser(
+    browser: Browser, site_server: str, real_index: Index, tmp_path: Path, lang: str
+) -> None:
+    """Printing a findings table gives a handful of full pages, not one mostly empty page a finding."""
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    try:
+        for pub in real_index.publications():
+            if not pub.findings:
+                continue
+            page.goto(site_server + urls.site_url(urls.findings_table(pub.id), lang))
+            page.emulate_media(media="print")
+            printed = tmp_path / f"{pub.id}-{lang}.pdf"
+            page.pdf(path=str(printed), format="A4")
+            pages = len(PdfReader(printed).pages)
+            most = -(-len(pub.findings) // FINDINGS_PER_PRINTED_PAGE) + 1
+            assert pages <= most, f"{pub.id} ({len(pub.findings)} findings) prints on {pages} A4 pages, more than {most}"
+    finally:
+        page.close()
