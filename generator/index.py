@@ -25,6 +25,10 @@ from .errors import Location, Report, strange_characters
 from .fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, occurrences, slot
 from .kinds import KINDS, chains, folder_of, publication_lists, referring_kinds
 from .models import (
+    TITLE_EXAMPLE,
+    TITLE_MAX_CHARACTERS,
+    TITLE_MAX_WORDS,
+    TITLE_MIN_WORDS,
     Assessment,
     Case,
     Characteristic,
@@ -376,6 +380,7 @@ class _Checker:
         self.findings_in_their_publication()
         self.numbering("finding", naming_publication=True)
         self.numbering("implication", naming_publication=False)
+        self.titles()
         self.cerqual_whole()
         self.explanations()
         self.matrices()
@@ -567,6 +572,34 @@ class _Checker:
                 self.problem(entity, ("number",), f"number {number} is already used by {kind} '{other}'{where}")
             numbers[(pub_id, number)] = entity_id
 
+    # --- titles -----------------------------------------------------------------------------
+    def titles(self) -> None:
+        """A finding's title fits a table row (`title_length`), and no two findings of a publication
+        share one in the same language: a list could not tell them apart. Warnings, at the title."""
+        seen: dict[tuple[str, str, str], str] = {}
+        findings = sorted(self.data.entities["finding"].items(), key=lambda item: (item[1].model.number, item[0]))
+        for finding_id, entity in findings:
+            pub_id = self.index.publication_of.get(("finding", finding_id))
+            for lang in LANGUAGES:
+                title = entity.model.title.get(lang)
+                if title is None:
+                    continue  # a missing language is reported by `translations`
+                too_long_or_short = title_length(title)
+                if too_long_or_short:
+                    self.problem(entity, ("title", lang), too_long_or_short, warning=True)
+                if pub_id is None:
+                    continue
+                key = (pub_id, lang, " ".join(title.casefold().split()))
+                other = seen.setdefault(key, finding_id)
+                if other != finding_id:
+                    self.problem(
+                        entity,
+                        ("title", lang),
+                        f"finding '{other}' of publication '{pub_id}' has the same title: a list could not tell "
+                        "the two apart; say what sets this finding apart",
+                        warning=True,
+                    )
+
     # --- CERQual ----------------------------------------------------------------------------
     def cerqual_whole(self) -> None:
         """The CERQual assessment is whole or absent: components without the overall confidence
@@ -696,6 +729,23 @@ class _Checker:
                     for lang in LANGUAGES:
                         if text.get(lang) is None:
                             self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+
+
+def title_length(title: str) -> str | None:
+    """What is wrong with the length of a finding's title in one language, if anything (the limits
+    are `models.TITLE_*`): too few words to say what the finding says, or too long for a table row."""
+    words, characters = len(title.split()), len(title)
+    limits = f"{TITLE_MIN_WORDS} to {TITLE_MAX_WORDS} words, at most {TITLE_MAX_CHARACTERS} characters"
+    if words < TITLE_MIN_WORDS:
+        return (
+            f"title has {words} word{'s' if words != 1 else ''} ({limits}): say what the finding is about "
+            f"and what it says, e.g. '{TITLE_EXAMPLE['nb']}'"
+        )
+    if words > TITLE_MAX_WORDS:
+        return f"title has {words} words ({limits}): shorten it to what the finding is about and what it says"
+    if characters > TITLE_MAX_CHARACTERS:
+        return f"title has {characters} characters ({limits}): shorten it, or choose shorter words"
+    return None
 
 
 def _values(value: Any) -> list[str]:

@@ -142,6 +142,16 @@ class Components(Strict):
     relevance: Component = Field(description="Relevance of the data to the review question.")
 
 
+TITLE_MIN_WORDS = 3
+TITLE_MAX_WORDS = 12
+TITLE_MAX_CHARACTERS = 90
+"""How long a finding's title may be, in each language: enough words to say what the finding
+says, short enough for a table row, a list or a search result. `check` warns outside them
+(index.py); the field's description says them."""
+TITLE_EXAMPLE = {"nb": "Hjemmebesøk ga blandede erfaringer", "en": "Home visits gave mixed experiences", "nb_origin": "editorial"}
+"""A finding's title as it should be: what the finding is about and what it says."""
+
+
 class Finding(Strict):
     """A review finding with its GRADE-CERQual assessment."""
 
@@ -152,6 +162,16 @@ class Finding(Strict):
         "review-finding", description="What kind of finding this is (default: a CERQual-assessed review finding)."
     )
     theme: Annotated[str, Ref("theme")] = Field(description="The theme the finding belongs to (same publication).")
+    title: Text = Field(
+        description=(
+            f"A short title in both languages that says what the finding is about and what it says "
+            f"({TITLE_MIN_WORDS} to {TITLE_MAX_WORDS} words, at most {TITLE_MAX_CHARACTERS} characters). "
+            "It names the finding on its page and in every list, before its number. "
+            "Written by the editors in the source's own terms (nb_origin 'editorial'), unless the source "
+            "gives this one finding a heading of its own: then that heading, word for word (nb_origin 'source')."
+        ),
+        examples=[TITLE_EXAMPLE],
+    )
     statement: Text = Field(description="The finding as the source words it (Tabell 9); English is ours.")
     components: Components | None = Field(
         None, description="The four GRADE-CERQual component assessments, where the source made them."

@@ -278,7 +278,7 @@ class _Renderer:
         if annotation is Text:
             if optional:
                 return [f'{indent}{name}: {{nb: "", en: ""}}{comment}']
-            return [f"{indent}{name}:{comment}", f'{inner}nb: ""', f'{inner}en: ""']
+            return [f"{indent}{name}:{comment}", f'{inner}nb: ""', f'{inner}en: ""', *_example_origins(info, inner)]
         if _is_model(annotation):
             return [
                 f"{indent}{name}:{comment}",
@@ -346,6 +346,15 @@ class _Renderer:
         vocabulary = value.marker.vocabulary if value and isinstance(value.marker, Vocab) else ""
         terms = [t.id for t in self.context.catalogue.vocabularies.get(vocabulary, [])]
         return f"  # one of: {_choices(terms)}" if terms else ""
+
+
+def _example_origins(info: FieldInfo, indent: str) -> list[str]:
+    """The origins a text field's example gives (a finding's title: `nb_origin: editorial`): what
+    such a text usually is, written out so that the editor changes it only where it differs."""
+    example = info.examples[0] if info.examples else {}
+    if not isinstance(example, dict):
+        return []
+    return [f"{indent}{key}: {_scalar(str(value))}" for key, value in example.items() if key.endswith("_origin")]
 
 
 def _list_item(lines: list[str], indent: str) -> list[str]:

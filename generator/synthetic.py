@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .cerqual import CONFIDENCE_STEPS, reconcilable
+from .models import TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS
 from .settings import Project
 
 
@@ -22,6 +23,18 @@ def _texts(project: Project, folder: str, field: str) -> list[dict[str, str]]:
         if isinstance(value, dict) and value.get("nb"):
             out.append({"nb": value["nb"], "en": value.get("en") or value["nb"]})
     return out or [{"nb": "Foresatte opplevde at skolen lyttet.", "en": "Parents felt the school listened."}]
+
+
+def _numbered_title(title: dict[str, str], number: int) -> dict[str, str]:
+    """A real title with the finding's number after it, within the title limits: titles must differ
+    within a publication, and a publication here may have more findings than the real data has titles."""
+    numbered = {}
+    for lang in ("nb", "en"):
+        words = title[lang].split()[: TITLE_MAX_WORDS - 1]
+        while len(" ".join([*words, str(number)])) > TITLE_MAX_CHARACTERS:
+            words.pop()
+        numbered[lang] = " ".join([*words, str(number)])
+    return {**numbered, "nb_origin": "editorial"}
 
 
 def _dump(path: Path, data: dict[str, object]) -> None:
@@ -62,6 +75,7 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
         if (source.root / folder).is_dir():
             shutil.copytree(source.root / folder, target / folder)
     statements = _texts(source, "findings", "statement")
+    titles = _texts(source, "findings", "title")
     populations = _texts(source, "studies", "population")
     interventions = _texts(source, "assessments", "intervention")
     findings_total = studies // 2
@@ -132,6 +146,7 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
                     "id": fid,
                     "number": n + 1,
                     "theme": themes[n % len(themes)],
+                    "title": _numbered_title(titles[finding_number % len(titles)], n + 1),
                     "statement": statements[finding_number % len(statements)],
                     "components": comps,
                     "confidence": _confidence(comps, confidences[n % len(confidences)]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ def _message(error: ErrorDetails, owner: type[BaseModel] | None, source: SourceF
         suggestion = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(known)})" if known else ""
         return f"unknown field '{name}'{strange_characters(str(name))}{suggestion}"
     if kind == "missing":
-        return "required field is missing"
+        return "required field is missing" + _what_to_write(owner, name)
     if kind == "string_too_short":
         return "text is empty"
     if kind == "string_pattern_mismatch" and name == "id":
@@ -181,6 +182,24 @@ def _message(error: ErrorDetails, owner: type[BaseModel] | None, source: SourceF
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"{message[0].lower()}{message[1:]}, got {type(value).__name__} {value!r}"
     return message[0].lower() + message[1:]
+
+
+def _what_to_write(owner: type[BaseModel] | None, name: str | int) -> str:
+    """For a field that declares an example (`Field(examples=[...])`): the first sentence of its
+    description and the example, as a line of YAML. Other fields say what they hold on hover."""
+    info = owner.model_fields.get(name) if owner is not None and isinstance(name, str) else None
+    if info is None or not info.examples:
+        return ""
+    first_sentence = (info.description or "").split(". ", 1)[0].rstrip(".")
+    what = f": {first_sentence[0].lower()}{first_sentence[1:]}" if first_sentence else ""
+    return f"{what}; e.g. {name}: {_flow_yaml(info.examples[0])}"
+
+
+def _flow_yaml(value: Any) -> str:
+    """A value as one line of YAML, every text in double quotes (JSON's strings are YAML's)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_flow_yaml(item)}" for key, item in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _repeats_a_reported_value(loc: FieldPath, kind: str, nulls: list[FieldPath], unreadable: set[FieldPath]) -> bool:

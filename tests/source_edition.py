@@ -23,7 +23,8 @@ so the site's own counting code must give the numbers each source prints.
 The fingerprint covers every field except those the editors own: `history`, `topics`, texts whose
 origin is `editorial` (translations, constructed titles), effect directions in our reading
 (`reading: editorial`), and the publication's `version`, `date`, `status` and member lists (the
-members are recorded one by one).
+members are recorded one by one). A field added to a model after the editions were recorded (a
+finding's `title`) is left out while it holds nothing the source published.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from pydantic import BaseModel
 from generator.errors import Report
 from generator.index import Index, build_index
 from generator.kinds import publication_lists
-from generator.models import DataNote, Effect, Matrix, Publication, Text
+from generator.models import DataNote, Effect, Finding, Matrix, Publication, Text
 from generator.validate import DataSet
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,6 +61,12 @@ EDITORIAL_FIELDS: dict[type[BaseModel], frozenset[str]] = {
 
 EVERY_MODEL = frozenset({"history", "topics"})
 
+ADDED_AFTER_RECORDING: dict[type[BaseModel], frozenset[str]] = {Finding: frozenset({"title"})}
+"""Fields added to a model after the editions were recorded. One is left out of the fingerprint
+while the source published nothing of it (a title the editors wrote), so adding it changes no
+source's edition; a value in the source's words (a heading the source gives the finding) is
+fingerprinted like any other, and its entity recorded again."""
+
 HEADER = """\
 # What each source published: the knowledge base as of the source's version, one fingerprint per
 # entity. Written by `python -m tests.source_edition`; read tests/source_edition.py before changing it.
@@ -72,7 +79,9 @@ def published(value: Any) -> Any:
         return {lang: getattr(value, lang) for lang in ("nb", "en") if getattr(value, f"{lang}_origin") == "source"}
     if isinstance(value, BaseModel):
         skipped = EVERY_MODEL | EDITORIAL_FIELDS.get(type(value), frozenset())
-        return {name: published(getattr(value, name)) for name in type(value).model_fields if name not in skipped}
+        fields = {name: published(getattr(value, name)) for name in type(value).model_fields if name not in skipped}
+        added = ADDED_AFTER_RECORDING.get(type(value), frozenset())
+        return {name: part for name, part in fields.items() if not (name in added and part in ({}, None))}
     if isinstance(value, list | tuple):
         return [published(item) for item in value if not (isinstance(item, Effect) and item.reading == "editorial")]
     if isinstance(value, dict):

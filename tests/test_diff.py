@@ -205,14 +205,20 @@ def test_broken_data_in_the_base(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_both_sides_broken_are_both_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = fixture_repo(tmp_path)
     repo.git("checkout", "-q", "main")
+    f03_appended = _lines(repo, F03) + 1
     repo.append(F03, "unknown_field: 1\n")
     repo.commit("broken on main")
     repo.git("checkout", "-q", "change")
+    f01_appended = _lines(repo, F01) + 1
     repo.append(F01, "  - [\n")
     _, err = _fails(repo, capsys, "--base", "main")
     assert "this branch (working tree): the data has 1 error(s)" in err
-    assert f"{F01}:13:" in err
-    assert "base main (" in err and f"{F03}:16:1: unknown_field: unknown field" in err
+    assert f"{F01}:{f01_appended}:" in err
+    assert "base main (" in err and f"{F03}:{f03_appended}:1: unknown_field: unknown field" in err
+
+
+def _lines(repo: Repo, name: str) -> int:
+    return len((repo.root / name).read_text(encoding="utf-8").splitlines())
 
 
 @pytest.mark.parametrize("ref", ["no-such-branch", "--output=/tmp/x", "", "main:data"])
@@ -306,6 +312,7 @@ def _finding(**fields: object) -> Finding:
         "id": "f",
         "number": 1,
         "theme": "t",
+        "title": {"nb": "Et gammelt funn", "en": "An old finding", "nb_origin": "editorial"},
         "statement": {"nb": "Gammel.", "en": "Old."},
         "studies": ["a", "b"],
     }

@@ -99,7 +99,13 @@ def test_earlier_history_does_not_count(repo: Repo, capsys: pytest.CaptureFixtur
 def test_other_fields_and_new_findings_need_no_history(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.replace(F01, "pyramid_levels: [universal]", "pyramid_levels: [universal]\nsource_location: Kapittel 6")
     (repo.root / "data/findings/demo-2025-f04.yaml").write_text(
-        (repo.root / F03).read_text(encoding="utf-8").replace("f03", "f04").replace("number: 3", "number: 4"), encoding="utf-8"
+        (repo.root / F03)
+        .read_text(encoding="utf-8")
+        .replace("f03", "f04")
+        .replace("number: 3", "number: 4")
+        .replace("gjennom lytting", "gjennom samtaler")  # a title of its own: two alike are a warning
+        .replace("by listening", "through conversations"),
+        encoding="utf-8",
     )
     repo.replace("data/publications/demo-2025.yaml", "demo-2025-f03]", "demo-2025-f03, demo-2025-f04]")
     assert _check(repo, capsys, "--strict", "--base", "main") == (0, [])
@@ -131,6 +137,7 @@ def test_an_unknown_base_fails_clearly(repo: Repo, capsys: pytest.CaptureFixture
 
 def test_a_base_that_does_not_load_fails_clearly(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.git("checkout", "-q", "main")
+    appended_line = len((repo.root / F03).read_text(encoding="utf-8").splitlines()) + 1
     repo.append(F03, "unknown_field: 1\n")
     repo.commit("broken on main")
     repo.git("checkout", "-q", "-b", "fix")
@@ -140,5 +147,5 @@ def test_a_base_that_does_not_load_fails_clearly(repo: Repo, capsys: pytest.Capt
     assert err[0].startswith("error: base main (") and err[0].endswith(
         "): the data has 1 error(s); the comparison needs data that loads:"
     )
-    assert err[1].startswith(f"{F03}:16:1: unknown_field: unknown field 'unknown_field'")
+    assert err[1].startswith(f"{F03}:{appended_line}:1: unknown_field: unknown field 'unknown_field'")
     assert repo.worktrees() == [f"worktree {repo.root.resolve()}"]

@@ -20,6 +20,8 @@ from .conftest import write
 
 FINDING_PLACEHOLDERS = [
     "theme",
+    "title.nb",
+    "title.en",
     "statement.nb",
     "statement.en",
     "components.methodological_limitations.level",
@@ -89,9 +91,18 @@ def test_comments_name_the_allowed_terms(fixture_project: Project) -> None:
     assert '    # explanation: {nb: "", en: ""}  # Why this level was given' in text
 
 
+def test_a_new_findings_title_is_written_as_editorial(fixture_project: Project) -> None:
+    """Its field's example says what a title usually is: written by the editors (CONTRIBUTING.md)."""
+    value = yaml.safe_load(sc.scaffold(fixture_project, "finding").path.read_text(encoding="utf-8"))
+    assert value["title"] == {"nb": "", "en": "", "nb_origin": "editorial"}
+    assert value["statement"] == {"nb": "", "en": ""}
+
+
 def test_filled_in_finding_passes_check(fixture_project: Project) -> None:
     path = sc.scaffold(fixture_project, "finding").path
     text = path.read_text(encoding="utf-8")
+    title = '\n  nb: "Foresatte ønsket faste møter"\n  en: "Parents wanted regular meetings"'
+    text = text.replace('\n  nb: ""\n  en: ""', title, 1)  # the first text is the title: 3 to 12 words
     for old, new in (
         ("theme: ~", "theme: tema-a"),
         ("level: ~", "level: minor"),

@@ -319,6 +319,10 @@ kind: finding
 id: skole-hjem-2025-f34
 number: 34
 theme: kommunikasjon
+title:
+  nb: "Foresatte ønsket faste kontaktpunkter med skolen"
+  en: "Parents wanted fixed points of contact with the school"
+  nb_origin: editorial
 statement:
   nb: "Foresatte ønsket faste kontaktpunkter med skolen."
   en: "Parents wanted fixed points of contact with the school."
@@ -438,11 +442,12 @@ def test_the_knowledge_base_grows_without_failing_these_tests(copy: Project) -> 
 
 
 def test_editorial_changes_to_a_source_entity_pass(copy: Project) -> None:
-    """Our translation, topics and history of a finding the source published are ours to change."""
+    """Our translation, title, topics and history of a finding the source published are ours to change."""
     rel = "findings/skole-hjem-2025-f05.yaml"
     text = (copy.data_dir / rel).read_text(encoding="utf-8")
-    english = next(line for line in text.splitlines() if line.startswith("  en: "))
+    english = next(line for line in text.partition("\nstatement:")[2].splitlines() if line.startswith("  en: "))
     edit(copy, rel, english, '  en: "A better translation."')
+    edit(copy, rel, '\ntitle:\n  nb: "', '\ntitle:\n  nb: "Kort sagt: ')
     edit(copy, rel, "topics:\n", "topics:\n  - overganger\n")
     write(
         copy.data_dir / rel, (copy.data_dir / rel).read_text(encoding="utf-8") + NEW_VERSION.replace("  - ", "history:\n  - ", 1)
@@ -453,12 +458,22 @@ def test_editorial_changes_to_a_source_entity_pass(copy: Project) -> None:
 
 def _statement(project: Project) -> None:
     """The source's wording of a finding, edited."""
-    edit(project, "findings/skole-hjem-2025-f05.yaml", '\n  nb: "', '\n  nb: "Ifølge oss: ')
+    edit(project, "findings/skole-hjem-2025-f05.yaml", '\nstatement:\n  nb: "', '\nstatement:\n  nb: "Ifølge oss: ')
 
 
 def _relabelled(project: Project) -> None:
     """The source's wording claimed as ours, then edited."""
-    edit(project, "findings/skole-hjem-2025-f05.yaml", '\n  nb: "', '\n  nb_origin: editorial\n  nb: "Ifølge oss: ')
+    edit(
+        project,
+        "findings/skole-hjem-2025-f05.yaml",
+        '\nstatement:\n  nb: "',
+        '\nstatement:\n  nb_origin: editorial\n  nb: "Ifølge oss: ',
+    )
+
+
+def _source_title(project: Project) -> None:
+    """A title in the source's words (its heading for this one finding), edited."""
+    edit(project, "findings/log-oppfolging-2022-f41.yaml", '\ntitle:\n  nb: "', '\ntitle:\n  nb: "Om ')
 
 
 def _confidence(project: Project) -> None:
@@ -495,6 +510,10 @@ def _unversioned(project: Project) -> None:
 CHANGES: dict[str, tuple[Callable[[Project], None], str]] = {
     "statement": (_statement, "finding 'skole-hjem-2025-f05' of publication 'skole-hjem-2025': what the source published"),
     "relabelled": (_relabelled, "finding 'skole-hjem-2025-f05' of publication 'skole-hjem-2025': what the source published"),
+    "source title": (
+        _source_title,
+        "finding 'log-oppfolging-2022-f41' of publication 'log-oppfolging-2022': what the source published",
+    ),
     "confidence": (_confidence, "test_001_tables_3_to_11"),
     "swapped": (_swapped, "finding 'skole-hjem-2025-f01' of publication 'skole-hjem-2025': what the source published"),
     "count": (_count, "test_000_primary_studies_add_up_to_the_texts_total"),
