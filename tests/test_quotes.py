@@ -281,3 +281,66 @@ def test_recording_adds_the_quotes_to_the_sources_edition(whole_project: Project
     assert list(record["demo-thesis-2022"]["entities"]) == list(source_edition.edition(index, "demo-thesis-2022")["entities"])
     assert source_edition.unrecorded_additions(index, record) == []  # ... is now what the source published
     assert source_edition.changes_to_the_source(index, record) == []
+
+
+# --- the sources' quotations in the data ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live() -> Index:
+    found, report = check(Project(ROOT), strict=True)
+    assert found is not None, [str(p) for p in report.errors(strict=True)]
+    return found
+
+
+def test_every_quote_illustrates_findings_or_themes_of_its_own_publication(live: Index) -> None:
+    quote_ids = live.ids("quote")
+    assert len(quote_ids) >= 20
+    for quote_id in quote_ids:
+        quote = live.quote(quote_id)
+        pub_id = live.publication_id_of("quote", quote_id)
+        assert pub_id is not None, quote_id
+        assert quote.findings or quote.themes, quote_id
+        for finding_id in quote.findings:
+            assert live.publication_id_of("finding", finding_id) == pub_id, (quote_id, finding_id)
+        for theme_id in quote.themes:
+            assert live.publication_id_of("theme", theme_id) == pub_id, (quote_id, theme_id)
+        assert quote.text.nb_origin == "source" and quote.text.en_origin == "editorial", quote_id
+        assert not personal_data(quote.text.nb or "") and not personal_data(quote.text.en or ""), quote_id
+
+
+def test_every_quote_was_found_in_its_source_and_recorded(live: Index) -> None:
+    """The source documents are not in the repository: each quote was found word for word in its
+    source's text by `python -m tests.source_quotes <publication> <document> --record`, which records
+    it only then. Here: every quote is recorded, unchanged since (a changed one is named by
+    test_seed_tables.test_what_the_sources_published_is_unchanged)."""
+    record = source_edition.load()
+    for quote_id in live.ids("quote"):
+        pub_id = live.publication_id_of("quote", quote_id)
+        recorded = record[pub_id]["entities"].get("quote", {})
+        assert recorded.get(quote_id) == source_edition.fingerprint(live.quote(quote_id)), quote_id
+
+
+def test_the_quotes_spread_over_the_themes_of_the_thesis_and_the_report(live: Index) -> None:
+    """The thesis quotes parents and teachers on each of its four main themes; the LOG report its
+    school owners, school leaders and heads of services."""
+    thesis = live.publication("levik-2023-masteroppgave")
+    main_themes = [t for t in thesis.themes if not live.theme(t).parent]
+
+    def main_theme(theme_id: str) -> str:
+        while (parent := live.theme(theme_id).parent) is not None:
+            theme_id = parent
+        return theme_id
+
+    illustrated = {
+        main_theme(t)
+        for q in thesis.quotes
+        for t in [*live.quote(q).themes, *(live.finding(f).theme for f in live.quote(q).findings)]
+    }
+    assert illustrated == set(main_themes) and len(main_themes) == 4
+    assert {live.quote(q).informant for q in thesis.quotes} == {"parents", "teachers"}
+    report = live.publication("log-oppfolging-2022")
+    assert {live.quote(q).informant for q in report.quotes} == {"school-owners", "school-leaders", "service-leaders"}
+    for pub in (thesis, report):
+        findings = {f for q in pub.quotes for f in live.quote(q).findings}
+        assert len(findings) >= len(pub.quotes) * 3 // 4, pub.id  # few findings carry more than one quote
