@@ -38,6 +38,7 @@ from .models import (
     Intervention,
     Matrix,
     Publication,
+    Quote,
     Study,
     Term,
     Text,
@@ -45,6 +46,7 @@ from .models import (
     Topic,
     Vocabulary,
 )
+from .privacy import personal_data
 from .settings import DATA_DIR, LANGUAGES
 from .sources import format_field_path
 from .validate import DataSet, Loaded
@@ -97,6 +99,9 @@ class Index:
     topic_members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     implications_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     studies_by_intervention: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    quotes_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    quotes_by_theme: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """finding or theme id -> the quotes that illustrate it, in their publication's order."""
     subthemes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     publication_as_study: dict[str, str] = field(default_factory=dict)
     """study id -> the publication that *is* that study (a thesis that a review includes)."""
@@ -180,6 +185,9 @@ class Index:
 
     def case(self, case_id: str) -> Case:
         return cast(Case, self._get("case", case_id))
+
+    def quote(self, quote_id: str) -> Quote:
+        return cast(Quote, self._get("quote", quote_id))
 
     def topic(self, topic_id: str) -> Topic:
         return cast(Topic, self._get("topic", topic_id))
@@ -378,6 +386,8 @@ class _Checker:
         self.back_links()
         self.subthemes()
         self.findings_in_their_publication()
+        self.quotes_in_their_publication()
+        self.quotes_without_personal_data()
         self.numbering("finding", naming_publication=True)
         self.numbering("implication", naming_publication=False)
         self.titles()
@@ -557,6 +567,28 @@ class _Checker:
                 if pub_id and pub_id not in self.index.publications_by_study.get(study_id, []):
                     self.problem(entity, path, f"study '{study_id}' is not among the studies of publication '{pub_id}'")
 
+    def quotes_in_their_publication(self) -> None:
+        """A quote illustrates findings and themes of its own publication; each of them lists its
+        quotes in the order of the publication's `quotes` (the source's)."""
+        order = {q: i for pub in self.data.entities["publication"].values() for i, q in enumerate(pub.model.quotes)}
+        for quote_id, entity in sorted(self.data.entities["quote"].items(), key=lambda item: (order.get(item[0], -1), item[0])):
+            for kind, back_links in (("finding", self.index.quotes_by_finding), ("theme", self.index.quotes_by_theme)):
+                for path, target in self.targets("quote", quote_id, f"{kind}s"):
+                    self.same_publication(entity, path, ("quote", quote_id), (kind, target))
+                    back_links[target].append(quote_id)
+
+    def quotes_without_personal_data(self) -> None:
+        """A quotation carries no e-mail address, phone number or web address (privacy.py), in any language."""
+        for entity in self.data.entities["quote"].values():
+            quote: Quote = entity.model
+            for lang in LANGUAGES:
+                for found in personal_data(quote.text.get(lang) or ""):
+                    self.problem(
+                        entity,
+                        ("text", lang),
+                        f"a quote carries no personal data: {found.what} ('{found.text}'); remove it from the quotation",
+                    )
+
     # --- numbering --------------------------------------------------------------------------
     def numbering(self, kind: str, *, naming_publication: bool) -> None:
         """Each number once within a publication."""
@@ -678,7 +710,7 @@ class _Checker:
         for study_id, entity in self.data.entities["study"].items():
             if study_id not in self.index.publication_as_study and study_id not in self.index.publications_by_study:
                 self.unlisted(entity, f"study '{study_id}' is not included in any publication", self.listing("study"))
-        for kind in ("intervention", "implication", "case"):
+        for kind in ("intervention", "implication", "case", "quote"):
             for entity_id, entity in sorted(self.data.entities[kind].items()):
                 if (kind, entity_id) not in self.index.publication_of:
                     self.unlisted(entity, f"{kind} '{entity_id}' is not listed in any publication", self.listing(kind))

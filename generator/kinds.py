@@ -25,6 +25,7 @@ from .models import (
     Intervention,
     Matrix,
     Publication,
+    Quote,
     Strict,
     Study,
     Theme,
@@ -63,6 +64,7 @@ KINDS: dict[str, Kind] = {
         Kind("intervention", "interventions", Intervention, ("publication", "interventions"), one_publication=True),
         Kind("implication", "implications", Implication, ("publication", "implications"), one_publication=True),
         Kind("case", "cases", Case, ("publication", "cases"), one_publication=True),
+        Kind("quote", "quotes", Quote, ("publication", "quotes"), one_publication=True),
         Kind("topic", "topics", Topic),
         Kind("note", "notes", DataNote),
     )

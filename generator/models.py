@@ -465,6 +465,9 @@ class Publication(Strict):
         default_factory=list, description="Its implications (implications, recommendations, gaps ...)."
     )
     cases: list[Annotated[str, Ref("case", once=True)]] = Field(default_factory=list, description="Its practice cases.")
+    quotes: list[Annotated[str, Ref("quote", once=True)]] = Field(
+        default_factory=list, description="Its informants' illustrative quotations."
+    )
     history: list[Change] = Field(description="Version history of the publication, oldest first.", default_factory=list)
 
 
@@ -531,6 +534,35 @@ class Case(Strict):
     source_location: str | None = Field(None, description="Where in the source.")
 
 
+class Quote(Strict):
+    """An illustrative quotation of an informant, as qualitative evidence syntheses show them beside
+    their findings. It carries no personal data: `check` reports an e-mail address, a phone number
+    or a web address in its text (privacy.py)."""
+
+    kind: Literal["quote"] = Field("quote", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    text: Text = Field(
+        description="The quotation as the source prints it (nb, origin 'source'), with our English translation "
+        "(en, origin 'editorial'); where the source quotes in English, that text is the English with origin 'source'. "
+        "Words of the source left out are marked '[...]'."
+    )
+    informant: Annotated[str, Vocab("informant-group")] = Field(description="The informant group the source attributes it to.")
+    source_location: NonEmpty = Field(description="Where in the source, as the source shows it, e.g. 'Kapittel 4.2'.")
+    findings: list[Annotated[str, Ref("finding", once=True)]] = Field(
+        default_factory=list, description="Findings it illustrates (same publication)."
+    )
+    themes: list[Annotated[str, Ref("theme", once=True)]] = Field(
+        default_factory=list, description="Themes it illustrates (same publication)."
+    )
+    topics: list[Annotated[str, Ref("topic")]] = Field(default_factory=list, description="Cross-source topics.")
+
+    @model_validator(mode="after")
+    def _illustrates_something(self) -> Quote:
+        if not self.findings and not self.themes:
+            raise ValueError("a quote illustrates a finding or a theme: give 'findings' or 'themes' (at least one)")
+        return self
+
+
 class Topic(Strict):
     """A cross-source topic (early intervention, transitions, ...) that gathers content from every publication."""
 
@@ -545,7 +577,9 @@ class DataNote(Strict):
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary"))]] = Field(
+    # Not yet about a quote: no page shows quotes until their display is written (issue 14), so a
+    # note about one would have nowhere to be shown.
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote"))]] = Field(
         min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")

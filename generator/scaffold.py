@@ -27,7 +27,7 @@ from . import fields, schema
 from .errors import Report
 from .fields import Ref, ScaleOf, Vocab
 from .kinds import KINDS, folder_of
-from .models import Finding, Text
+from .models import Finding, Quote, Text
 from .settings import Project
 from .sources import discover, load_file
 
@@ -238,8 +238,9 @@ class _Renderer:
         if placeholder:
             notes["id"] = "rename: the real id (lower-case, hyphens), and the file to match"
         # A new finding is a CERQual-assessed review finding unless the editor says otherwise:
-        # its components and confidence are written out to be filled in, not left as optional.
-        promoted = {"components", "confidence"} if model is Finding else set()
+        # its components and confidence are written out to be filled in, not left as optional. A
+        # quote illustrates findings or themes (at least one of the two lists): both are written out.
+        promoted = {Finding: {"components", "confidence"}, Quote: {"findings", "themes"}}.get(model, set())
         return self.model(model, "", fixed=fixed, notes=notes, promoted=promoted)
 
     def model(

@@ -118,6 +118,15 @@ def edition(index: Index, pub_id: str) -> dict[str, Any]:
     return {"version": index.publication(pub_id).version, "entities": {k: v for k, v in entities.items() if v}}
 
 
+def record_members(record: dict[str, Any], index: Index, pub_id: str, kind: str, ids: list[str]) -> None:
+    """Record entities that the source published and that were entered after it (its quotations,
+    checked against its text by tests/source_quotes.py): they become part of its edition."""
+    entities = record[pub_id]["entities"]
+    added = {entity_id: fingerprint(index.entity(kind, entity_id)) for entity_id in ids}
+    entities[kind] = dict(sorted({**entities.get(kind, {}), **added}.items()))
+    record[pub_id]["entities"] = {k: entities[k] for k in KIND_ORDER if entities.get(k)}
+
+
 def recorded(record: dict[str, Any], pub_id: str) -> set[tuple[str, str]]:
     entities = record[pub_id]["entities"]
     return {(kind, entity_id) for kind, ids in entities.items() for entity_id in ids}

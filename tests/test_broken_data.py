@@ -115,6 +115,7 @@ PUB = "publications/demo-2025.yaml"
 ROW = "assessments/demo-2025-tiltak-beta-2021.yaml"
 NOTE = "notes/note-demo-count.yaml"
 MATRIX = "matrices/demo-2025-matrise.yaml"
+QUOTE = "quotes/demo-thesis-2022-q01.yaml"
 GOOD_THEME = "id: tema-a\nname: {nb: Forebygging, en: Prevention}\n"
 
 
@@ -648,6 +649,43 @@ CASES = [
         "finding-unknown-type",
         both(whole_kb, sub("findings/demo-thesis-2022-f01.yaml", "finding_type: qualitative-finding", "finding_type: interview")),
         "data/findings/demo-thesis-2022-f01.yaml:3:1: finding_type: unknown finding-type 'interview' (allowed: review-finding, facilitator, barrier, result, qualitative-finding, conclusion)",
+    ),
+    # --- issue 14: quotes ----------------------------------------------------------------------
+    case(
+        "quote-finding-of-another-publication",
+        both(whole_kb, sub(QUOTE, "findings: [demo-thesis-2022-f01]", "findings: [demo-thesis-2022-f01, demo-2025-f01]")),
+        "data/quotes/demo-thesis-2022-q01.yaml:5:34: findings[1]: finding 'demo-2025-f01' belongs to publication 'demo-2025', not 'demo-thesis-2022'",
+    ),
+    case(
+        "quote-theme-of-another-publication",
+        both(whole_kb, sub(QUOTE, "themes: [oppgave-under-1]", "themes: [tema-a]")),
+        "data/quotes/demo-thesis-2022-q01.yaml:6:10: themes[0]: theme 'tema-a' belongs to publication 'demo-2025', not 'demo-thesis-2022'",
+    ),
+    case(
+        "quote-illustrates-nothing",
+        both(whole_kb, sub(QUOTE, "findings: [demo-thesis-2022-f01]\nthemes: [oppgave-under-1]\n", "")),
+        "data/quotes/demo-thesis-2022-q01.yaml:1:1: (file): value error, a quote illustrates a finding or a theme: give 'findings' or 'themes' (at least one)",
+    ),
+    case(
+        "quote-unknown-informant-group",
+        both(whole_kb, sub(QUOTE, "informant: parents", "informant: pupils")),
+        "data/quotes/demo-thesis-2022-q01.yaml:3:1: informant: unknown informant-group 'pupils' (allowed: parents, teachers)",
+    ),
+    case(
+        "quote-with-a-phone-number",
+        both(whole_kb, sub(QUOTE, "ble alt lettere.", "ble alt lettere. Ring meg på +47 22 33 44 55.")),
+        "data/quotes/demo-thesis-2022-q01.yaml:2:8: text.nb: a quote carries no personal data: a phone number ('+47 22 33 44 55'); remove it from the quotation",
+    ),
+    case(
+        "quote-with-an-e-mail-address-and-a-web-address",
+        both(whole_kb, sub(QUOTE, "everything got easier.", "everything got easier (name@host.no, www.host.no/me).")),
+        "data/quotes/demo-thesis-2022-q01.yaml:2:48: text.en: a quote carries no personal data: a web address ('www.host.no/me'); remove it from the quotation",
+        "data/quotes/demo-thesis-2022-q01.yaml:2:48: text.en: a quote carries no personal data: an e-mail address ('name@host.no'); remove it from the quotation",
+    ),
+    case(
+        "note-about-a-quote",
+        both(whole_kb, sub(NOTE, "applies_to: [", "applies_to: [quote:demo-thesis-2022-q01, ")),
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'quote:demo-thesis-2022-q01' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
     ),
 ]
 
