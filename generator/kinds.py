@@ -21,6 +21,7 @@ from .models import (
     Characteristic,
     DataNote,
     Finding,
+    GlossaryTerm,
     Implication,
     Intervention,
     Matrix,
@@ -65,6 +66,7 @@ KINDS: dict[str, Kind] = {
         Kind("case", "cases", Case, ("publication", "cases"), one_publication=True),
         Kind("topic", "topics", Topic),
         Kind("note", "notes", DataNote),
+        Kind("term", "glossary", GlossaryTerm),
     )
 }
 """Every kind, in the order messages, schemas and change lists name them."""

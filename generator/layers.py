@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "validate",
             "i18n",  # below cerqual and index: the computed justification sentence is bilingual
             "cerqual",
+            "glossary",
             "index",
             "counts",
         ),

@@ -8,6 +8,7 @@ For the fixtures (kb, and kb + kb-whole) and the real knowledge base, in each la
   at least one other page; a note, shown on the pages it concerns, has its anchor on one of them.
 
 Vocabularies are lists of labels shown wherever a term is used; they have no place of their own.
+Nor, yet, do glossary terms (data/glossary/): they govern the English texts through `check`.
 The real knowledge base is built once per session (`real_project`) and its pages parsed once (`real_site`).
 """
 
@@ -33,7 +34,7 @@ from generator.settings import LANGUAGES, Project
 from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE
 
-NOT_SHOWN_KINDS = {"vocabulary"}
+NOT_SHOWN_KINDS = {"vocabulary", "term"}
 """Kinds without a place of their own on the site (see the module docstring)."""
 
 
