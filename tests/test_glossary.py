@@ -4,10 +4,12 @@ An English text whose Norwegian names a glossary term and that uses one of the t
 avoid is a warning at the English text; so is an English text that names a numbered part of a
 document under its Norwegian name only. English that is the source's own is never warned about.
 The fixture (kb + kb-whole) has three terms: helsesykepleier (avoid 'school nurse'), tabell
-(numbered) and høy tillit.
+(numbered) and høy tillit; the real data's glossary is checked at the end.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from generator.settings import Project
 
 from .conftest import write
 
+ROOT = Path(__file__).resolve().parents[1]
 NURSE = "'school nurse' renders helsesykepleier; the glossary says 'public health nurse' (data/glossary/helsesykepleier.yaml)"
 TABLE = (
     "'Tabell 9' is the Norwegian name: write 'Table 9' in English, with 'Tabell 9' in brackets where a reader may "
@@ -263,3 +266,51 @@ def test_warnings_fail_a_strict_check(whole_project: Project) -> None:
 def test_a_knowledge_base_without_a_glossary_is_not_checked(fixture_project: Project) -> None:
     _edit(fixture_project, "findings/demo-2025-f01.yaml", 'en: "Parents wanted early contact."', 'en: "See Tabell 9."')
     assert _warnings(fixture_project) == []
+
+
+# --- the real glossary and data ---------------------------------------------------------------------
+
+
+Real = tuple[list[str], dict[str, GlossaryTerm]]
+
+
+@pytest.fixture(scope="module")
+def real() -> Real:
+    """The real data's problems and glossary (read, not built)."""
+    index, report = check(Project(ROOT))
+    assert index is not None
+    return [str(p) for p in report.problems], {t: index.glossary_term(t) for t in index.ids("term")}
+
+
+def test_the_real_data_follows_its_glossary(real: Real) -> None:
+    problems, terms = real
+    assert len(terms) >= 20 and [p for p in problems if "glossary" in p] == []
+
+
+@pytest.mark.parametrize(
+    ("norwegian", "english"),
+    [
+        ("kontaktlærer", "contact teacher"),
+        ("sosiallærer", "social teacher"),
+        ("helsesykepleier", "public health nurse"),
+        ("PPT", "educational and psychological counselling service"),
+        ("barnevernet", "child welfare services"),
+        ("Nav", "Norwegian Labour and Welfare Administration"),
+        ("skoleeier", "school owner"),
+        ("rektor", "principal"),
+        ("miljøterapeut", "milieu therapist"),
+        ("høy tillit", "high confidence"),
+        ("svært lav tillit", "very low confidence"),
+        ("metodiske begrensninger", "methodological limitations"),
+        ("koherens", "coherence"),
+        ("dataenes omfang og dybde", "adequacy of data"),
+        ("relevans", "relevance"),
+        ("tabell", "table"),
+        ("vedlegg", "appendix"),
+    ],
+)
+def test_the_real_glossary_names_issue_14s_terms(real: Real, norwegian: str, english: str) -> None:
+    _, terms = real
+    glossary = Glossary(terms)
+    (named,) = glossary.named_in(norwegian)
+    assert terms[named].term.en == english
