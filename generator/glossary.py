@@ -22,6 +22,7 @@ Pure: `index.py` walks every text of every entity and reports what these functio
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -34,9 +35,15 @@ NUMBER = r"\d+(?:\.\d+)*"
 """The number of a numbered part: 9, 6.2.2."""
 
 
+def _nfc(text: str) -> str:
+    """One spelling of each letter: 'å' typed as 'a' and a combining ring is 'å'."""
+    return unicodedata.normalize("NFC", text)
+
+
 def _key(words: str) -> str:
-    """One form as a dictionary key: any case, any spaces."""
-    return " ".join(words.split()).casefold()
+    """One form as a dictionary key: any case, any spaces. (`lower`, not `casefold`: the key is
+    compiled back into a pattern, and `re.IGNORECASE` folds case letter by letter.)"""
+    return " ".join(_nfc(words).split()).lower()
 
 
 def _words(phrase: str) -> str:
@@ -50,7 +57,7 @@ def _whole(body: str) -> str:
 
 def english_pattern(renderings: list[str]) -> re.Pattern[str]:
     """Any of the English `renderings`, whole words, with a plural or possessive ending."""
-    alternatives = "|".join(_words(r) for r in sorted(renderings, key=len, reverse=True))
+    alternatives = "|".join(_words(_nfc(r)) for r in sorted(renderings, key=len, reverse=True))
     return re.compile(_whole(f"(?:{alternatives}){ENGLISH_ENDING}"), re.IGNORECASE)
 
 
@@ -109,7 +116,7 @@ class Glossary:
         """The ids of the terms a Norwegian text names, in the order it first names them."""
         if self._norwegian is None:
             return []
-        found = (self.term_of_form[_key(m.group(0))] for m in self._norwegian.finditer(norwegian))
+        found = (self.term_of_form[_key(m.group(0))] for m in self._norwegian.finditer(_nfc(norwegian)))
         return list(dict.fromkeys(found))
 
     def misrenderings(self, norwegian: str, english: str, *, exempt: str | None = None) -> Iterator[Misrendering]:
@@ -117,6 +124,7 @@ class Glossary:
         term the Norwegian text names. `exempt`: a term whose own texts may name what it avoids
         (its definition may say which renderings it does not use)."""
         named = [term_id for term_id in self.named_in(norwegian) if term_id != exempt]
+        english = _nfc(english)
         chosen = [m.span() for term_id in named if term_id in self._chosen for m in self._chosen[term_id].finditer(english)]
         seen: set[tuple[str, str]] = set()
         for term_id in named:
@@ -132,6 +140,7 @@ class Glossary:
         """Each numbered part the English text names in Norwegian only (once per name)."""
         if self._numbered is None:
             return
+        english = _nfc(english)
         seen: set[str] = set()
         for match in self._numbered.finditer(english):
             number = match.group(1)
@@ -141,7 +150,7 @@ class Glossary:
             if name is None or _key(written) in seen:
                 continue
             seen.add(_key(written))
-            plurals = "|".join(_words(p) for p in _english_plurals(name))
+            plurals = "|".join(_words(p) for p in _english_plurals(_nfc(name)))
             if not re.search(_whole(rf"(?:{plurals})\s+{re.escape(number)}") + r"(?!\.\d)", english, re.IGNORECASE):
                 yield NorwegianName(term_id, written, f"{name[:1].upper()}{name[1:]} {number}")
 

@@ -530,8 +530,8 @@ class GlossaryTerm(Strict):
     term: Text = Field(
         description="The term: 'nb' the Norwegian term (base form), 'en' the English rendering the knowledge base uses."
     )
-    abbreviation: str | None = Field(
-        None, max_length=20, description="The Norwegian abbreviation, where the term has one (PPT); recognised in texts as well."
+    abbreviation: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
+        None, description="The Norwegian abbreviation, where the term has one (PPT); recognised in texts as well."
     )
     category: Annotated[str, Vocab("term-category")] = Field(description="What kind of term it is.")
     forms_nb: list[NonEmpty] = Field(

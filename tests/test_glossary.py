@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from generator.build import check
 from generator.glossary import Glossary, conflicts
@@ -110,6 +111,22 @@ def test_a_rendering_to_avoid_is_found_whole_in_any_case_and_inflection(
 )
 def test_no_warning_without_a_whole_rendering_to_avoid_for_a_term_the_norwegian_names(norwegian: str, english: str) -> None:
     assert misrendered(norwegian, english) == []
+
+
+def test_a_letter_typed_in_two_ways_is_the_same_letter() -> None:
+    """'å' is one character or 'a' and a combining ring (text pasted from a PDF): in the text, in a
+    form, in a rendering, it is the same letter. A no-break space is a space."""
+    decomposed = term("radgiver", "ra\u030adgiver", "counsellor", ["ra\u030adgiveren"], ("sa\u030akalt adviser",))
+    glossary = Glossary({"radgiver": decomposed})
+    assert [m.written for m in glossary.misrenderings("Rådgiveren kom.", "The såkalt adviser came.")] == ["såkalt adviser"]
+    assert misrendered("Helsesykepleier kom.", "The public health nurse\u00a0came; the health\u00a0nurse left.") == [
+        ("helsesykepleier", "health\u00a0nurse")
+    ]
+
+
+def test_an_empty_abbreviation_is_an_error() -> None:
+    with pytest.raises(ValidationError):
+        term("x", "x", "x", ["x"], abbreviation="  ")
 
 
 def test_each_rendering_is_reported_once_per_text_and_terms_in_the_order_named() -> None:
