@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from .cerqual import COMPONENT_FIELDS, NO_CONCERN, levels, unreconciled
 from .errors import Location, Report, strange_characters
 from .fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, occurrences, slot
+from .glossary import Glossary, conflicts
 from .kinds import KINDS, chains, folder_of, publication_lists, referring_kinds
 from .models import (
     TITLE_EXAMPLE,
@@ -34,6 +35,7 @@ from .models import (
     Characteristic,
     DataNote,
     Finding,
+    GlossaryTerm,
     Implication,
     Intervention,
     Matrix,
@@ -197,6 +199,9 @@ class Index:
 
     def note(self, note_id: str) -> DataNote:
         return cast(DataNote, self._get("note", note_id))
+
+    def glossary_term(self, term_id: str) -> GlossaryTerm:
+        return cast(GlossaryTerm, self._get("term", term_id))
 
     def term(self, vocabulary: str, term_id: str) -> Term:
         if self.reads is not None:
@@ -399,6 +404,7 @@ class _Checker:
         self.cycles()
         self.cerqual()
         self.translations()
+        self.glossary()
         return self.index
 
     def vocabularies(self) -> None:
@@ -761,6 +767,43 @@ class _Checker:
                     for lang in LANGUAGES:
                         if text.get(lang) is None:
                             self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+
+    # --- the glossary: one vocabulary in both languages (glossary.py) -------------------------
+    def glossary(self) -> None:
+        """The glossary's own declarations (errors), then every English text of every entity against
+        it (warnings, at the English text). English that is the source's own (`en_origin: source`,
+        an official English version) is the source's words, as the Norwegian is: never warned about."""
+        entities: dict[str, Loaded[GlossaryTerm]] = self.data.entities["term"]
+        terms = {term_id: entity.model for term_id, entity in entities.items()}
+        for term_id, path, message in conflicts(terms):
+            self.problem(entities[term_id], path, message)
+        if not terms:
+            return
+        glossary = Glossary(terms)
+        for kind, kind_entities in self.data.entities.items():
+            for entity_id, entity in sorted(kind_entities.items()):
+                own_term = entity_id if kind == "term" else None
+                for path, text in iter_texts(entity.model):
+                    if text.en is None or text.en_origin == "source":
+                        continue
+                    for found in glossary.misrenderings(text.nb or "", text.en, exempt=own_term):
+                        term = terms[found.term_id]
+                        self.problem(
+                            entity,
+                            (*path, "en"),
+                            f"'{found.written}' renders {term.term.nb or term.id}; the glossary says "
+                            f"'{term.term.en or '(no English yet)'}' ({self.index.source_path('term', found.term_id)})",
+                            warning=True,
+                        )
+                    for name in glossary.norwegian_names(text.en):
+                        self.problem(
+                            entity,
+                            (*path, "en"),
+                            f"'{name.written}' is the Norwegian name: write '{name.english}' in English, with "
+                            f"'{name.written}' in brackets where a reader may look it up "
+                            f"({self.index.source_path('term', name.term_id)})",
+                            warning=True,
+                        )
 
 
 def title_length(title: str) -> str | None:

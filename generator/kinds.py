@@ -21,6 +21,7 @@ from .models import (
     Characteristic,
     DataNote,
     Finding,
+    GlossaryTerm,
     Implication,
     Intervention,
     Matrix,
@@ -67,6 +68,7 @@ KINDS: dict[str, Kind] = {
         Kind("quote", "quotes", Quote, ("publication", "quotes"), one_publication=True),
         Kind("topic", "topics", Topic),
         Kind("note", "notes", DataNote),
+        Kind("term", "glossary", GlossaryTerm),
     )
 }
 """Every kind, in the order messages, schemas and change lists name them."""

@@ -20,6 +20,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "i18n",  # below cerqual and index: the computed justification sentence is bilingual
             "cerqual",
             "privacy",  # what a quotation must not carry: index.py reports it
+            "glossary",
             "index",
             "counts",
         ),

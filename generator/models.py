@@ -572,14 +572,61 @@ class Topic(Strict):
     description: Text = Field(description="What the topic covers (editorial).")
 
 
+class GlossaryTerm(Strict):
+    """A term of the bilingual termbase (data/glossary/): one Norwegian term, the English rendering
+    the knowledge base uses for it, and what it means. `check` warns where an English text renders
+    it otherwise."""
+
+    kind: Literal["term"] = Field("term", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    term: Text = Field(
+        description="The term: 'nb' the Norwegian term (base form), 'en' the English rendering the knowledge base uses."
+    )
+    abbreviation: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
+        None, description="The Norwegian abbreviation, where the term has one (PPT); recognised in texts as well."
+    )
+    category: Annotated[str, Vocab("term-category")] = Field(description="What kind of term it is.")
+    forms_nb: list[NonEmpty] = Field(
+        min_length=1,
+        description=(
+            "The Norwegian forms to recognise in a text, each a whole word or phrase in any case: the base form and its "
+            "inflections (kontaktlærer, kontaktlæreren, kontaktlærere, kontaktlærerne); not the abbreviation."
+        ),
+    )
+    avoid_en: list[NonEmpty] = Field(
+        default_factory=list,
+        description=(
+            "English renderings the knowledge base does not use for this term (form teacher): `check` warns where an "
+            "English text whose Norwegian names the term uses one (whole words, any case, with a plural or possessive ending)."
+        ),
+    )
+    numbered: bool = Field(
+        False,
+        description=(
+            "The term names a numbered part of a document (Tabell 9): an English text that writes the Norwegian name "
+            "with a number must give the English name with it, e.g. 'Table 9 (Tabell 9)'."
+        ),
+    )
+    definition: Text = Field(
+        description=(
+            "What the term means, for a reader who does not know Norwegian schools: the source's words where a source "
+            "defines it (then 'defined_in'), else the editors' ('nb_origin: editorial')."
+        )
+    )
+    defined_in: Annotated[str, Ref("publication")] | None = Field(
+        None, description="The publication whose definition 'definition' gives, in its own words."
+    )
+    source_location: str | None = Field(None, description="Where that publication defines the term, e.g. 'Tabell 1'.")
+
+
 class DataNote(Strict):
     """A discrepancy or gap in a source, recorded rather than silently fixed."""
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    # Not yet about a quote: no page shows quotes until their display is written (issue 14), so a
-    # note about one would have nowhere to be shown.
-    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote"))]] = Field(
+    # Not yet about a quote or a glossary term: no page shows them until their display is written
+    # (issue 14), so a note about one would have nowhere to be shown.
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote", "term"))]] = Field(
         min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")

@@ -9,6 +9,7 @@ For the fixtures (kb, and kb + kb-whole) and the real knowledge base, in each la
 
 Vocabularies are lists of labels shown wherever a term is used; they have no place of their own.
 Quotes have none yet (NOT_SHOWN_KINDS).
+Nor, yet, do glossary terms (data/glossary/): they govern the English texts through `check`.
 The real knowledge base is built once per session (`real_project`) and its pages parsed once (`real_site`).
 """
 
@@ -34,10 +35,10 @@ from generator.settings import LANGUAGES, Project
 from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE
 
-NOT_SHOWN_KINDS = {"vocabulary", "quote"}
-"""Kinds without a place of their own on the site (see the module docstring). Quotes (issue 14)
-are entered before their display is written: 'quote' leaves this set with the templates that show
-them on their findings' and themes' pages."""
+NOT_SHOWN_KINDS = {"vocabulary", "quote", "term"}
+"""Kinds without a place of their own on the site (see the module docstring). Quotes and glossary
+terms (issue 14) are entered before their display is written: each leaves this set with the
+templates that show it."""
 
 
 @dataclass
