@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "presentation",
-        ("urls", "svg", "citations", "pagespec", "sections", "pages", "references", "render", "pdf"),
+        ("urls", "search", "svg", "citations", "pagespec", "sections", "pages", "references", "render", "pdf"),
     ),
     (
         "orchestration",
