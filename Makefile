@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-fast check serve pdf bench golden clean setup screenshots schema diff
+.PHONY: site test test-fast check serve pdf bench golden clean setup screenshots schema diff search-relevance
 
 $(STAMP): requirements.txt scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -59,6 +59,11 @@ golden: setup ## regenerate the golden Markdown and print HTML of the test fixtu
 
 clean:
 	rm -rf build site
+
+# tests/relevance.yaml against the site in site/ (build it first with `make site`): every query's
+# first results, then success@1 and success@3 per language, as tests/test_search_relevance.py measures them.
+search-relevance: setup ## how often search puts the answer first (tests/relevance.yaml), on the built site/
+	$(PY) -m tests.search_relevance site
 
 screenshots: site ## README screenshots of the findings table and the matrix, both languages
 	$(PY) scripts/screenshots.py

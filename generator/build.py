@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from . import pdf, sections, urls
+from . import pdf, search, sections, urls
 from .citations import check_content, expand
 from .errors import DataError, Report
 from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
@@ -189,14 +189,12 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
 def run_pagefind(site: Path) -> None:
     """Index one language's site into its own bundle (<lang root>/pagefind/), stemmed for
     its <html lang> (docs/decisions.md). One run per language halves Pagefind's peak memory and keeps
-    each language's index apart by construction."""
+    each language's index apart by construction. Page chrome is left out (search.NOT_INDEXED)."""
     import subprocess
     import sys
 
-    subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent", "--exclude-selectors", ".headerlink"],
-        check=True,
-    )
+    excluded = [arg for selector in search.NOT_INDEXED for arg in ("--exclude-selectors", selector)]
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent", *excluded], check=True)
 
 
 def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:

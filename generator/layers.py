@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "presentation",
         (
             "urls",
+            "search",
             "svg",
             "citations",
             "pagespec",

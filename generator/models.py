@@ -563,6 +563,30 @@ class Quote(Strict):
         return self
 
 
+Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class Keywords(Strict):
+    """Words readers search with for a topic, per language, where the sources use other words
+    (synonyms, older or English terms, the reader's plain word): searched, never shown."""
+
+    nb: list[Keyword] = Field(default_factory=list, description="Bokmål words and phrases, e.g. 'skolevegring'.")
+    en: list[Keyword] = Field(default_factory=list, description="English words and phrases, e.g. 'truancy'.")
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Keywords:
+        for lang, words in (("nb", self.nb), ("en", self.en)):
+            seen: set[str] = set()
+            for word in words:
+                if word.casefold() in seen:
+                    raise ValueError(f"keyword '{word}' is listed twice under '{lang}'")
+                seen.add(word.casefold())
+        return self
+
+    def get(self, lang: str) -> list[str]:
+        return self.nb if lang == "nb" else self.en
+
+
 class Topic(Strict):
     """A cross-source topic (early intervention, transitions, ...) that gathers content from every publication."""
 
@@ -570,6 +594,13 @@ class Topic(Strict):
     id: Id
     name: Text = Field(description="Topic name.")
     description: Text = Field(description="What the topic covers (editorial).")
+    keywords: Keywords | None = Field(
+        None,
+        description=(
+            "Words readers search with that the sources put differently (synonyms, older or English terms), "
+            "per language. Search finds the topic by them as by its name; the page does not show them."
+        ),
+    )
 
 
 class GlossaryTerm(Strict):

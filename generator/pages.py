@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import counts, sections, urls
+from . import counts, search, sections, urls
 from .index import Index
 from .models import Publication
 from .pagespec import PageSpec
@@ -47,7 +47,15 @@ def plan(index: Index) -> list[PageSpec]:
                 )
             )
     for study_id in index.ids("study"):
-        pages.append(PageSpec(urls.study(study_id), "study.md.j2", {"study": study_id}, index.source_path("study", study_id)))
+        pages.append(
+            PageSpec(
+                urls.study(study_id),
+                "study.md.j2",
+                {"study": study_id},
+                index.source_path("study", study_id),
+                search_weight=search.SINGLE_STUDY_WEIGHT,
+            )
+        )
     pages.append(PageSpec(urls.STUDIES_INDEX, "studies_index.md.j2", nav_key="all_studies"))
     return pages
 

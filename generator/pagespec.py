@@ -21,3 +21,6 @@ class PageSpec:
     """Wide tables: the page hides the sidebars so the table gets the whole width."""
     searchable: bool = True
     """Drill-down lists repeat content found elsewhere: kept out of the search index."""
+    search_weight: float = 1.0
+    """How much a word on this page counts in search against the same word on another page
+    (search.py); a page that counts less has its whole body weighted (overrides/main.html)."""

@@ -124,6 +124,8 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs:
         meta.append("hide: [navigation, toc]")
     if not page.searchable:
         meta.append("kb_noindex: true")
+    if page.search_weight != 1.0:
+        meta.append(f"kb_search_weight: {page.search_weight}")
     pub_id = _publication_of(index, page) if pdfs else None
     if pub_id:
         # The header links every page to the PDFs of its publication, in the page's language.
@@ -175,6 +177,9 @@ def without_provenance(markdown: str) -> str:
 
 
 _MD_UNESCAPE = re.compile(r"\\(.)")
+_ATTRIBUTES = re.compile(r"\s*(?<!\\)\{:?[^{}]*(?<!\\)\}\s*$")
+"""A heading's attribute list (`{ data-pagefind-ignore="index" }`, Markdown's attr_list); braces from
+the data are escaped (`\\{`), so they never end a heading as one."""
 
 
 def page_title(body: str) -> str:
@@ -182,10 +187,11 @@ def page_title(body: str) -> str:
 
     Set explicitly in the front matter: otherwise MkDocs derives it from the heading and
     unescapes it, and the theme prints it raw (a `</title><script>` in a study name would run).
+    The heading's attribute list (what search reads of it) is not part of the title.
     """
     for line in body.splitlines():
         if line.startswith("# "):
-            return _MD_UNESCAPE.sub(r"\1", line[2:].strip())
+            return _MD_UNESCAPE.sub(r"\1", _ATTRIBUTES.sub("", line[2:]).strip())
     return ""
 
 

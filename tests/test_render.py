@@ -7,9 +7,10 @@ from typing import Any
 
 import yaml
 
+from generator import search
 from generator.build import generate, load_or_fail
 from generator.pages import plan
-from generator.render import md_escape
+from generator.render import md_escape, page_title
 from generator.settings import LANGUAGES, Project
 
 from .conftest import REPO
@@ -134,3 +135,21 @@ def test_a_file_name_cannot_break_the_front_matter(fixture_project: Project) -> 
         assert front["edit_source"] == study and study in front["kb_sources"]
         content = front_matter((fixture_project.staging_docs(lang) / odd_page).read_text(encoding="utf-8"))
         assert content["edit_source"] == f"content/{lang}/{odd_page}"
+
+
+def test_a_heading_s_attribute_list_is_not_part_of_the_page_title() -> None:
+    """A finding's heading says what search reads of it in an attribute list; its title is the
+    text, escaped as it was. Braces from the data are escaped, so they stay in the title."""
+    body = '# Funn 2 – svært lav tillit { data-pagefind-ignore="index" data-pagefind-meta="title:Funn 2" }\n'
+    assert page_title(body) == "Funn 2 – svært lav tillit"
+    assert page_title("# A &lt;b&gt; \\& \\(B\\) \\{x\\}\n") == "A &lt;b&gt; & (B) {x}"
+
+
+def test_only_a_single_study_s_page_counts_less_in_search(fixture_project: Project) -> None:
+    docs = _generate(fixture_project)
+    for lang in LANGUAGES:
+        for page in (docs / lang).rglob("*.md"):
+            front = page.read_text(encoding="utf-8").split("---\n")[1].splitlines()
+            weights = [line for line in front if line.startswith("kb_search_weight:")]
+            single_study = page.parent == docs / lang / "studies" and page.name != "index.md"
+            assert weights == ([f"kb_search_weight: {search.SINGLE_STUDY_WEIGHT}"] if single_study else []), page

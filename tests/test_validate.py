@@ -266,3 +266,29 @@ def test_a_look_alike_kind_is_named(fixture_project: Project) -> None:
     problems = _problems(fixture_project)
     assert len(problems) == 1
     assert problems[0].endswith("its 3rd character is CYRILLIC SMALL LETTER IE (U+0435), which looks like Latin 'e'")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            '["forebygging", "tidlig hjelp"]',
+            '["forebygging", ""]',
+            "data/topics/tidlig.yaml:5:23: keywords.nb[1]: text is empty",
+        ),
+        (
+            '["prevention", "early help"]',
+            '["prevention", "Prevention"]',
+            "data/topics/tidlig.yaml:4:1: keywords: value error, keyword 'Prevention' is listed twice under 'en'",
+        ),
+        (
+            '["prevention", "early help"]',
+            '"prevention"',
+            "data/topics/tidlig.yaml:6:3: keywords.en: input should be a valid list",
+        ),
+    ],
+)
+def test_a_topics_keywords_are_words_each_listed_once(whole_project: Project, old: str, new: str, expected: str) -> None:
+    path = whole_project.data_dir / "topics" / "tidlig.yaml"
+    write(path, path.read_text(encoding="utf-8").replace(old, new))
+    assert [p.split(", got")[0] for p in _problems(whole_project)] == [expected]

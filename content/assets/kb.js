@@ -1,9 +1,25 @@
 /* Progressive enhancement only: every table is complete without JavaScript.
-   1. Mount Pagefind's search UI in the header (per-language index, chosen by <html lang>).
+   1. Mount Pagefind's search UI in the header (per-language index, chosen by <html lang>), with
+      the site's ranking and a result titled like its page.
    2. Add filters (native <select>s, so keyboard and screen readers work) above tables that
       declare data-kb-filters="attr1 attr2"; rows carry data-<attr> values. */
 (function () {
   "use strict";
+
+  // Pagefind's ranking for the search box (generator/search.py says what is indexed). Metadata
+  // is searched too: a topic's keywords count as much as a page title (Pagefind's default weight
+  // for `title`, 5); kb_title, the title a result is shown with, does not count at all.
+  // tests/search_relevance.py measures the ranking with these same options.
+  var SEARCH = { ranking: { metaWeights: { keywords: 5, kb_title: 0 } } };
+  window.kbSearch = SEARCH;
+
+  // A result is titled like its page, and metadata only searched is not listed under it.
+  function showResult(result) {
+    if (result.meta.kb_title) result.meta.title = result.meta.kb_title;
+    delete result.meta.kb_title;
+    delete result.meta.keywords;
+    return result;
+  }
 
   function mountSearch() {
     var host = document.getElementById("kb-search");
@@ -15,7 +31,9 @@
       showImages: false,
       resetStyles: false,
       showSubResults: true,
-      excerptLength: 20
+      excerptLength: 20,
+      ranking: SEARCH.ranking,
+      processResult: showResult
     });
   }
 

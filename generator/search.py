@@ -1,0 +1,51 @@
+"""What the search index reads of a page, and how much a page counts: decided here, once.
+
+Pagefind indexes each language's pages inside `data-pagefind-body` (overrides/main.html). A
+reader's query should find the page that answers it: a topic, a finding, an intervention or a
+section of a publication, before the single studies they draw on, and never a page only because
+its labels say the query's word (every CERQual finding says "tillit", confidence, in its badge).
+
+- Labels that every page of a kind repeats are not indexed: the ones the templates already mark
+  with a class are listed in `NOT_INDEXED` and passed to Pagefind (`--exclude-selectors`);
+  the few without a class of their own carry `data-pagefind-ignore` where they are emitted
+  (a finding's heading, its generated justification sentence and its section headings; on a
+  study's page, the statements of the findings it is used in, which are those findings' pages).
+- A page kind that should count less says so in the page plan (`PageSpec.search_weight`):
+  overrides/main.html weights its whole body.
+- A topic's keywords (`Topic.keywords`) are searched as metadata, weighted in the search box's
+  ranking (content/assets/kb.js), and not shown.
+
+`make search-relevance` and tests/test_search_relevance.py measure the result on the relevance
+set (tests/relevance.yaml).
+"""
+
+from __future__ import annotations
+
+NOT_INDEXED: tuple[str, ...] = (
+    ".headerlink",  # the theme's ¶ after every heading
+    ".kb-badge",  # confidence, kind of finding, effect direction, evidence status: labels from a vocabulary
+    ".kb-cell",  # a matrix cell's Ja / Delvis / Nei
+    ".kb-confidence",  # "Tillit (GRADE-CERQual): <badge>" on a finding
+    ".kb-profile th",  # the CERQual component names of an evidence profile ...
+    ".kb-profile td:nth-child(2)",  # ... and their levels; the explanations stay
+    ".kb-overall",  # an evidence profile's last row: "overall", the badge and the generated sentence
+    ".kb-meta",  # the publication, version and theme line under a heading
+    ".kb-finding-ref",  # "Funn 16 (Skole-hjem-samarbeid og skolefravær)" where a finding is cited
+    ".kb-topic-publication > h2",  # on a topic page, the publication each part comes from ...
+    ".kb-topic-publication h3",  # ... and the kind of its items ("Funn (14)", "Tiltak")
+    ".kb-topics",  # "Topics: ..." links under a finding
+    ".kb-origin",  # "translated by the editors" and the like
+    ".kb-source-location",  # "Source: Tabell 9" and the like
+    ".kb-history",  # the change history box: dates, versions, "no changes recorded"
+    "dl.kb-facts > dt",  # field labels of a study or an intervention ("Population", "Aim", ...)
+    ".kb-matrix-row",  # a study's row of a matrix: characteristic names and Ja / Delvis / Nei
+    ".kb-notes h2",  # "Notes on the source" over the notes of a page ...
+    ".kb-notes li > strong",  # ... and each note's category ("Discrepancy in the source:"); the notes stay
+)
+"""CSS selectors (the subset Pagefind's HTML rewriter reads: no sibling combinators) of page
+chrome that is not indexed, anywhere on the site."""
+
+SINGLE_STUDY_WEIGHT = 0.3
+"""A single study's page counts for half (Pagefind squares weights: a quarter as much per word),
+so the topics, findings and interventions that draw on a study rank above it for a subject, while
+its citation (the page title, searched as such) still finds it."""
