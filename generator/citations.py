@@ -446,13 +446,32 @@ class CitingView(Protocol):
     def study_link(self, study_id: str) -> Markup: ...
 
 
+_TAG_ENTITY_OR_TEXT = re.compile(r"(<[^>]*>|&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)|([^<&]+|&)")
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_{}\[\]()#+\-.!|~:]")
+
+
+def markdown_literal(html: str) -> str:
+    """An HTML fragment set into Markdown prose, with its text kept from Markdown: inside a
+    paragraph, Markdown reads the text between inline tags (`__x__` would become bold, `[x](y)` a
+    link), so every character it could read there is written as a character reference, which
+    means that character itself. Tags and the references already there are left as they are."""
+
+    def literal(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1)
+        return _MARKDOWN_SYNTAX.sub(lambda c: f"&#{ord(c.group())};", match.group(2))
+
+    return _TAG_ENTITY_OR_TEXT.sub(literal, html)
+
+
 def expand(text: str, view: CitingView) -> str:
-    """Replace every citation by its rendered HTML (escaped); assumes `check_content` passed.
-    Code and escaped brackets are left as they are (see `tokens`)."""
+    """Replace every citation by its rendered HTML (escaped, and literal to Markdown: the names
+    and titles it shows are data); assumes `check_content` passed. Code and escaped brackets are
+    left as they are (see `tokens`)."""
     out, last = [], 0
     for citation in scan(text):
         out.append(text[last : citation.start])
-        out.append(str(render(citation, view)))
+        out.append(markdown_literal(str(render(citation, view))))
         last = citation.end
     out.append(text[last:])
     return "".join(out)

@@ -199,6 +199,8 @@ class FindingsTable:
     filters: list[Filter]
     """Empty on a drill-down list: it is a filtered view already."""
     groups: list[ThemeGroup]
+    titles_note: str
+    """Whose words the findings' titles are (`Presenter.titles_note`)."""
 
 
 def findings_table(scope: Scope, pub: Publication, findings: list[Finding], with_filters: bool) -> FindingsTable:
@@ -232,7 +234,7 @@ def findings_table(scope: Scope, pub: Publication, findings: list[Finding], with
         ]
         theme = index.theme(theme_id)
         groups.append(ThemeGroup(theme, urls.anchor("theme", theme_id), links.href(urls.findings_list(pub.id, theme_id)), rows))
-    return FindingsTable(cerqual, filters, groups)
+    return FindingsTable(cerqual, filters, groups, scope.labels.titles_note(findings))
 
 
 @dataclass(frozen=True)

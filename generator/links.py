@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 
 from . import sections, urls
 from .index import Index
-from .models import Finding, Text
+from .models import Finding, Publication, Text
+from .presenter import FindingName
 
 
 class Labels(Protocol):
@@ -31,32 +32,49 @@ class Labels(Protocol):
 
     def entity_label(self, kind: str, entity_id: str) -> str: ...
 
+    def entity_secondary(self, kind: str, entity_id: str) -> str: ...
+
+    def finding_name(self, finding: Finding, elsewhere: Publication | None = None) -> FindingName: ...
+
+    def titles_note(self, findings: list[Finding]) -> str: ...
+
+
+SECONDARY = Markup('<span class="kb-secondary">({text})</span>')
+"""How the site sets words after a name that tell which one it is (a finding's number): `Medium.secondary`."""
+
 
 @dataclass(frozen=True)
 class Link:
-    """A link with a plain-text label; `{{ link }}` in a template writes `<a href="…">label</a>`."""
+    """A link with a plain-text label; `{{ link }}` in a template writes `<a href="…">label</a>`,
+    and after it, quieter, its `secondary` words where it has any (a finding's number)."""
 
     href: str
     label: str
+    secondary: str = ""
 
     def __html__(self) -> str:
         # Concatenation, not Markup.format: a table of studies makes one for every study on every row.
-        return '<a href="' + str(escape(self.href)) + '">' + str(escape(self.label)) + "</a>"
+        link = '<a href="' + str(escape(self.href)) + '">' + str(escape(self.label)) + "</a>"
+        if not self.secondary:
+            return link
+        return link + " " + str(SECONDARY.format(text=self.secondary))
 
 
 @dataclass(frozen=True)
 class FindingRef:
-    """'Finding 16 (School-home collaboration …) ●●●● High confidence': a finding cited from
-    elsewhere, with its badge; `{{ ref }}` writes both."""
+    """'School-home collaboration gave … (Finding 16, School-home review) ●●●● High confidence':
+    a finding cited from elsewhere, by its title, with its number (and publication) and its badge;
+    `{{ ref }}` writes them all."""
 
     href: str
     label: str
+    secondary: str
     badge: Markup
     finding: Finding
 
     def __html__(self) -> str:
         link = Markup('<a class="kb-finding-ref" href="{href}">{label}</a>').format(href=self.href, label=self.label)
-        return str(link + Markup(" ") + self.badge)
+        return str(link + Markup(" ") + SECONDARY.format(text=self.secondary) + Markup(" ") + self.badge)
 
 
 class Linker:
@@ -82,21 +100,24 @@ class Linker:
         return [self.study(study_id) for study_id in study_ids]
 
     def finding(self, finding_id: str) -> Link:
-        number = self.index.finding(finding_id).number
-        return Link(self.href(urls.finding(finding_id)), f"{self.labels.ui('finding')} {number}")
+        """A link to a finding's page: its title, then its number."""
+        return self.entity("finding", finding_id)
 
     def finding_ref(self, finding_id: str, with_publication: bool = True) -> FindingRef:
-        """A finding cited from elsewhere: its number, its publication (`with_publication`) and its badge."""
+        """A finding cited from elsewhere: its title, its number and publication (`with_publication`), its badge."""
         finding = self.index.finding(finding_id)
         pub_id = self.index.publication_of.get(("finding", finding_id))
-        label = f"{self.labels.ui('finding')} {finding.number}"
-        if with_publication and pub_id:
-            label += f" ({self.labels.plain(self.index.publication(pub_id).short_title)})"
-        return FindingRef(self.href(urls.finding(finding_id)), label, self.labels.finding_badge(finding), finding)
+        elsewhere = self.index.publication(pub_id) if with_publication and pub_id else None
+        name = self.labels.finding_name(finding, elsewhere)
+        return FindingRef(
+            self.href(urls.finding(finding_id)), name.title, name.number, self.labels.finding_badge(finding), finding
+        )
 
     def entity(self, kind: str, entity_id: str) -> Link:
         """A link to wherever an entity is shown (`entity_page`), labelled as the presenter names it."""
-        return Link(self.href(*entity_page(self.index, kind, entity_id)), self.labels.entity_label(kind, entity_id))
+        labels = self.labels
+        href = self.href(*entity_page(self.index, kind, entity_id))
+        return Link(href, labels.entity_label(kind, entity_id), labels.entity_secondary(kind, entity_id))
 
     def entities(self, kind: str, entity_ids: list[str] | tuple[str, ...]) -> list[Link]:
         return [self.entity(kind, entity_id) for entity_id in entity_ids]

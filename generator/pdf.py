@@ -89,6 +89,7 @@ PRINT = Medium(
     fallback=Markup('<span lang="{lang}">{text}</span> <span class="fallback">({notice})</span>'),
     # A link in print says the page it leads to: "(see page N)" from print.css's a.xref.
     link=Markup('<a href="{href}">{label}</a> (<a class="xref" href="{href}"></a>)'),
+    secondary=Markup('<span class="secondary">({text})</span>'),
     typeset=typographic,
 )
 """How the report marks up the presenter's words (print.css styles these classes)."""

@@ -19,17 +19,28 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from . import counts, sections
 from .cerqual import justification
-from .i18n import Localized, long_date, month_year, number, resolve, ui
+from .i18n import BABEL_LOCALE, Localized, long_date, month_year, number, resolve, ui
 from .index import Index
 from .models import Chart, Finding, Prisma, Publication, Study, Term, Text
 from .svg import grouped_bars
 
 BADGE_VOCABULARIES = ("confidence", "finding-type", "effect-direction", "evidence-status", "matrix-value")
 """The vocabularies whose terms are shown as badges (a matrix value as a cell): symbol and words."""
+
+
+@dataclass(frozen=True)
+class FindingName:
+    """How a finding is named wherever it is shown: its title, then its number ("Funn 33"),
+    quieter, after it; where it is cited from elsewhere, its publication beside the number."""
+
+    title: str
+    number: str
+    """"Funn 33", or "Funn 33, <publication>" where it is cited from another publication."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class Medium:
     """A text shown in the other language, with `{lang}`, `{text}` and `{notice}` (the notice says so)."""
     link: Markup
     """A link to where an entity is shown, with `{href}` and `{label}`."""
+    secondary: Markup
+    """Words after a name that say which one it is, quieter than the name (a finding's number), with `{text}`."""
     typeset: Typeset = as_written
 
 
@@ -210,13 +223,57 @@ class Presenter:
             badge += Markup(" ") + self.direction_badge(finding.direction)
         return badge
 
+    # findings -----------------------------------------------------------------------------
+    def finding_name(self, finding: Finding, elsewhere: Publication | None = None) -> FindingName:
+        """The one place that says what a finding is called: its title in the reader's language
+        (the other language's where it has none), and its number, which the source uses, with the
+        publication it belongs to where it is cited from `elsewhere`."""
+        number = f"{self.ui('finding')} {finding.number}"
+        if elsewhere is not None:
+            number += f", {self.plain(elsewhere.short_title)}"
+        # One line, whatever the data's line breaks: a heading ends at a line's end.
+        return FindingName(" ".join(self.plain(finding.title).split()), number)
+
+    def secondary(self, text: str) -> Markup:
+        """Words after a name that tell which one it is (a finding's number), set quieter than the name."""
+        return self.medium.secondary.format(text=text)
+
+    def finding_label(self, finding: Finding, elsewhere: Publication | None = None) -> Markup:
+        """A finding as a table row or a list names it: its title, then its number (and the
+        publication it belongs to, when that is `elsewhere` than the page or report)."""
+        return self.text(finding.title) + Markup(" ") + self.secondary(self.finding_name(finding, elsewhere).number)
+
+    def title_origin(self, finding: Finding) -> str:
+        """Whose words a finding's title is, as its page says under it: the editors' (most), or
+        the source's own heading for this finding (`title.nb_origin: source`), maybe in our translation."""
+        shown = self.loc(finding.title)
+        if finding.title.nb_origin == "editorial":
+            origin = self.ui("title_editorial")
+        elif shown.lang == "en" and shown.editorial:
+            origin = self.ui("title_source_translated")
+        else:
+            origin = self.ui("title_source")
+        return f"{origin} ({self.ui('fallback_notice')})" if shown.fallback else origin
+
+    def titles_note(self, findings: list[Finding]) -> str:
+        """Under a table of findings: their titles are the editors', but for those the source itself
+        headed (by number). Empty for no findings."""
+        from_source = [f.number for f in findings if f.title.nb_origin == "source"]
+        if not findings:
+            return ""
+        if not from_source:
+            return self.ui("titles_editorial")
+        numbers = format_list([str(n) for n in from_source], locale=BABEL_LOCALE[self.lang])
+        return self.ui("titles_editorial_but").format(numbers=numbers)
+
     # entities -----------------------------------------------------------------------------
     def entity_label(self, kind: str, entity_id: str) -> str:
-        """What an entity is called wherever it is linked, so a reader knows what it is."""
+        """What an entity is called wherever it is linked, so a reader knows what it is (a
+        finding: its title; `entity_secondary` adds its number)."""
         index = self.index
         match kind:
             case "finding":
-                return f"{self.ui('finding')} {index.finding(entity_id).number}"
+                return self.finding_name(index.finding(entity_id)).title
             case "study":
                 return index.study(entity_id).citation
             case "assessment":
@@ -240,13 +297,24 @@ class Presenter:
                 return self.plain(index.theme(entity_id).name)
         raise ValueError(f"no label for entities of kind {kind!r}")
 
+    def entity_secondary(self, kind: str, entity_id: str) -> str:
+        """What follows an entity's label, quieter, to tell which one it is: a finding's number; else nothing."""
+        if kind == "finding":
+            return self.finding_name(self.index.finding(entity_id)).number
+        return ""
+
     def entity_link(self, kind: str, entity_id: str) -> Markup:
-        """A link to wherever this medium shows an entity, labelled with `entity_label`; where the
-        entity is the whole document (a report's own publication), the words 'the whole report'."""
+        """A link to wherever this medium shows an entity, labelled with `entity_label` (and
+        `entity_secondary` after it); where the entity is the whole document (a report's own
+        publication), the words 'the whole report'."""
         href = self._place(kind, entity_id)
         if href is None:
             return escape(self.ui("whole_report"))
-        return self.medium.link.format(href=href, label=self.entity_label(kind, entity_id))
+        label = escape(self.entity_label(kind, entity_id))
+        secondary = self.entity_secondary(kind, entity_id)
+        if secondary:
+            label += Markup(" ") + self.secondary(secondary)
+        return self.medium.link.format(href=href, label=label)
 
 
 # --- the same in functions of a language, for callers without a presenter ------------------------

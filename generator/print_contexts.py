@@ -349,6 +349,10 @@ class PrintedReport:
         others = [p for p in self.index.publications_by_study.get(study_id, []) if p != self.pub.id]
         return AlsoAStudy(study, [self.index.publication(p) for p in others])
 
+    def findings(self) -> list[Finding]:
+        """The publication's findings, by number (what the note on their titles is about)."""
+        return self.index.findings_of(self.pub)
+
     def findings_table(self, full: bool) -> list[ThemeFindings]:
         """The findings table's groups: the themes that have findings, in the publication's order;
         `full`: with each finding's contributing studies."""

@@ -21,7 +21,7 @@ from . import urls
 from .contexts import Scope, build_context
 from .i18n import OTHER
 from .index import Index
-from .links import Linker, entity_page
+from .links import SECONDARY, Linker, entity_page
 from .pagespec import PageSpec
 from .presenter import Medium, Presenter
 
@@ -29,15 +29,28 @@ TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent).as_posix()
 """Where an editor finds the templates: `generator/templates`."""
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!])")
+_MD_LITERAL = {"|": "&#124;", "~": "&#126;"}
+"""Characters Markdown has no backslash escape for (`\\|` would show its backslash): written as
+character references, which mean the character itself in any Markdown."""
 
 
 def md_escape(value: Any) -> Markup:
     """Escape text for a Markdown heading or inline context: HTML first, then Markdown syntax."""
     if isinstance(value, Markup):
         return value
-    html = str(escape(str(value)))
-    return Markup(_MD_SPECIAL.sub(r"\\\1", html))
+    html = _MD_SPECIAL.sub(r"\\\1", str(escape(str(value))))
+    return Markup("".join(_MD_LITERAL.get(c, c) for c in html))
+
+
+_ATTRIBUTE_PLAIN = frozenset(" ,:;/?=@%-")
+
+
+def md_attribute(value: Any) -> Markup:
+    """Text for a value in a heading's attribute list (`{ data-pagefind-meta="title:…" }`): every
+    character but letters, digits, spaces and a few marks as a character reference, so no quote ends
+    the value, no brace ends the list, and no backslash or Markdown syntax reaches the attribute."""
+    return Markup("".join(c if c.isalnum() or c in _ATTRIBUTE_PLAIN else f"&#{ord(c)};" for c in str(value)))
 
 
 SITE = Medium(
@@ -51,6 +64,7 @@ SITE = Medium(
     symbol_class=None,
     fallback=Markup('<span lang="{lang}">{text}</span> <span class="kb-fallback" role="note">({notice})</span>'),
     link=Markup('<a href="{href}">{label}</a>'),
+    secondary=SECONDARY,
 )
 """How the site marks up the presenter's words (content/assets/kb.css styles these classes)."""
 
@@ -107,6 +121,7 @@ def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> Envi
 def environment() -> Environment:
     env = jinja_environment(TEMPLATES, keep_trailing_newline=True)
     env.filters["md"] = md_escape
+    env.filters["md_attribute"] = md_attribute
     return env
 
 

@@ -8,8 +8,11 @@ its labels say the query's word (every CERQual finding says "tillit", confidence
 - Labels that every page of a kind repeats are not indexed: the ones the templates already mark
   with a class are listed in `NOT_INDEXED` and passed to Pagefind (`--exclude-selectors`);
   the few without a class of their own carry `data-pagefind-ignore` where they are emitted
-  (a finding's heading, its generated justification sentence and its section headings; on a
-  study's page, the statements of the findings it is used in, which are those findings' pages).
+  (a finding's generated justification sentence and its section headings; on a study's page, the
+  statements of the findings it is used in, which are those findings' pages).
+- A finding's title is what it is called: its page's heading, indexed and searched as the page's
+  title (`data-pagefind-meta="title:…"`); where another page cites the finding, its title and
+  number are a label (`.kb-finding-ref`, `.kb-secondary`), not indexed there.
 - A page kind that should count less says so in the page plan (`PageSpec.search_weight`):
   overrides/main.html weights its whole body.
 - A topic's keywords (`Topic.keywords`) are searched as metadata, weighted in the search box's
@@ -30,7 +33,8 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-profile td:nth-child(2)",  # ... and their levels; the explanations stay
     ".kb-overall",  # an evidence profile's last row: "overall", the badge and the generated sentence
     ".kb-meta",  # the publication, version and theme line under a heading
-    ".kb-finding-ref",  # "Funn 16 (Skole-hjem-samarbeid og skolefravær)" where a finding is cited
+    ".kb-finding-ref",  # a finding's title where another page cites it ...
+    ".kb-secondary",  # ... and its "(Funn 16, Skole-hjem-samarbeid og skolefravær)"
     ".kb-topic-publication > h2",  # on a topic page, the publication each part comes from ...
     ".kb-topic-publication h3",  # ... and the kind of its items ("Funn (14)", "Tiltak")
     ".kb-topics",  # "Topics: ..." links under a finding

@@ -56,7 +56,7 @@ def test_english_search_stays_english(page: Page, site_server: str) -> None:
     assert all("/en/" in href for _, href in results), results
 
 
-def test_finding_result_is_titled_with_number_and_confidence(page: Page, site_server: str) -> None:
+def test_finding_result_is_titled_with_the_findings_title(page: Page, site_server: str) -> None:
     page.goto(site_server + "/")
     results = _search(page, "tålmodig")
     more = page.locator(".pagefind-ui__button")
@@ -71,7 +71,7 @@ def test_finding_result_is_titled_with_number_and_confidence(page: Page, site_se
         _wait_until_results_loaded(page)  # ... and loaded
         results = _results(page)
     titles = [title for title, href in results if "skole-hjem-2025-f16" in href and "#" not in href]  # not its sub-results
-    assert titles and set(titles) == {"Funn 16 – høy tillit"}
+    assert titles and set(titles) == {"Det var viktig å ha tillit til og lytte til foresatte"}
 
 
 def test_language_switch_round_trip_on_a_finding(page: Page, site_server: str) -> None:
@@ -82,11 +82,13 @@ def test_language_switch_round_trip_on_a_finding(page: Page, site_server: str) -
     page.locator("a.kb-lang-en").click()
     page.wait_for_url(re.compile(r"/en/findings/skole-hjem-2025-f16/$"))
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text().startswith("Finding 16 – high confidence")
+    assert page.locator("h1").inner_text().startswith("Trusting and listening to parents was important")
+    assert page.title().startswith("Trusting and listening to parents was important")
     page.locator(".md-header__option .md-select button").first.hover()
     page.locator("a.kb-lang-nb").click()
     page.wait_for_url(nb_url)
-    assert page.locator("h1").inner_text().startswith("Funn 16 – høy tillit")
+    assert page.locator("h1").inner_text().startswith("Det var viktig å ha tillit til og lytte til foresatte")
+    assert page.locator(".kb-finding-meta").inner_text().startswith("Funn 16 · ●●●● Høy tillit")
 
 
 def test_findings_table_filters(page: Page, site_server: str, real_index) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from generator import citations
 from generator.build import check, generate
@@ -70,11 +71,12 @@ def test_count_follows_the_data(whole_project: Project) -> None:
     assert citations.count(after, "studies", (("country", "nor"),)) == n + 1
 
 
-def test_expanded_page_links_finding_with_number_and_confidence(index: Index) -> None:
+def test_expanded_page_links_finding_by_title_with_number_and_confidence(index: Index) -> None:
     view = View(index, "nb", PageSpec("om.md", ""))
     html = citations.expand("Se [[finding:demo-2025-f01]] og [[count:studies]] studier.", view)
-    assert 'href="../findings/demo-2025-f01/"' in html
-    assert "Funn 1" in html and "Moderat tillit" in html
+    assert '<a class="kb-finding-ref" href="../findings/demo-2025-f01/">Foresatte ønsket tidlig kontakt</a>' in html
+    # Set into Markdown prose: what Markdown could read in the text is a character reference.
+    assert '<span class="kb-secondary">&#40;Funn 1, Demo&#45;oversikt&#41;</span>' in html and "Moderat tillit" in html
     assert '<span class="kb-count">4</span>' in html
     assert "[[" not in html
 
@@ -82,7 +84,7 @@ def test_expanded_page_links_finding_with_number_and_confidence(index: Index) ->
 def test_english_page_gets_english_labels(index: Index) -> None:
     view = View(index, "en", PageSpec("about.md", ""))
     html = citations.expand("[[finding:demo-2025-f01]]", view)
-    assert "Finding 1" in html and "Moderate confidence" in html
+    assert ">Parents wanted early contact</a>" in html and "Finding 1" in html and "Moderate confidence" in html
 
 
 @pytest.mark.parametrize(
@@ -263,3 +265,18 @@ def test_a_page_that_is_not_utf8_is_a_located_error(whole_project: Project, caps
     err = capsys.readouterr().err
     assert status == 1
     assert "content/nb/side.md:3:21: (file): file is not valid UTF-8 (byte 0xe5); save it as UTF-8" in err
+
+
+def test_a_citation_s_text_is_not_read_as_markdown() -> None:
+    """A citation sits inside a Markdown paragraph, where Markdown reads the text between inline tags:
+    a finding's title with `__x__`, `[x](javascript:…)` or `{: #id }` stays text, its tags stay its own."""
+    import markdown
+
+    cited = Markup('<a class="kb-finding-ref" href="../x_y/">{}</a> <span>(Funn 1)</span>').format(
+        "__bold__ *em* [x](javascript:alert(1)) {: #kb-id } | ~ <b> & 1."
+    )
+    html = markdown.markdown("Et funn: " + citations.markdown_literal(str(cited)), extensions=["attr_list"])
+    assert html.count("<a ") == 1 and 'href="../x_y/"' in html
+    assert "<strong>" not in html and "<em>" not in html and "<b>" not in html and 'id="kb-id"' not in html
+    assert "javascript" not in html.split(">", 1)[0]
+    assert html.count("&#95;") == 4 and "&#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;" in html

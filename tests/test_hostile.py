@@ -67,6 +67,19 @@ PAYLOADS: list[str] = [
 TEXT = " ".join(PAYLOADS)
 """The hostile text: what a reader must see, literally, wherever the field is shown."""
 
+TITLE = (
+    TEXT
+    + " # heading [md-title](javascript:alert('title-md')) { .kb-pwned } {: #kb-pwned data-x=1 } | a | b | ~~tilde~~ "
+    + "Samarbeidsmøteforberedelsesrutinegjennomgangsdokumentasjonskravspesifikasjonsarbeidsgruppe" * 3
+)
+"""A finding's title: every payload, Markdown a heading or an attribute list would read (`# `, a
+link, `{ .attr }`, `|`), and a word far wider than a phone. It names the finding everywhere."""
+
+
+def _title(label: str) -> dict[str, str]:
+    """A finding's hostile title, told apart by `label` (titles name findings in lists)."""
+    return {"nb": f"{label} {TITLE}", "en": f"{label} {TITLE}", "nb_origin": "editorial"}
+
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
@@ -89,6 +102,11 @@ def _text(label: str = "") -> dict[str, str]:
 def _finding(d: dict[str, Any]) -> None:
     d["statement"] = _text()
     d["components"]["methodological_limitations"]["explanation"] = _text()
+    d["title"] = _title(d["id"])
+
+
+def _finding_title(d: dict[str, Any]) -> None:
+    d["title"] = _title(d["id"])
 
 
 def _study(d: dict[str, Any]) -> None:
@@ -169,6 +187,7 @@ def _sub_theme(d: dict[str, Any]) -> None:
 
 
 def _result(d: dict[str, Any]) -> None:
+    d["title"] = _title(d["id"])
     d["statement"] = _text()
     d["strength"] = _text()
     d["source_location"] = TEXT
@@ -220,6 +239,8 @@ def _labels(*term_ids: str, fields: tuple[str, ...] = ("label",)) -> Callable[[d
 HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "findings/demo-2025-f01.yaml": _finding,
     "findings/demo-2025-f03.yaml": _finding,
+    "findings/demo-2025-f02.yaml": _finding_title,
+    "findings/demo-thesis-2022-f01.yaml": _finding_title,
     "themes/tema-a.yaml": _theme,
     "studies/alpha-2020.yaml": _study,
     "studies/beta-2021.yaml": _study_beta,
@@ -259,6 +280,8 @@ def _copy(tmp: Path) -> Project:
     shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for lang in ("nb", "en"):  # a hand-written page that cites a finding
+        write(root / "content" / lang / "om.md", "# Om\n\nEt funn: [[finding:demo-2025-f01]]\n")
     return Project(root)
 
 
@@ -476,6 +499,89 @@ def test_every_payload_appears_verbatim_on_the_finding_page(hostile_pages: dict[
     text = _flat(hostile_pages["findings/demo-2025-f01/index.html"].find("article").get_text())
     for payload in PAYLOADS:
         assert _flat(payload) in text, payload
+
+
+# --- a finding's title, wherever it names the finding --------------------------------------------
+
+TITLE_PLACES = [
+    ("findings/demo-2025-f01/index.html", "demo-2025-f01", "the finding page's heading"),
+    ("en/findings/demo-2025-f01/index.html", "demo-2025-f01", "the finding page's heading (English)"),
+    ("findings/demo-thesis-2022-f02/index.html", "demo-thesis-2022-f02", "a result's page"),
+    ("publications/demo-2025/findings/index.html", "demo-2025-f03", "the findings table"),
+    ("publications/demo-thesis-2022/findings/index.html", "demo-thesis-2022-f02", "a findings table without CERQual"),
+    ("publications/demo-2025/lists/findings-all-moderate/index.html", "demo-2025-f01", "a drill-down list"),
+    ("publications/demo-2025/evidence-profiles/index.html", "demo-2025-f01", "the evidence profiles"),
+    ("studies/beta-2021/index.html", "demo-2025-f01", "a study's findings"),
+    ("overview/index.html", "demo-2025-f01", "the pyramid on the overview"),
+    ("practice/teachers/index.html", "demo-2025-f01", "an implication's supporting findings"),
+    ("topics/tidlig/index.html", "demo-thesis-2022-f01", "a topic's findings"),
+    ("publications/demo-thesis-2022/themes/index.html", "demo-thesis-2022-f01", "a theme's findings"),
+    ("publications/demo-2025/notes/index.html", "demo-2025-f02", "what a note is about"),
+    ("publications/demo-2025/changelog/index.html", "demo-2025-f03", "a change to a finding"),
+    ("om/index.html", "demo-2025-f01", "a citation in a hand-written page"),
+    ("en/om/index.html", "demo-2025-f01", "a citation in a hand-written page (English)"),
+]
+
+
+@pytest.mark.parametrize(("page", "finding", "where"), TITLE_PLACES)
+def test_a_hostile_title_names_its_finding_as_text(
+    hostile_pages: dict[str, BeautifulSoup], page: str, finding: str, where: str
+) -> None:
+    """The title, with every payload and all its Markdown, is shown whole and literal (no script,
+    link, attribute or element made from it: test_no_markup_from_the_data), wherever it names the finding."""
+    article = hostile_pages[page].find("article")
+    assert article is not None
+    assert _flat(f"{finding} {TITLE}") in _flat(article.get_text()), where
+
+
+def test_a_hostile_title_is_the_literal_page_title_and_search_title(hostile_pages: dict[str, BeautifulSoup]) -> None:
+    """<title>, the heading's `data-pagefind-meta` (what search reads as the page's title) and the
+    result's title (`kb_title`) hold the title as text: no quote or brace ended an attribute early."""
+    title = _flat(f"demo-2025-f01 {TITLE}")
+    for page in ("findings/demo-2025-f01/index.html", "en/findings/demo-2025-f01/index.html"):
+        soup = hostile_pages[page]
+        assert soup.title is not None and soup.title.get_text().startswith(title)
+        heading = soup.find("article").find("h1")
+        assert heading["data-pagefind-meta"] == f"title:{title}"
+        assert heading.get("class") is None and heading.get("data-x") is None and heading["id"] != "kb-pwned"
+        body = soup.find(attrs={"data-pagefind-body": True})
+        assert body["data-pagefind-meta"] == f"kb_title:{title}"
+
+
+def test_a_hostile_title_in_print_is_text(tmp_path: Path) -> None:
+    """The reports' HTML (findings table, summary, evidence profiles, studies, notes): the title is
+    text wherever it names a finding, and no element is made from it."""
+    from generator import pdf
+    from generator.build import load_or_fail
+
+    def printed(project: Project) -> dict[str, BeautifulSoup]:
+        index = load_or_fail(project)
+        env, pub = pdf.environment(), index.publication("demo-2025")
+        return {
+            f"{kind}-{lang}": BeautifulSoup(pdf.render_html(env, index, pub, kind, lang), "html.parser")
+            for kind in pdf.KINDS
+            for lang in ("nb", "en")
+        }
+
+    clean = printed(_copy(tmp_path / "clean"))
+    project = _copy(tmp_path / "hostile")
+    for rel, change in HOSTILE_EDITS.items():
+        _edit(project, rel, change)
+    hostile = printed(project)
+    for name, soup in hostile.items():
+        for element in (*COUNTED_ELEMENTS, "h4", "span"):
+            assert len(soup.find_all(element)) == len(clean[name].find_all(element)), (name, element)
+        assert not [t for t in soup.find_all(True) if any(a.lower().startswith("on") for a in t.attrs)], name
+
+    def title(finding: str, lang: str) -> str:  # as print sets it: typographic quotes
+        return _flat(pdf.typographic(f"{finding} {TITLE}", lang))
+
+    full = hostile["full-nb"]
+    assert title("demo-2025-f01", "nb") in _flat(full.select_one("table.findings").get_text())
+    assert title("demo-2025-f01", "nb") in _flat(full.select_one("#finding-demo-2025-f01 h4").get_text())
+    assert title("demo-2025-f01", "nb") in _flat(full.select_one("#study-beta-2021").get_text())
+    assert title("demo-2025-f02", "nb") in _flat(full.select_one("table.notes").get_text())
+    assert title("demo-2025-f01", "en") in _flat(hostile["summary-en"].select_one("table.findings").get_text())
 
 
 def test_jinja_syntax_in_data_is_printed_not_evaluated(hostile_site: Path, hostile_pages: dict[str, BeautifulSoup]) -> None:

@@ -79,8 +79,9 @@ def test_practice_page_groups_implications_by_audience_with_supporting_findings(
     assert table["researchers"]["knowledge-gap"] == ["demo-thesis-2022-i02"]
     text = page(project, "practice/teachers.md")
     assert "Bygg tillit tidlig." in text
-    # a supporting finding from another publication is named with its publication and confidence
-    assert "Funn 1 (Demo-oversikt)" in text and "Moderat tillit" in text
+    # a supporting finding from another publication is named by its title, with its number,
+    # its publication and its confidence
+    assert ">Foresatte ønsket tidlig kontakt</a>" in text and "(Funn 1, Demo-oversikt)" in text and "Moderat tillit" in text
 
 
 def test_topic_page_gathers_every_kind_from_every_publication(built: tuple[Project, Index]) -> None:
@@ -100,7 +101,7 @@ def test_overview_counts_each_study_once(built: tuple[Project, Index]) -> None:
     text = page(project, "overview.md")
     footer = re.search(r"<tfoot>.*?</tfoot>", text, re.S).group(0)  # type: ignore[union-attr]
     # gamma-2022 is in both publications: 3 + 2 listings, 4 distinct studies
-    assert re.findall(r'kb-num">(\d+)<', footer)[2] == "4"
+    assert re.findall(r'kb-num"[^>]*>(\d+)<', footer)[2] == "4"
 
 
 def test_chart_draws_no_bar_for_a_value_the_source_does_not_give(built: tuple[Project, Index]) -> None:
@@ -109,13 +110,14 @@ def test_chart_draws_no_bar_for_a_value_the_source_does_not_give(built: tuple[Pr
     svg = re.search(r"<svg.*?</svg>", text, re.S).group(0)  # type: ignore[union-attr]
     assert svg.count("<rect") == 3 + 2  # three bars and two legend keys; the missing value has none
     assert "ikke oppgitt" in svg
-    assert '<td class="kb-num">ikke oppgitt</td>' in text
+    assert '<td class="kb-num" data-label="Ressursteam">ikke oppgitt</td>' in text
 
 
 def test_findings_without_cerqual_show_kind_and_qualification(built: tuple[Project, Index]) -> None:
     project, _ = built
     text = page(project, "findings/demo-thesis-2022-f02.md")
-    assert text.startswith("---") and "# Funn 2 – Resultat" in text
+    assert text.startswith("---") and "# Ingen forskjell i samarbeidsklima {" in text
+    assert "Funn 2 · " in text and "Resultat" in text
     assert "Ingen effekt" in text and "Ikke signifikant (p=,567)" in text
     assert "Evidensprofil" not in text
     assert not (project.staging_docs("nb") / "publications/demo-thesis-2022/evidence-profiles.md").exists()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+import markdown
 import yaml
 
 from generator import search
 from generator.build import generate, load_or_fail
 from generator.pages import plan
-from generator.render import md_escape, page_title
+from generator.render import md_attribute, md_escape, page_title
 from generator.settings import LANGUAGES, Project
 
 from .conftest import REPO
@@ -143,6 +146,29 @@ def test_a_heading_s_attribute_list_is_not_part_of_the_page_title() -> None:
     body = '# Funn 2 – svært lav tillit { data-pagefind-ignore="index" data-pagefind-meta="title:Funn 2" }\n'
     assert page_title(body) == "Funn 2 – svært lav tillit"
     assert page_title("# A &lt;b&gt; \\& \\(B\\) \\{x\\}\n") == "A &lt;b&gt; & (B) {x}"
+
+
+HOSTILE_TITLE = 'A "q" {: #id } [x](javascript:y) | ~ # h <b> & \\'
+
+
+def test_a_title_from_the_data_is_one_literal_text_in_the_heading_and_its_attribute() -> None:
+    """A finding's title is the heading and the value of its `data-pagefind-meta`: no quote ends the
+    value, no brace ends the attribute list, and the page title is the heading's text alone."""
+    body = f'# {md_escape(HOSTILE_TITLE)} {{ data-pagefind-meta="title:{md_attribute(HOSTILE_TITLE)}" }}\n'
+    value = str(md_attribute(HOSTILE_TITLE))
+    assert not set(value) & set('"{}<>\\[]()|~') and "&#34;" in value and "&#123;" in value
+    assert html.unescape(page_title(body)) == HOSTILE_TITLE
+    rendered = markdown.markdown(body, extensions=["toc", "attr_list"])
+    heading = lxml.html.fragment_fromstring(rendered)
+    assert heading.tag == "h1" and heading.text_content() == HOSTILE_TITLE
+    assert heading.get("data-pagefind-meta") == f"title:{HOSTILE_TITLE}"
+    assert heading.cssselect("a") == []
+
+
+def test_markdown_has_no_backslash_escape_for_pipes_and_tildes() -> None:
+    """`\\|` would show its backslash: a pipe and a tilde are written as character references."""
+    assert md_escape("a | b ~ c") == "a &#124; b &#126; c"
+    assert markdown.markdown(f"# {md_escape('a | b ~ c')}") == "<h1>a &#124; b &#126; c</h1>"
 
 
 def test_only_a_single_study_s_page_counts_less_in_search(fixture_project: Project) -> None:

@@ -61,8 +61,8 @@ def _page(built: Project, lang: str, path: str) -> lxml.html.HtmlElement:
 
 def test_confidence_labels_and_finding_chrome_are_not_indexed(built: Project, fragments: dict[str, Fragments]) -> None:
     """A query for "tillit" (trust) must not find every CERQual finding by its confidence badge,
-    its "Funn N – moderat tillit" heading, its generated justification or its evidence profile's
-    labels: only what the finding says (and the notes about it) is indexed."""
+    its "Funn N · Moderat tillit" line under the title, its generated justification or its
+    evidence profile's labels: only what the finding says, its title (and the notes about it) are indexed."""
     index = load_or_fail(built)
     cerqual = [f for f in map(index.finding, index.ids("finding")) if f.confidence]
     assert cerqual
@@ -73,8 +73,9 @@ def test_confidence_labels_and_finding_chrome_are_not_indexed(built: Project, fr
             text = fragments[lang][path]["content"]
             page = _page(built, lang, path)
             assert resolve(finding.statement, lang).text[:40] in text  # the finding itself is indexed
+            assert resolve(finding.title, lang).text in text  # and its title, the page's heading
             chrome = [
-                page.cssselect("h1")[0].text_content().strip(),  # "Funn 2 – svært lav tillit"
+                page.cssselect(".kb-finding-meta")[0].text_content().strip(),  # "Funn 2 · ●○○○ Svært lav tillit · ..."
                 page.cssselect(".kb-confidence")[0].text_content().strip(),  # "Tillit (GRADE-CERQual): ●○○○ Svært lav tillit"
                 justification(finding, index, lang),
                 *components,
@@ -87,17 +88,20 @@ def test_confidence_labels_and_finding_chrome_are_not_indexed(built: Project, fr
             assert [b for b in shown if b and b in fragment["content"]] == [], (lang, path)
 
 
-def test_a_finding_is_searched_by_its_name_and_shown_with_its_confidence(fragments: dict[str, Fragments]) -> None:
-    """Its title for search is its number; the result is titled like its page (kb.js shows kb_title)."""
-    assert fragments["nb"]["findings/demo-2025-f01/"]["meta"] == {"title": "Funn 1", "kb_title": "Funn 1 – moderat tillit"}
+def test_a_finding_is_searched_and_shown_by_its_title(fragments: dict[str, Fragments]) -> None:
+    """A finding is named by its title: searched as the page's title, and a result is titled with
+    it (kb.js shows kb_title), like every other page by its heading."""
+    assert fragments["nb"]["findings/demo-2025-f01/"]["meta"] == {
+        "title": "Foresatte ønsket tidlig kontakt",
+        "kb_title": "Foresatte ønsket tidlig kontakt",
+    }
     assert fragments["en"]["findings/demo-2025-f01/"]["meta"] == {
-        "title": "Finding 1",
-        "kb_title": "Finding 1 – moderate confidence",
+        "title": "Parents wanted early contact",
+        "kb_title": "Parents wanted early contact",
     }
     for lang in LANGUAGES:
         for path, fragment in fragments[lang].items():
-            if not path.startswith("findings/"):  # every other page: its heading, searched and shown
-                assert fragment["meta"]["kb_title"] == fragment["meta"]["title"], (lang, path)
+            assert fragment["meta"]["kb_title"] == fragment["meta"]["title"], (lang, path)
 
 
 def test_adjacent_cells_and_field_labels_keep_their_words_apart(built: Project, fragments: dict[str, Fragments]) -> None:
