@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from generator import urls
 from generator.index import Index
@@ -83,6 +83,53 @@ def test_no_page_is_wider_than_a_phone(
                 too_wide.append(f"{kind} {path}: {measured['document']} px wide, past the edge: {measured['past']}")
     assert len(pages) > 30
     assert not too_wide, f"{len(too_wide)} kinds of page are wider than {width} px:\n" + "\n".join(too_wide)
+
+
+def _within_the_screen(page: Page, selector: str, width: int) -> None:
+    """The element is visible, and all of it is left of the phone's right edge: no sideways scroll
+    shows it (the wide tables are cards on a phone, kb.css `kb-stack`)."""
+    element = page.locator(selector).first
+    expect(element).to_be_visible()
+    element.scroll_into_view_if_needed()
+    box = element.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
+    wrap = element.locator("xpath=ancestor::div[contains(@class, 'kb-table-wrap')]")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), f"{selector}: its table scrolls sideways"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_a_findings_confidence_is_on_the_screen(
+    browser: Browser, site_server: str, real_index: Index, lang: str
+) -> None:
+    """At 360 px, the first finding of every findings table shows its title and its confidence (or
+    kind) without a sideways scroll: each row is a card, the badge second."""
+    with _phone(browser, 360) as page:
+        for pub in real_index.publications():
+            if not pub.findings:
+                continue
+            page.goto(site_server + urls.site_url(urls.findings_table(pub.id), lang))
+            first = "table.kb-findings tbody tr:not(.kb-group-row)"
+            _within_the_screen(page, f"{first} .kb-card-title a", 360)
+            _within_the_screen(page, f"{first} .kb-card-key .kb-badge", 360)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_the_matrix_shows_its_characteristics(
+    browser: Browser, site_server: str, real_index: Index, lang: str
+) -> None:
+    """At 360 px, the intervention x characteristic matrix shows the first row's value for each
+    characteristic, within the screen, labelled with the characteristic."""
+    matrix_id = real_index.ids("matrix")[0]
+    columns = real_index.matrix(matrix_id).columns
+    with _phone(browser, 360) as page:
+        page.goto(site_server + urls.site_url(urls.matrix(matrix_id), lang))
+        first = "table.kb-matrix tbody tr"
+        for n in range(len(columns)):
+            _within_the_screen(page, f"{first} td[data-label]:nth-of-type({n + 2}) .kb-cell", 360)
+        cell = page.locator(f"{first} td[data-label]").nth(1)
+        header = page.locator("table.kb-matrix thead tr").nth(1).locator("th").first.inner_text()
+        assert cell.get_attribute("data-label") == header
+        assert cell.evaluate("td => getComputedStyle(td, '::before').content") not in ("none", "normal", "")
 
 
 SITE_NAME_CUT = """() => {
