@@ -197,3 +197,26 @@ def test_every_real_finding_has_a_title_in_both_languages_within_the_limits() ->
             titles = [" ".join(str(f.title.get(lang)).casefold().split()) for f in index.findings_of(pub)]
             assert len(set(titles)) == len(titles), f"{pub.id}: two findings share a {lang} title"
     assert [str(p) for p in report.problems if p.field_path.startswith("title")] == []
+
+
+# --- shown: whose words a title is ----------------------------------------------------------------
+
+
+def test_whose_words_a_title_is_is_said_on_its_page_and_under_the_table(fixture_project: Project) -> None:
+    """Editorial titles say so; a title that is the source's own heading says that, in English
+    with our translation said too; the note under the findings table names the source's by number."""
+    from generator.build import generate, load_or_fail
+
+    _with_title(fixture_project, F03, 'title: {nb: "Tillit ble bygget gjennom lytting", en: "Trust was built by listening"}\n')
+    generate(fixture_project, load_or_fail(fixture_project))
+
+    def page(lang: str, doc: str) -> str:
+        return (fixture_project.staging_docs(lang) / doc).read_text(encoding="utf-8")
+
+    assert '<p class="kb-origin kb-title-origin">Tittel: redaksjonell</p>' in page("nb", "findings/demo-2025-f01.md")
+    assert '<p class="kb-origin kb-title-origin">Title: editorial</p>' in page("en", "findings/demo-2025-f01.md")
+    assert '<p class="kb-origin kb-title-origin">Tittel: kildens egen overskrift</p>' in page("nb", "findings/demo-2025-f03.md")
+    assert "Title: the source&#39;s own heading, translated by the editors" in page("en", "findings/demo-2025-f03.md")
+    table = page("nb", "publications/demo-2025/findings.md")
+    assert "Titlene på funnene er redaksjonelle, skrevet for kunnskapsbasen, unntatt nr. 3: der er tittelen" in table
+    assert "except no. 3: there the title is the source&#39;s own heading." in page("en", "publications/demo-2025/findings.md")
