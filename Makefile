@@ -69,7 +69,7 @@ screenshots: site ## README screenshots of the findings table and the matrix, bo
 	$(PY) scripts/screenshots.py
 
 bench: setup ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage -> bench-results.json
-	$(PY) -m generator.bench --sizes 1000,10000 --incremental
+	$(PY) -m generator.tools.bench --sizes 1000,10000 --incremental
 
 diff: setup ## what a change does compared with BASE (default origin/main): entities field by field, pages affected (FORMAT=markdown)
-	$(PY) -m generator.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"
+	$(PY) -m generator.tools.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"

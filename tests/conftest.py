@@ -9,7 +9,7 @@ import jinja2
 import jinja2.bccache
 import pytest
 
-from generator.settings import Project
+from generator.model.settings import Project
 from scripts import chromium
 
 from . import real_build
@@ -76,7 +76,7 @@ def _pdfs_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.
     slow down `make test-fast` unseen. (The real site's PDFs are built in a process of their own.)"""
     if "pdf_rendering" in request.fixturenames:
         return
-    from generator import pdf
+    from generator.print import pdf
 
     def unmarked(*args: object, **kwargs: object) -> None:
         pytest.fail(
@@ -121,7 +121,7 @@ def _templates_compiled_once() -> Iterator[None]:
     """The generator makes a Jinja environment per build, and so compiles every template again:
     across the tests' hundreds of builds that was a fifth of the fast tests' time. Jinja's own
     bytecode cache, shared by the session, compiles each template once; what is rendered is the same."""
-    from generator import render
+    from generator.web import render
 
     make = render.jinja_environment
     cache = _CompiledTemplates()
@@ -183,7 +183,7 @@ def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="session")
 def real_index(real_project: Project):
-    from generator.build import load_or_fail
+    from generator.pipeline.build import load_or_fail
 
     return load_or_fail(real_project, strict=True)
 

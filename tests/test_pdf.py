@@ -18,12 +18,13 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from generator import pdf, sections, urls
-from generator.build import load_or_fail
-from generator.i18n import resolve, ui
-from generator.index import Index
-from generator.models import Publication, Text
-from generator.settings import DEFAULT_LANGUAGE, Project
+from generator.model.i18n import resolve, ui
+from generator.model.index import Index
+from generator.model.models import Publication, Text
+from generator.model.settings import DEFAULT_LANGUAGE, Project
+from generator.pipeline.build import load_or_fail
+from generator.present import sections, urls
+from generator.print import pdf
 
 from .conftest import FIXTURE, REPO
 
@@ -381,7 +382,7 @@ def test_two_renders_are_byte_identical(built: tuple[Path, list[pdf.PdfResult]],
     first = report_path(built[0], pub.id, "full", "nb")
     script = (
         "import sys; from pathlib import Path; from generator import pdf; "
-        "from generator.build import load_or_fail; from generator.settings import Project; "
+        "from generator.pipeline.build import load_or_fail; from generator.model.settings import Project; "
         "index = load_or_fail(Project(Path(sys.argv[1]))); "
         "pdf.render_pdf(pdf.environment(), index, index.publication(sys.argv[2]), 'full', 'nb', Path(sys.argv[3]))"
     )

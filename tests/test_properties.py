@@ -18,11 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import Report
-from generator.index import build_index
-from generator.kinds import KINDS, folder_of
-from generator.sources import load_file
-from generator.validate import load_data, validate_source
+from generator.model.errors import Report
+from generator.model.index import build_index
+from generator.model.kinds import KINDS, folder_of
+from generator.model.sources import load_file
+from generator.model.validate import load_data, validate_source
 
 from .conftest import FIXTURE, WHOLE
 
