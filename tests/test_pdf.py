@@ -381,7 +381,7 @@ def test_two_renders_are_byte_identical(built: tuple[Path, list[pdf.PdfResult]],
     in another process with another hash seed (set order)."""
     first = report_path(built[0], pub.id, "full", "nb")
     script = (
-        "import sys; from pathlib import Path; from generator import pdf; "
+        "import sys; from pathlib import Path; from generator.print import pdf; "
         "from generator.pipeline.build import load_or_fail; from generator.model.settings import Project; "
         "index = load_or_fail(Project(Path(sys.argv[1]))); "
         "pdf.render_pdf(pdf.environment(), index, index.publication(sys.argv[2]), 'full', 'nb', Path(sys.argv[3]))"
