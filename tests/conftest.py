@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator.model.settings import Project
 from scripts import chromium
@@ -21,6 +22,13 @@ WHOLE = Path(__file__).parent / "fixtures" / "kb-whole"
 """Added on top of FIXTURE: a second publication with every kind beyond findings and studies
 (a thesis that is also a study, themes with code counts, results, implications, an intervention
 with studies, effects and sectors, a case, a chart, a topic)."""
+
+# How hard the property tests (tests/test_properties.py) look: `make test` tries 200 generated
+# inputs per property, `make test-fast` 40 (`--hypothesis-profile=fast`), which keeps the everyday
+# loop under a minute while CI still runs the full search.
+settings.register_profile("full", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fast", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("full")
 
 SLOW_FIXTURES = {
     "real_project": "site",

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model.errors import Report
@@ -26,7 +26,8 @@ from generator.model.validate import load_data, validate_source
 
 from .conftest import FIXTURE, WHOLE
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings()
+"""The active profile's (tests/conftest.py): 200 examples in `make test`, fewer in `make test-fast`."""
 
 
 @pytest.fixture(scope="module")
