@@ -70,6 +70,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for stage, seconds in timings.stages.items():
         print(f"{stage:>22}: {seconds:6.2f} s")
+    print(f"{'wall':>22}: {timings.wall:6.2f} s")
+    if timings.pdfs:
+        rendering = sum(result.seconds for result in timings.pdfs)
+        print(
+            f"{'pdf, beside the site':>22}: {timings.pdf_wall:6.2f} s for {len(timings.pdfs)} reports"
+            f" ({rendering:.2f} s of rendering on {timings.pdf_processes} processes: {timings.pdf_speedup:.1f}x)"
+        )
     for result in timings.pdfs:
         print(f"{'':>22}  {result}")
     print(f"site built in {project.site_dir}")

@@ -12,10 +12,13 @@ identifier from what is printed, so two builds of the same data are byte-identic
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 import re
 import resource
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,16 +233,117 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     )
 
 
-def build_pdfs(project: Project, index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES) -> list[PdfResult]:
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to render: which publication, which kind, which language, and where it goes."""
+
+    publication: str
+    kind: str
+    lang: str
+    target: Path
+
+
+def report_jobs(index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES) -> list[ReportJob]:
     """Every report of every publication in every language, under each language's site root."""
-    del project  # the layout of out_dir is all we need; kept for the build's calling convention
-    readable_files(FONTS_DIR, FONTS_DIR.parent)  # embedded in every PDF: refuse a link out of the repository
-    env = environment()
-    results = []
+    jobs: list[ReportJob] = []
     for pub in index.publications():
         for lang in languages:
             root = out_dir if lang == DEFAULT_LANGUAGE else out_dir / lang
-            for kind in KINDS:
-                target = root / urls.pdf_path(pub.id, kind, lang)
-                results.append(render_pdf(env, index, pub, kind, lang, target))
-    return results
+            jobs.extend(ReportJob(pub.id, kind, lang, root / urls.pdf_path(pub.id, kind, lang)) for kind in KINDS)
+    return jobs
+
+
+def default_processes() -> int:
+    """One rendering process per core this process may run on: WeasyPrint is single-threaded."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_worker_index: Index | None = None
+"""The index in a rendering process: inherited from the build through fork, never pickled."""
+
+
+def _start_worker(index: Index) -> None:
+    global _worker_index
+    _worker_index = index
+
+
+def _render_job(job: ReportJob) -> PdfResult:
+    index = _worker_index
+    assert index is not None, "a rendering process starts with the build's index"
+    return render_pdf(environment(), index, index.publication(job.publication), job.kind, job.lang, job.target)
+
+
+class PdfRun:
+    """The reports rendered in worker processes while the build goes on (the site's MkDocs builds).
+
+    Used as a context manager: leaving it early (a failed site build) cancels what has not
+    started. The largest reports go first, so no process waits on one long report at the end;
+    `results()` lists them in `report_jobs` order whatever order they finished in. With one
+    process the reports are rendered here, in `results()`.
+
+    Workers are forked: they share the loaded index with the build instead of loading or
+    unpickling it again, and a fork of a process that has not started WeasyPrint is cheap.
+    """
+
+    def __init__(self, index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES, processes: int | None = None) -> None:
+        readable_files(FONTS_DIR, FONTS_DIR.parent)  # embedded in every PDF: refuse a link out of the repository
+        self.index = index
+        self.jobs = report_jobs(index, out_dir, languages)
+        self.processes = max(1, min(processes or default_processes(), len(self.jobs)))
+        self.started = time.perf_counter()
+        self.finished = self.started
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[ReportJob, Future[PdfResult]] = {}
+        if self.processes > 1:
+            self._pool = ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(index,)
+            )
+            for job in sorted(self.jobs, key=self._size, reverse=True):
+                future = self._pool.submit(_render_job, job)
+                future.add_done_callback(self._done)
+                self._futures[job] = future
+
+    def _size(self, job: ReportJob) -> tuple[bool, int]:
+        """How long a report takes to render, roughly: full reports first, then by their findings."""
+        return job.kind == "full", len(self.index.publication(job.publication).findings)
+
+    def _done(self, _: Future[PdfResult]) -> None:
+        self.finished = max(self.finished, time.perf_counter())
+
+    def results(self) -> list[PdfResult]:
+        """Wait for every report; the first that failed raises here, and the rest are cancelled."""
+        if self._pool is None:
+            env = environment()
+            results = [
+                render_pdf(env, self.index, self.index.publication(j.publication), j.kind, j.lang, j.target) for j in self.jobs
+            ]
+            self.finished = time.perf_counter()
+            return results
+        try:
+            return [self._futures[job].result() for job in self.jobs]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> PdfRun:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def wall_seconds(self) -> float:
+        """From the start to the last report finished."""
+        return self.finished - self.started
+
+
+def build_pdfs(
+    project: Project, index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES, processes: int | None = None
+) -> list[PdfResult]:
+    """Every report of every publication in every language, under each language's site root."""
+    del project  # the layout of out_dir is all we need; kept for the build's calling convention
+    with PdfRun(index, out_dir, languages, processes) as run:
+        return run.results()
