@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.settings import Project
+from generator.model.settings import Project
 
 from .conftest import write
 

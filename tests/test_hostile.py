@@ -19,9 +19,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from generator.build import build_site
 from generator.cli import main
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.pipeline.build import build_site
 
 from .conftest import FIXTURE, REPO, WHOLE, write
 
@@ -551,8 +551,8 @@ def test_a_hostile_title_is_the_literal_page_title_and_search_title(hostile_page
 def test_a_hostile_title_in_print_is_text(tmp_path: Path) -> None:
     """The reports' HTML (findings table, summary, evidence profiles, studies, notes): the title is
     text wherever it names a finding, and no element is made from it."""
-    from generator import pdf
-    from generator.build import load_or_fail
+    from generator.pipeline.build import load_or_fail
+    from generator.print import pdf
 
     def printed(project: Project) -> dict[str, BeautifulSoup]:
         index = load_or_fail(project)
@@ -611,8 +611,8 @@ YAML_TAG_CASES = [
         id="python-object-apply-on-a-list",
     ),
     pytest.param(
-        "name: !!python/object:generator.models.Text {nb: A, en: A}\n",
-        "data/themes/tema-a.yaml:2:7: name: cannot read value: the tag 'tag:yaml.org,2002:python/object:generator.models.Text' is not allowed",
+        "name: !!python/object:generator.model.models.Text {nb: A, en: A}\n",
+        "data/themes/tema-a.yaml:2:7: name: cannot read value: the tag 'tag:yaml.org,2002:python/object:generator.model.models.Text' is not allowed",
         id="python-object-on-a-mapping",
     ),
     pytest.param(

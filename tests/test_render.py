@@ -10,11 +10,11 @@ import lxml.html
 import markdown
 import yaml
 
-from generator import search
-from generator.build import generate, load_or_fail
-from generator.pages import plan
-from generator.render import md_attribute, md_escape, page_title
-from generator.settings import LANGUAGES, Project
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import generate, load_or_fail
+from generator.present import search
+from generator.web.pages import plan
+from generator.web.render import md_attribute, md_escape, page_title
 
 from .conftest import REPO
 

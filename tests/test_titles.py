@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
-from generator.errors import Problem, Severity
-from generator.index import title_length
-from generator.models import TITLE_EXAMPLE, TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS, TITLE_MIN_WORDS
-from generator.settings import LANGUAGES, Project
+from generator.model.errors import Problem, Severity
+from generator.model.index import title_length
+from generator.model.models import TITLE_EXAMPLE, TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS, TITLE_MIN_WORDS
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import check
 
 from .conftest import REPO, write
 
@@ -205,7 +205,7 @@ def test_every_real_finding_has_a_title_in_both_languages_within_the_limits() ->
 def test_whose_words_a_title_is_is_said_on_its_page_and_under_the_table(fixture_project: Project) -> None:
     """Editorial titles say so; a title that is the source's own heading says that, in English
     with our translation said too; the note under the findings table names the source's by number."""
-    from generator.build import generate, load_or_fail
+    from generator.pipeline.build import generate, load_or_fail
 
     _with_title(fixture_project, F03, 'title: {nb: "Tillit ble bygget gjennom lytting", en: "Trust was built by listening"}\n')
     generate(fixture_project, load_or_fail(fixture_project))
