@@ -69,7 +69,7 @@ TEXT = " ".join(PAYLOADS)
 
 TITLE = (
     TEXT
-    + " # heading [md-title](javascript:alert('title-md')) { .kb-pwned } {: #kb-pwned data-x=1 } | a | b | ~~tilde~~ "
+    + " # heading [md-title](javascript:alert('title-md')) { .kb-attr-x } {: #kb-title-id data-x=1 } | a | b | ~~tilde~~ "
     + "Samarbeidsmøteforberedelsesrutinegjennomgangsdokumentasjonskravspesifikasjonsarbeidsgruppe" * 3
 )
 """A finding's title: every payload, Markdown a heading or an attribute list would read (`# `, a
@@ -543,7 +543,7 @@ def test_a_hostile_title_is_the_literal_page_title_and_search_title(hostile_page
         assert soup.title is not None and soup.title.get_text().startswith(title)
         heading = soup.find("article").find("h1")
         assert heading["data-pagefind-meta"] == f"title:{title}"
-        assert heading.get("class") is None and heading.get("data-x") is None and heading["id"] != "kb-pwned"
+        assert heading.get("class") is None and heading.get("data-x") is None and heading["id"] != "kb-title-id"
         body = soup.find(attrs={"data-pagefind-body": True})
         assert body["data-pagefind-meta"] == f"kb_title:{title}"
 

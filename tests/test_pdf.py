@@ -20,7 +20,7 @@ from pypdf.generic import DictionaryObject
 
 from generator.model.i18n import resolve, ui
 from generator.model.index import Index
-from generator.model.models import Publication, Text
+from generator.model.models import Finding, Publication, Text
 from generator.model.settings import DEFAULT_LANGUAGE, Project
 from generator.pipeline.build import load_or_fail
 from generator.present import sections, urls
@@ -80,6 +80,12 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 
     walk(reader.outline, 0)
     return entries
+
+
+def profile_heading(index: Index, pub: Publication, finding: Finding, lang: str) -> str:
+    """A finding's evidence profile is headed by its title, then its number: "Title (Funn 1)"."""
+    name = pdf.PrintView(index, pub, lang).finding_name(finding)
+    return f"{name.title} ({name.number})"
 
 
 def fonts(reader: PdfReader) -> dict[str, DictionaryObject]:
@@ -296,7 +302,7 @@ def test_outline_has_every_chapter(built: tuple[Path, list[pdf.PdfResult]], inde
     assert [t for t in top if t in chapters] == chapters, top
     titles = [title for _, title, _ in entries]
     for finding in index.findings_of(pub):
-        assert f"{ui('finding', lang)} {finding.number}" in titles
+        assert profile_heading(index, pub, finding, lang) in titles
     for study_id in pub.studies:
         assert index.study(study_id).citation in titles
     assert_no_heading_alone_at_page_foot(report(built, pub, "full", lang))
@@ -369,7 +375,7 @@ def test_page_numbers_cross_references_and_links(
     profile_page = {title: number for _, title, number in outline(reader)}
     first = index.findings_of(pub)[0]
     see = ui("see_page", lang)
-    target = profile_page[f"{ui('finding', lang)} {first.number}"]
+    target = profile_page[profile_heading(index, pub, first, lang)]
     assert f"{see} {target}" in pdf_text(reader)
     # The table of contents carries the chapters' real page numbers.
     toc = reader.pages[2].extract_text()

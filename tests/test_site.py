@@ -9,6 +9,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
+from generator.model.i18n import resolve
 from generator.model.settings import Project
 from generator.present import urls
 
@@ -23,7 +24,11 @@ def test_every_finding_and_study_has_a_page_in_both_languages(real_site: BuiltSi
         page = real_site.page(lang, urls.finding(finding_id))
         assert page.attrib["lang"] == lang
         finding = real_index.finding(finding_id)
-        assert text(select_one(page, "h1")).startswith(("Funn " if lang == "nb" else "Finding ") + str(finding.number) + " – ")
+        # Named by its title, its number and confidence (or kind) under it.
+        assert text(select_one(page, "h1")).strip().rstrip("¶") == " ".join(resolve(finding.title, lang).text.split())
+        assert text(select_one(page, ".kb-finding-meta")).startswith(
+            ("Funn " if lang == "nb" else "Finding ") + f"{finding.number} · "
+        )
     for study_id in real_index.ids("study"):
         page = real_site.page(lang, urls.study(study_id))
         assert text(select_one(page, "h1")).strip().rstrip("¶") == real_index.study(study_id).citation

@@ -447,19 +447,22 @@ class CitingView(Protocol):
 
 
 _TAG_ENTITY_OR_TEXT = re.compile(r"(<[^>]*>|&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)|([^<&]+|&)")
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_{}\[\]()#+\-.!|~:]")
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_{}\[\]]")
 
 
 def markdown_literal(html: str) -> str:
     """An HTML fragment set into Markdown prose, with its text kept from Markdown: inside a
     paragraph, Markdown reads the text between inline tags (`__x__` would become bold, `[x](y)` a
-    link), so every character it could read there is written as a character reference, which
-    means that character itself. Tags and the references already there are left as they are."""
+    link, `{: #id }` attributes), so the characters that start such syntax there are written as
+    character references, which mean those characters themselves, and a line break as a space (a
+    new line could start a block: a heading, a list). Tags and the references already there are
+    left as they are."""
 
     def literal(match: re.Match[str]) -> str:
         if match.group(1):
             return match.group(1)
-        return _MARKDOWN_SYNTAX.sub(lambda c: f"&#{ord(c.group())};", match.group(2))
+        text = " ".join(match.group(2).splitlines())
+        return _MARKDOWN_SYNTAX.sub(lambda c: f"&#{ord(c.group())};", text)
 
     return _TAG_ENTITY_OR_TEXT.sub(literal, html)
 
