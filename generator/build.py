@@ -24,7 +24,7 @@ from .citations import check_content, expand
 from .errors import DataError, Report
 from .i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
 from .index import Index, build_index
-from .pages import plan
+from .pages import glossary_pages, plan
 from .pagespec import PageSpec
 from .references import ReferenceCache, csl_json, ris
 from .render import View, environment, render_page, yaml_path
@@ -138,7 +138,7 @@ def copy_content(project: Project, lang: str, writer: StagingWriter, index: Inde
             content = path.read_bytes()
             if path.suffix == ".md" and not prefix:
                 view = View(index, lang, PageSpec(rel, ""))
-                content = expand(content.decode("utf-8"), view).encode("utf-8")
+                content = view.explain_terms(expand(content.decode("utf-8"), view)).encode("utf-8")
             if path.suffix == ".md" and not content.startswith(b"---"):
                 source = path.relative_to(project.root).as_posix()
                 content = f"---\nedit_source: {yaml_path(source)}\n---\n\n".encode() + content
@@ -182,6 +182,7 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
         # The theme prints nav titles raw: data in them must be escaped here.
         nav.append({str(escape(resolve(pub.short_title, lang).text)): entries})
     nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})
+    nav += [{ui(page.nav_key, lang): page.doc} for page in glossary_pages(index) if page.nav_key]
     nav += [{title: doc} for title, doc in content_pages(project, lang)]
     return nav
 

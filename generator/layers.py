@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "links",
             "contexts",
             "presenter",  # under both views: the site's (render) and the print's (pdf)
+            "explain",  # terms explained where a page first names them: the site's view runs it
             "render",
             "print_contexts",
             "pdf",

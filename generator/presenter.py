@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from . import counts, sections
 from .cerqual import justification
-from .i18n import Localized, long_date, month_year, number, resolve, ui
+from .i18n import OTHER, Localized, long_date, month_year, number, resolve, ui
 from .index import Index
 from .models import Chart, Finding, Prisma, Publication, Study, Term, Text
 from .svg import grouped_bars
@@ -108,6 +108,15 @@ class Presenter:
         if not shown.fallback:
             return escape(value)
         return self.medium.fallback.format(lang=shown.lang, text=value, notice=ui("fallback_notice", self.lang))
+
+    def in_other_language(self, text: Text) -> Markup:
+        """The text in the other language, tagged with it (a glossary term's other name); nothing
+        where it has none."""
+        other = OTHER[self.lang]
+        value = text.get(other)
+        if value is None:
+            return Markup("")
+        return Markup('<span lang="{lang}">{text}</span>').format(lang=other, text=self.medium.typeset(value, other))
 
     def ui(self, key: str) -> str:
         return ui(key, self.lang)
@@ -238,6 +247,8 @@ class Presenter:
                 return self.plain(index.case(entity_id).title)
             case "theme":
                 return self.plain(index.theme(entity_id).name)
+            case "term":
+                return self.plain(index.glossary_term(entity_id).term)
         raise ValueError(f"no label for entities of kind {kind!r}")
 
     def entity_link(self, kind: str, entity_id: str) -> Markup:
