@@ -37,7 +37,7 @@ test: setup ## the whole test suite, as CI runs it
 # The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES), and `tool`
 # from the modules that run a tool end to end (the preview, make diff, make bench, the YAML server).
 test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser, PDF or tool run
-	$(PY) -m pytest -q -n auto --dist loadgroup -m "not site and not browser and not pdf and not tool"
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not site and not browser and not pdf and not tool" --hypothesis-profile=fast
 
 # BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
 # without a new history entry is a warning, and --strict makes every warning fail.
@@ -69,7 +69,7 @@ screenshots: site ## README screenshots of the findings table and the matrix, bo
 	$(PY) scripts/screenshots.py
 
 bench: setup ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage -> bench-results.json
-	$(PY) -m generator.bench --sizes 1000,10000 --incremental
+	$(PY) -m generator.tools.bench --sizes 1000,10000 --incremental
 
 diff: setup ## what a change does compared with BASE (default origin/main): entities field by field, pages affected (FORMAT=markdown)
-	$(PY) -m generator.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"
+	$(PY) -m generator.tools.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"

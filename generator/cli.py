@@ -8,9 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import DataError, Report, workflow_command
-from .kinds import KINDS
-from .settings import Project
+from generator.model.errors import DataError, Report, workflow_command
+from generator.model.kinds import KINDS
+from generator.model.settings import Project
 
 
 def _print_report(report: Report, strict: bool, github: bool) -> None:
@@ -36,13 +36,13 @@ def _print_report(report: Report, strict: bool, github: bool) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build import check
+    from generator.pipeline.build import check
 
     project = Project.find(args.root)
     index, report = check(project, args.strict)
     if args.base is not None:
-        from .baseline import CompareError
-        from .history import check_history
+        from generator.tools.baseline import CompareError
+        from generator.tools.history import check_history
 
         try:
             check_history(project, args.base, report)
@@ -59,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_site
+    from generator.pipeline.build import build_site
 
     project = Project.find(args.root)
     try:
@@ -70,6 +70,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for stage, seconds in timings.stages.items():
         print(f"{stage:>22}: {seconds:6.2f} s")
+    print(f"{'wall':>22}: {timings.wall:6.2f} s")
+    if timings.pdfs:
+        rendering = sum(result.seconds for result in timings.pdfs)
+        print(
+            f"{'pdf, beside the site':>22}: {timings.pdf_wall:6.2f} s for {len(timings.pdfs)} reports"
+            f" ({rendering:.2f} s of rendering on {timings.pdf_processes} processes: {timings.pdf_speedup:.1f}x)"
+        )
     for result in timings.pdfs:
         print(f"{'':>22}  {result}")
     print(f"site built in {project.site_dir}")
@@ -77,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .build import generate, load_or_fail
+    from generator.pipeline.build import generate, load_or_fail
 
     project = Project.find(args.root)
     try:
@@ -93,8 +100,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """`make pdf`: load and check the data, then write only the PDFs into site/, with what each cost."""
-    from .build import load_or_fail
-    from .pdf import build_pdfs
+    from generator.pipeline.build import load_or_fail
+    from generator.print.pdf import build_pdfs
 
     project = Project.find(args.root)
     try:
@@ -109,13 +116,13 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from generator.tools.serve import serve
 
     return serve(Project.find(args.root), args.lang, args.port)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from . import schema
+    from generator.tools import schema
 
     project = Project.find(args.root)
     report = Report()
@@ -135,7 +142,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, scaffold
+    from generator.tools.scaffold import ScaffoldError, scaffold
 
     project = Project.find(args.root)
     try:

@@ -23,8 +23,8 @@ sys.path.insert(0, str(REPO))
 
 def measure_yaml(files: int) -> None:
     """libyaml's composer (line/column marks kept) against the pure-Python loader, on synthetic studies."""
-    from generator.settings import Project
-    from generator.synthetic import generate
+    from generator.model.settings import Project
+    from generator.tools.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix="kb-yaml-") as tmp:
         project = generate(Project(REPO), Path(tmp) / "kb", studies=files)

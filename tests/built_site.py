@@ -22,8 +22,8 @@ from cssselect import HTMLTranslator
 from lxml import etree
 from lxml.html import HtmlElement
 
-from generator import urls
-from generator.settings import DEFAULT_LANGUAGE, LANGUAGES
+from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES
+from generator.present import urls
 
 NOT_READ = ("script", "style", "template", "rt", "rp")
 """Elements whose text BeautifulSoup's get_text() leaves out (its string containers for HTML)."""

@@ -8,8 +8,9 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 import pytest
+from hypothesis import HealthCheck, settings
 
-from generator.settings import Project
+from generator.model.settings import Project
 from scripts import chromium
 
 from . import real_build
@@ -21,6 +22,13 @@ WHOLE = Path(__file__).parent / "fixtures" / "kb-whole"
 """Added on top of FIXTURE: a second publication with every kind beyond findings and studies
 (a thesis that is also a study, themes with code counts, results, implications, an intervention
 with studies, effects and sectors, a case, a chart, a topic)."""
+
+# How hard the property tests (tests/test_properties.py) look: `make test` tries 200 generated
+# inputs per property, `make test-fast` 40 (`--hypothesis-profile=fast`), which keeps the everyday
+# loop under a minute while CI still runs the full search.
+settings.register_profile("full", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fast", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("full")
 
 SLOW_FIXTURES = {
     "real_project": "site",
@@ -76,7 +84,7 @@ def _pdfs_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.
     slow down `make test-fast` unseen. (The real site's PDFs are built in a process of their own.)"""
     if "pdf_rendering" in request.fixturenames:
         return
-    from generator import pdf
+    from generator.print import pdf
 
     def unmarked(*args: object, **kwargs: object) -> None:
         pytest.fail(
@@ -121,7 +129,7 @@ def _templates_compiled_once() -> Iterator[None]:
     """The generator makes a Jinja environment per build, and so compiles every template again:
     across the tests' hundreds of builds that was a fifth of the fast tests' time. Jinja's own
     bytecode cache, shared by the session, compiles each template once; what is rendered is the same."""
-    from generator import render
+    from generator.web import render
 
     make = render.jinja_environment
     cache = _CompiledTemplates()
@@ -183,7 +191,7 @@ def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="session")
 def real_index(real_project: Project):
-    from generator.build import load_or_fail
+    from generator.pipeline.build import load_or_fail
 
     return load_or_fail(real_project, strict=True)
 

@@ -11,9 +11,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from generator import pdf
-from generator.build import generate, load_or_fail
-from generator.settings import LANGUAGES, Project
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import generate, load_or_fail
+from generator.print import pdf
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kb"
 WHOLE = Path(__file__).parent / "fixtures" / "kb-whole"

@@ -21,7 +21,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from generator.settings import Project
+from generator.model.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
 COPIED = ("mkdocs.yml", "data", "content", "overrides")
@@ -82,8 +82,8 @@ def finish() -> None:
 
 
 def build(folder: Path, source: Path, with_pdf: bool) -> str:
-    from generator.build import build_site
-    from generator.errors import DataError
+    from generator.model.errors import DataError
+    from generator.pipeline.build import build_site
 
     root = folder / "kb"
     root.mkdir()

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 import yaml
 
-from generator import urls
-from generator.settings import LANGUAGES
+from generator.model.settings import LANGUAGES
+from generator.present import urls
 
 REPO = Path(__file__).resolve().parent.parent
 RELEVANCE = Path(__file__).parent / "relevance.yaml"

@@ -41,11 +41,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from generator.errors import Report
-from generator.index import Index, build_index
-from generator.kinds import publication_lists
-from generator.models import DataNote, Effect, Finding, Matrix, Publication, Text
-from generator.validate import DataSet
+from generator.model.errors import Report
+from generator.model.index import Index, build_index
+from generator.model.kinds import publication_lists
+from generator.model.models import DataNote, Effect, Finding, Matrix, Publication, Text
+from generator.model.validate import DataSet
 
 REPO = Path(__file__).resolve().parent.parent
 RECORD = REPO / "tests" / "source_editions.yaml"
@@ -231,8 +231,8 @@ def unrecorded_additions(index: Index, record: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from generator.build import load_or_fail
-    from generator.settings import Project
+    from generator.model.settings import Project
+    from generator.pipeline.build import load_or_fail
 
     parser = argparse.ArgumentParser(prog="python -m tests.source_edition", description=__doc__.split("\n\n")[0])
     parser.add_argument("entities", nargs="*", metavar="KIND:ID", help="record these entities again, wherever recorded")

@@ -22,8 +22,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.index import Index
-from generator.models import Quote
+from generator.model.index import Index
+from generator.model.models import Quote
 
 from . import source_edition
 
@@ -80,8 +80,8 @@ def quotes_of(index: Index, pub_id: str) -> list[Quote]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from generator.build import load_or_fail
-    from generator.settings import Project
+    from generator.model.settings import Project
+    from generator.pipeline.build import load_or_fail
 
     parser = argparse.ArgumentParser(prog="python -m tests.source_quotes", description=__doc__.split("\n\n")[0])
     parser.add_argument("publication", help="the publication whose quotes are checked")

@@ -18,10 +18,11 @@ import pytest
 from lxml.html import HtmlElement
 from playwright.sync_api import Browser, Page, expect
 
-from generator import counts, sections, urls
-from generator.i18n import resolve
-from generator.index import Index
-from generator.settings import LANGUAGES
+from generator.model import counts
+from generator.model.i18n import resolve
+from generator.model.index import Index
+from generator.model.settings import LANGUAGES
+from generator.present import sections, urls
 
 from .built_site import BuiltSite, select, text, without
 

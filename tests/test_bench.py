@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench import run_size
-from generator.build import check
-from generator.settings import Project
-from generator.synthetic import generate
+from generator.model.settings import Project
+from generator.pipeline.build import check
+from generator.tools.bench import run_size
+from generator.tools.synthetic import generate
 
 pytestmark = pytest.mark.tool  # runs a tool end to end: not in make test-fast
 
@@ -32,7 +32,7 @@ def test_bench_reports_every_stage(tmp_path: Path) -> None:
 def test_make_bench_entry_point_writes_results(tmp_path: Path, monkeypatch) -> None:
     import json
 
-    from generator.bench import main
+    from generator.tools.bench import main
 
     monkeypatch.chdir(REPO)
     output = tmp_path / "bench-results.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator import urls
+from generator.present import urls
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PUB = "skole-hjem-2025"

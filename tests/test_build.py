@@ -7,11 +7,11 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.build import build_mkdocs, build_site, check, generate, mkdocs_overrides, search_plugin_languages
 from generator.cli import main
-from generator.render import without_provenance
-from generator.serve import regenerate
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.pipeline.build import build_mkdocs, build_site, check, generate, mkdocs_overrides, search_plugin_languages
+from generator.tools.serve import regenerate
+from generator.web.render import without_provenance
 
 from .conftest import REPO
 

@@ -5,9 +5,9 @@ import itertools
 import pytest
 import yaml
 
-from generator.build import check
-from generator.cerqual import CONCERN_WEIGHT, CONFIDENCE_STEPS, justification, reconcilable, unreconciled
-from generator.settings import Project
+from generator.model.cerqual import CONCERN_WEIGHT, CONFIDENCE_STEPS, justification, reconcilable, unreconciled
+from generator.model.settings import Project
+from generator.pipeline.build import check
 
 from .conftest import REPO, write
 

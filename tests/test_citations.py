@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import citations
-from generator.build import check, generate
 from generator.cli import main
-from generator.errors import Report
-from generator.index import Index
-from generator.pages import PageSpec
-from generator.render import View
-from generator.settings import Project
+from generator.model.errors import Report
+from generator.model.index import Index
+from generator.model.settings import Project
+from generator.pipeline.build import check, generate
+from generator.present import citations
+from generator.web.pages import PageSpec
+from generator.web.render import View
 
 from .conftest import write
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from generator.cli import main
-from generator.settings import Project
+from generator.model.settings import Project
 
 from .conftest import write
 
@@ -100,12 +100,12 @@ def test_strict_github_annotates_a_failing_warning_as_an_error(fixture_project: 
 
 
 def test_an_unexpected_exception_becomes_an_annotation_and_a_failure(fixture_project: Project, capsys, monkeypatch) -> None:
-    import generator.build
+    import generator.pipeline.build
 
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("index exploded\nsecond line")
 
-    monkeypatch.setattr(generator.build, "check", crash)
+    monkeypatch.setattr(generator.pipeline.build, "check", crash)
     assert main(["--root", str(fixture_project.root), "check", "--github"]) == 1
     captured = capsys.readouterr()
     assert "::error::python -m generator check failed unexpectedly: RuntimeError: index exploded" in captured.out.splitlines()
@@ -114,12 +114,12 @@ def test_an_unexpected_exception_becomes_an_annotation_and_a_failure(fixture_pro
 
 
 def test_a_command_without_github_flag_annotates_in_github_actions(fixture_project: Project, capsys, monkeypatch) -> None:
-    import generator.pdf
+    import generator.print.pdf
 
     def crash(*args: object) -> int:
         raise OSError("font missing")
 
-    monkeypatch.setattr(generator.pdf, "build_pdfs", crash)
+    monkeypatch.setattr(generator.print.pdf, "build_pdfs", crash)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["--root", str(fixture_project.root), "pdf"]) == 1
     assert capsys.readouterr().out.splitlines() == ["::error::python -m generator pdf failed unexpectedly: OSError: font missing"]

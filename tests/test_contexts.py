@@ -1,4 +1,4 @@
-"""Page contexts (generator/contexts.py): what a site page shows is computed in Python, once, into
+"""Page contexts (generator/web/contexts.py): what a site page shows is computed in Python, once, into
 a typed context; the site templates only format it."""
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ import jinja2
 import pytest
 from jinja2 import nodes
 
-from generator import contexts, counts
-from generator.build import generate, load_or_fail
-from generator.contexts import CONTEXTS, FindingsListPage, FindingsPage, Scope, TopicPage, TopicsPage, build_context
-from generator.index import Index
-from generator.pages import plan
-from generator.pagespec import PageSpec
-from generator.render import TEMPLATES, View, environment, render_page
-from generator.settings import Project
+from generator.model import counts
+from generator.model.index import Index
+from generator.model.settings import Project
+from generator.pipeline.build import generate, load_or_fail
+from generator.present.pagespec import PageSpec
+from generator.web import contexts
+from generator.web.contexts import CONTEXTS, FindingsListPage, FindingsPage, Scope, TopicPage, TopicsPage, build_context
+from generator.web.pages import plan
+from generator.web.render import TEMPLATES, View, environment, render_page
 
 from .conftest import write
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.errors import Report
-from generator.kinds import kind_of_folder
-from generator.settings import Project
-from generator.sources import is_ignored_name
-from generator.validate import load_data
+from generator.model.errors import Report
+from generator.model.kinds import kind_of_folder
+from generator.model.settings import Project
+from generator.model.sources import is_ignored_name
+from generator.model.validate import load_data
 
 from .conftest import write
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.settings import Project
+from generator.model.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
 

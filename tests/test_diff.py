@@ -1,4 +1,4 @@
-"""`make diff BASE=ref` (generator.diff): what a change does, as a reviewer reads it.
+"""`make diff BASE=ref` (generator.tools.diff): what a change does, as a reviewer reads it.
 
 Small git repositories of the fixture (tests/gitrepo.py): a base commit on `main`, a branch with
 the change. Assertions are on the content of the report."""
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import baseline, diff
-from generator.changes import EntityChange, FieldChange, compare_models
-from generator.models import Change, Finding, Text
-from generator.pagediff import Edit, Page, PageChanges, compare_docs
-from generator.settings import Project
+from generator.model.models import Change, Finding, Text
+from generator.model.settings import Project
+from generator.tools import baseline, diff
+from generator.tools.changes import EntityChange, FieldChange, compare_models
+from generator.tools.pagediff import Edit, Page, PageChanges, compare_docs
 
 from .conftest import write
 from .gitrepo import F01, F03, HISTORY_ENTRY, PUBLICATION, Repo, fixture_repo

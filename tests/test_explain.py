@@ -16,13 +16,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator import explain
-from generator.build import load_or_fail
-from generator.explain import Mention, first_mentions, literal
-from generator.glossary import Glossary
-from generator.pagespec import PageSpec
-from generator.render import View
-from generator.settings import Project
+from generator.model.glossary import Glossary
+from generator.model.settings import Project
+from generator.pipeline.build import load_or_fail
+from generator.present.pagespec import PageSpec
+from generator.web import explain
+from generator.web.explain import Mention, first_mentions, literal
+from generator.web.render import View
 
 from .test_glossary import term
 

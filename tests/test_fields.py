@@ -9,14 +9,15 @@ from typing import Annotated
 import pytest
 from pydantic import Field
 
-from generator import fields, schema
-from generator import scaffold as sc
-from generator.build import check
-from generator.errors import Report
-from generator.fields import Ref, Vocab
-from generator.kinds import KINDS, kind_of_folder, slots
-from generator.models import Intervention
-from generator.settings import Project
+from generator.model import fields
+from generator.model.errors import Report
+from generator.model.fields import Ref, Vocab
+from generator.model.kinds import KINDS, kind_of_folder, slots
+from generator.model.models import Intervention
+from generator.model.settings import Project
+from generator.pipeline.build import check
+from generator.tools import scaffold as sc
+from generator.tools import schema
 
 from .conftest import write
 

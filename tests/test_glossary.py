@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from generator.build import check
-from generator.glossary import Glossary, conflicts
-from generator.models import GlossaryTerm
-from generator.settings import Project
+from generator.model.glossary import Glossary, conflicts
+from generator.model.models import GlossaryTerm
+from generator.model.settings import Project
+from generator.pipeline.build import check
 
 from .conftest import write
 

@@ -11,14 +11,15 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import counts, sections, urls
-from generator.build import generate, load_or_fail, navigation
-from generator.index import Index
-from generator.pages import plan
-from generator.pagespec import PageSpec
-from generator.print_contexts import PrintedReport
-from generator.render import View
-from generator.settings import Project
+from generator.model import counts
+from generator.model.index import Index
+from generator.model.settings import Project
+from generator.pipeline.build import generate, load_or_fail, navigation
+from generator.present import sections, urls
+from generator.present.pagespec import PageSpec
+from generator.print.print_contexts import PrintedReport
+from generator.web.pages import plan
+from generator.web.render import View
 
 from .conftest import write
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.history import HISTORY_FIELDS
+from generator.tools.history import HISTORY_FIELDS
 
 from .gitrepo import F01, F03, HISTORY_ENTRY, Repo, fixture_repo
 

@@ -19,9 +19,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from generator.build import build_site
 from generator.cli import main
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.pipeline.build import build_site
 
 from .conftest import FIXTURE, REPO, WHOLE, write
 
@@ -529,8 +529,8 @@ YAML_TAG_CASES = [
         id="python-object-apply-on-a-list",
     ),
     pytest.param(
-        "name: !!python/object:generator.models.Text {nb: A, en: A}\n",
-        "data/themes/tema-a.yaml:2:7: name: cannot read value: the tag 'tag:yaml.org,2002:python/object:generator.models.Text' is not allowed",
+        "name: !!python/object:generator.model.models.Text {nb: A, en: A}\n",
+        "data/themes/tema-a.yaml:2:7: name: cannot read value: the tag 'tag:yaml.org,2002:python/object:generator.model.models.Text' is not allowed",
         id="python-object-on-a-mapping",
     ),
     pytest.param(

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from generator.settings import Project
+from generator.model.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -8,17 +8,17 @@ import jinja2
 import pytest
 from jinja2 import nodes
 
-from generator import i18n
-from generator.build import check
-from generator.errors import DataError
-from generator.i18n import load_ui_strings, month_year, number, resolve, ui, ui_problems, ui_strings
-from generator.models import Effect, Prisma, Text
-from generator.presenter import prisma_rows, reading_label
-from generator.settings import LANGUAGES, Project
+from generator.model import i18n
+from generator.model.errors import DataError
+from generator.model.i18n import load_ui_strings, month_year, number, resolve, ui, ui_problems, ui_strings
+from generator.model.models import Effect, Prisma, Text
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import check
+from generator.present.presenter import prisma_rows, reading_label
 
 from .conftest import write
 
-GENERATOR = Path(i18n.__file__).parent
+GENERATOR = Path(i18n.__file__).parent.parent
 
 
 def test_ui_strings_exist_in_both_languages() -> None:
@@ -53,7 +53,7 @@ def test_origin_of_english() -> None:
 
 
 def _problems(tmp_path: Path, text: str) -> tuple[i18n.UiStrings, list[str]]:
-    path = write(tmp_path / "generator" / "ui.yaml", text)
+    path = write(tmp_path / "generator" / "model" / "ui.yaml", text)
     strings, report = load_ui_strings(path, tmp_path)
     return strings, [str(p) for p in report.problems]
 
@@ -99,14 +99,14 @@ def _problems(tmp_path: Path, text: str) -> tuple[i18n.UiStrings, list[str]]:
 )
 def test_a_broken_strings_file_is_a_located_problem(tmp_path: Path, text: str, problem: str) -> None:
     strings, problems = _problems(tmp_path, text)
-    assert any(p.startswith(f"generator/ui.yaml:{problem}") for p in problems), problems
+    assert any(p.startswith(f"generator/model/ui.yaml:{problem}") for p in problems), problems
     assert len(problems) == 1, problems
     assert strings == {}
 
 
 def test_a_key_is_declared_once(tmp_path: Path) -> None:
     strings, problems = _problems(tmp_path, "home:\n  nb: a\n  en: b\nhome:\n  nb: c\n  en: d\n")
-    assert problems == ["generator/ui.yaml:4:1: home: duplicate key 'home' (first defined on line 1)"]
+    assert problems == ["generator/model/ui.yaml:4:1: home: duplicate key 'home' (first defined on line 1)"]
     assert strings == {"home": {"nb": "a", "en": "b"}}
 
 
@@ -124,7 +124,7 @@ def shipped_strings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
     """Replace the generator's strings file for one test (both caches are emptied before and after)."""
 
     def use(text: str) -> None:
-        monkeypatch.setattr(i18n, "UI_FILE", write(tmp_path / "generator" / "ui.yaml", text))
+        monkeypatch.setattr(i18n, "UI_FILE", write(tmp_path / "generator" / "model" / "ui.yaml", text))
         i18n._shipped_ui_strings.cache_clear()
         i18n.ui_strings.cache_clear()
 
@@ -139,7 +139,9 @@ def test_check_reports_a_broken_strings_file_and_nothing_renders(
     shipped_strings('home:\n  nb: Hjem\n  en: ""\n')
     index, report = check(fixture_project)
     assert index is None
-    assert "generator/ui.yaml:3:3: home.en: text is empty: write the string in this language" in [str(p) for p in report.problems]
+    assert "generator/model/ui.yaml:3:3: home.en: text is empty: write the string in this language" in [
+        str(p) for p in report.problems
+    ]
     with pytest.raises(DataError):
         ui("home", "nb")
 
@@ -279,8 +281,8 @@ def test_every_ui_key_is_named_literally() -> None:
 def test_every_declared_ui_key_is_used_and_every_used_key_declared() -> None:
     used = _template_uses()[0] | _python_uses()[0]
     declared = set(ui_strings())
-    assert sorted(used - declared) == [], "used but not declared in generator/ui.yaml"
-    assert sorted(declared - used) == [], "declared in generator/ui.yaml but never used"
+    assert sorted(used - declared) == [], "used but not declared in generator/model/ui.yaml"
+    assert sorted(declared - used) == [], "declared in generator/model/ui.yaml but never used"
 
 
 def test_the_scan_finds_keys_built_from_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

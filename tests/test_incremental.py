@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.build import generate, load_or_fail
-from generator.incremental import IncrementalBuilder
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.pipeline.build import generate, load_or_fail
+from generator.pipeline.incremental import IncrementalBuilder
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import check
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.pipeline.build import check
 
 from .conftest import write
 
@@ -168,15 +168,15 @@ def test_a_chain_that_ends_is_fine(fixture_project: Project) -> None:
 
 
 def test_every_field_that_refers_to_its_own_kind_is_checked_for_cycles() -> None:
-    from generator.fields import Ref
-    from generator.kinds import KINDS, chains, slots
+    from generator.model.fields import Ref
+    from generator.model.kinds import KINDS, chains, slots
 
     own_kind = {(kind, s.field) for kind, s in slots() if isinstance(s.marker, Ref) and KINDS[s.marker.kind].model is s.model}
     assert own_kind == set(chains()) == {("theme", "parent"), ("study", "follow_up_of")}
 
 
 def test_find_cycles_separates_loops_and_survives_long_chains() -> None:
-    from generator.index import find_cycles
+    from generator.model.index import find_cycles
 
     edges = {f"n{i:05d}": [f"n{i + 1:05d}"] for i in range(20_000)}
     edges["n20000"] = ["n15000"]
@@ -207,10 +207,10 @@ BROKEN = [
 
 
 def _own_problems(project: Project, rel: str) -> set[str]:
-    from generator.errors import Report
-    from generator.kinds import kind_of_folder
-    from generator.sources import load_file
-    from generator.validate import validate_source
+    from generator.model.errors import Report
+    from generator.model.kinds import kind_of_folder
+    from generator.model.sources import load_file
+    from generator.model.validate import validate_source
 
     report = Report()
     source = load_file(project.data_dir / rel, project.root, report)

@@ -25,12 +25,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from lxml.html import HtmlElement
 
-from generator import urls
-from generator.build import build_site, check
-from generator.index import Index
-from generator.pages import PageSpec, plan
-from generator.render import View
-from generator.settings import LANGUAGES, Project
+from generator.model.index import Index
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import build_site, check
+from generator.present import urls
+from generator.web.pages import PageSpec, plan
+from generator.web.render import View
 
 from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from generator import counts
-from generator.build import check, generate
-from generator.index import Index
-from generator.settings import Project
+from generator.model import counts
+from generator.model.index import Index
+from generator.model.settings import Project
+from generator.pipeline.build import check, generate
 
 
 @pytest.fixture

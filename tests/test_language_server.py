@@ -26,12 +26,12 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from generator import fields
-from generator.fields import Ref, Slot
-from generator.kinds import KINDS, folder_of, slots
-from generator.models import DataNote
-from generator.settings import Project
-from generator.sources import discover
+from generator.model import fields
+from generator.model.fields import Ref, Slot
+from generator.model.kinds import KINDS, folder_of, slots
+from generator.model.models import DataNote
+from generator.model.settings import Project
+from generator.model.sources import discover
 
 from .conftest import REPO
 

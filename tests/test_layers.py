@@ -1,23 +1,24 @@
-"""The generator's layers (generator/layers.py) hold: every import of every module, those inside
+"""The generator's layers (generator/tools/layers.py) hold: every import of every module, those inside
 functions and under `TYPE_CHECKING` included, goes to the same layer or a lower one, and no
 modules import each other in a cycle."""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator.index import find_cycles
-from generator.layers import LAYERS
+from generator.model.index import find_cycles
+from generator.tools import layers
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 PACKAGE_NAME = "generator"
 
 
 def module_name(path: Path, package_dir: Path) -> str:
-    """'build' for generator/build.py, 'sub.x' for generator/sub/x.py, 'sub' for generator/sub/__init__.py."""
+    """'build' for generator/pipeline/build.py, 'sub.x' for generator/sub/x.py, 'sub' for generator/sub/__init__.py."""
     parts = list(path.relative_to(package_dir).with_suffix("").parts)
     if len(parts) > 1 and parts[-1] == "__init__":
         parts.pop()
@@ -79,24 +80,19 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return find_cycles({module: sorted(imported) for module, imported in graph.items()})
 
 
-def layer_violations(graph: dict[str, set[str]], layers: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
-    """Every import of a module from a higher layer, and every module in no layer or in two."""
-    level: dict[str, int] = {}
-    problems: list[str] = []
-    for number, (_, modules) in enumerate(layers):
-        for module in modules:
-            if module in level:
-                problems.append(f"{module}: declared in two layers")
-            level[module] = number
-    for module in sorted(set(graph) - set(level)):
-        problems.append(f"{module}: in no layer (add it to generator/layers.py)")
-    for module in sorted(set(level) - set(graph)):
-        problems.append(f"{module}: declared in a layer but no such module")
+def layer_violations(graph: dict[str, set[str]], layer_of: Callable[[str], int | None] = layers.layer_of) -> list[str]:
+    """Every import of a module from a higher layer, and every module in no layer."""
+    problems = [
+        f"{module}: in no layer (move it into a layer's subpackage, generator/tools/layers.py)"
+        for module in sorted(graph)
+        if layer_of(module) is None
+    ]
     for module in sorted(graph):
         for target in sorted(graph[module]):
-            if module in level and target in level and level[target] > level[module]:
+            low, high = layer_of(module), layer_of(target)
+            if low is not None and high is not None and high > low:
                 problems.append(
-                    f"{module} ({layers[level[module]][0]}) imports {target} ({layers[level[target]][0]}), a higher layer"
+                    f"{module} ({layers.layer_name(low)}) imports {target} ({layers.layer_name(high)}), a higher layer"
                 )
     return problems
 
@@ -110,7 +106,7 @@ def test_no_module_imports_another_in_a_cycle() -> None:
 
 
 def test_every_import_goes_to_the_same_layer_or_a_lower_one() -> None:
-    problems = layer_violations(import_graph(PACKAGE), LAYERS)
+    problems = layer_violations(import_graph(PACKAGE))
     assert not problems, "\n".join(problems)
 
 
@@ -152,10 +148,22 @@ def test_a_cycle_through_a_function_level_import_is_found(tmp_path: Path) -> Non
 
 
 def test_an_upward_import_and_an_undeclared_module_are_reported() -> None:
-    graph = {"low": {"high"}, "high": {"low"}, "stray": set()}
-    layers = (("bottom", ("low", "gone")), ("top", ("high",)))
-    assert layer_violations(graph, layers) == [
-        "stray: in no layer (add it to generator/layers.py)",
-        "gone: declared in a layer but no such module",
-        "low (bottom) imports high (top), a higher layer",
+    graph = {"model.low": {"web.high"}, "web.high": {"model.low"}, "stray": set(), "cli": {"web.high"}}
+    assert layer_violations(graph) == [
+        "stray: in no layer (move it into a layer's subpackage, generator/tools/layers.py)",
+        "model.low (model) imports web.high (web), a higher layer",
     ]
+
+
+def test_the_package_root_is_below_every_layer_and_the_command_line_above() -> None:
+    assert layer_violations({"__init__": {"model.x"}, "model.x": set()}) == [
+        "__init__ (package root) imports model.x (model), a higher layer"
+    ]
+    assert layer_violations({"tools.x": {"cli"}, "cli": {"tools.x"}}) == [
+        "tools.x (tools) imports cli (command line), a higher layer"
+    ]
+
+
+def test_every_layer_is_a_subpackage_and_every_subpackage_a_layer() -> None:
+    subpackages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert subpackages == {layer.package for layer in layers.LAYERS}

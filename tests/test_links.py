@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import pdf
-from generator.build import build_site, check, copy_content, generate, load_or_fail, mkdocs_overrides
 from generator.cli import main
-from generator.errors import DataError, Report
-from generator.incremental import IncrementalBuilder
-from generator.settings import Project
-from generator.sources import load_file
-from generator.write import StagingWriter
+from generator.model.errors import DataError, Report
+from generator.model.settings import Project
+from generator.model.sources import load_file
+from generator.pipeline.build import build_site, check, copy_content, generate, load_or_fail, mkdocs_overrides
+from generator.pipeline.incremental import IncrementalBuilder
+from generator.pipeline.write import StagingWriter
+from generator.print import pdf
 
 from .conftest import write
 
@@ -257,8 +257,8 @@ def test_fonts_with_a_link_out_are_reported_and_never_embedded(
 
 def _index(project: Project):
     """The index without the link check (the data itself is fine)."""
-    from generator.index import build_index
-    from generator.validate import load_data
+    from generator.model.index import build_index
+    from generator.model.validate import load_data
 
     report = Report()
     return build_index(load_data(project.data_dir, project.root, report), report)

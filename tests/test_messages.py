@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import check
-from generator.errors import strange_characters
-from generator.settings import Project
+from generator.model.errors import strange_characters
+from generator.model.settings import Project
+from generator.pipeline.build import check
 
 from .conftest import write
 

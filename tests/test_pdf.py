@@ -18,12 +18,13 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from generator import pdf, sections, urls
-from generator.build import load_or_fail
-from generator.i18n import resolve, ui
-from generator.index import Index
-from generator.models import Publication, Text
-from generator.settings import DEFAULT_LANGUAGE, Project
+from generator.model.i18n import resolve, ui
+from generator.model.index import Index
+from generator.model.models import Publication, Text
+from generator.model.settings import DEFAULT_LANGUAGE, Project
+from generator.pipeline.build import load_or_fail
+from generator.present import sections, urls
+from generator.print import pdf
 
 from .conftest import FIXTURE, REPO
 
@@ -208,7 +209,7 @@ def pub(index: Index) -> Publication:
 def built(tmp_path_factory: pytest.TempPathFactory, index: Index, pdf_rendering: None) -> tuple[Path, list[pdf.PdfResult]]:
     """The fixture's reports, built once as the site build does: into the staging site root."""
     out = tmp_path_factory.mktemp("site")
-    return out, pdf.build_pdfs(Project(FIXTURE), index, out)
+    return out, pdf.build_pdfs(Project(FIXTURE), index, out, processes=2)  # side by side, as on a build machine
 
 
 def report_path(site_root: Path, pub_id: str, kind: str, lang: str) -> Path:
@@ -245,6 +246,40 @@ def test_every_report_written_with_its_cost(built: tuple[Path, list[pdf.PdfResul
         assert result.seconds > 0 and result.peak_mb > 0
         assert f"{result.pages} pages" in str(result)
     assert not list(out.rglob("*.part")), "a partial file was left behind"
+
+
+def test_reports_rendered_side_by_side_are_the_bytes_of_one_process(
+    built: tuple[Path, list[pdf.PdfResult]], index: Index, tmp_path: Path
+) -> None:
+    """Two rendering processes give the same files as one, listed in the same order."""
+    out, results = built
+    alone = pdf.build_pdfs(Project(FIXTURE), index, tmp_path, processes=1)
+    assert [r.path.relative_to(tmp_path) for r in alone] == [r.path.relative_to(out) for r in results]
+    for one, two in zip(alone, results, strict=True):
+        assert one.path.read_bytes() == two.path.read_bytes(), one.path.name
+
+
+def test_a_report_that_fails_in_its_process_fails_the_build_and_keeps_the_site(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch, pdf_rendering: None
+) -> None:
+    """A report that cannot be rendered stops the build with its error, and site/ stays as it was."""
+    from generator.pipeline.build import build_site
+
+    rendered = pdf.render_pdf
+
+    def fails_in_english(env: object, index: Index, pub: Publication, kind: str, lang: str, target: Path) -> pdf.PdfResult:
+        if lang == "en" and kind == "summary":
+            raise OSError(f"no room for {target.name}")
+        return rendered(env, index, pub, kind, lang, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "render_pdf", fails_in_english)  # forked processes inherit it
+    last_good = fixture_project.site_dir / "index.html"
+    last_good.parent.mkdir(parents=True)
+    last_good.write_text("the last good site")
+    with pytest.raises(OSError, match="no room for demo-2025-summary-en.pdf"):
+        build_site(fixture_project, with_pdf=True)
+    assert last_good.read_text() == "the last good site"
+    assert not list(fixture_project.site_dir.rglob("*.pdf"))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -380,8 +415,8 @@ def test_two_renders_are_byte_identical(built: tuple[Path, list[pdf.PdfResult]],
     in another process with another hash seed (set order)."""
     first = report_path(built[0], pub.id, "full", "nb")
     script = (
-        "import sys; from pathlib import Path; from generator import pdf; "
-        "from generator.build import load_or_fail; from generator.settings import Project; "
+        "import sys; from pathlib import Path; from generator.print import pdf; "
+        "from generator.pipeline.build import load_or_fail; from generator.model.settings import Project; "
         "index = load_or_fail(Project(Path(sys.argv[1]))); "
         "pdf.render_pdf(pdf.environment(), index, index.publication(sys.argv[2]), 'full', 'nb', Path(sys.argv[3]))"
     )

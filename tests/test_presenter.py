@@ -13,16 +13,16 @@ import pytest
 from jinja2 import nodes
 from markupsafe import Markup
 
-from generator import pdf, print_contexts
-from generator.build import load_or_fail
-from generator.counts import findings_by_confidence
-from generator.index import Index
-from generator.models import Publication
-from generator.pagespec import PageSpec
-from generator.presenter import BADGE_VOCABULARIES, Presenter
-from generator.print_contexts import PrintedReport
-from generator.render import View
-from generator.settings import LANGUAGES, Project
+from generator.model.counts import findings_by_confidence
+from generator.model.index import Index
+from generator.model.models import Publication
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import load_or_fail
+from generator.present.pagespec import PageSpec
+from generator.present.presenter import BADGE_VOCABULARIES, Presenter
+from generator.print import pdf, print_contexts
+from generator.print.print_contexts import PrintedReport
+from generator.web.render import View
 
 from .conftest import FIXTURE, WHOLE
 

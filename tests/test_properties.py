@@ -15,18 +15,19 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.errors import Report
-from generator.index import build_index
-from generator.kinds import KINDS, folder_of
-from generator.sources import load_file
-from generator.validate import load_data, validate_source
+from generator.model.errors import Report
+from generator.model.index import build_index
+from generator.model.kinds import KINDS, folder_of
+from generator.model.sources import load_file
+from generator.model.validate import load_data, validate_source
 
 from .conftest import FIXTURE, WHOLE
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings()
+"""The active profile's (tests/conftest.py): 200 examples in `make test`, fewer in `make test-fast`."""
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
 from generator.cli import main
-from generator.index import Index
-from generator.models import Origin, Quote, Text
-from generator.privacy import personal_data
-from generator.settings import Project
+from generator.model.index import Index
+from generator.model.models import Origin, Quote, Text
+from generator.model.privacy import personal_data
+from generator.model.settings import Project
+from generator.pipeline.build import check
 
 from . import source_edition, source_quotes
 from .conftest import write

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 
-from generator.build import check
-from generator.references import ReferenceCache, csl_json, ris
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.pipeline.build import check
+from generator.present.references import ReferenceCache, csl_json, ris
 
 from .conftest import write
 
@@ -41,7 +41,7 @@ def test_citeproc_formats_and_nothing_else_survives(fixture_project: Project, tm
 def test_macro_memo_gives_the_same_references() -> None:
     from citeproc import model
 
-    from generator.references import _format
+    from generator.present.references import _format
 
     items = [
         {

@@ -7,11 +7,11 @@ from typing import Any
 
 import yaml
 
-from generator import search
-from generator.build import generate, load_or_fail
-from generator.pages import plan
-from generator.render import md_escape, page_title
-from generator.settings import LANGUAGES, Project
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import generate, load_or_fail
+from generator.present import search
+from generator.web.pages import plan
+from generator.web.render import md_escape, page_title
 
 from .conftest import REPO
 

@@ -8,13 +8,13 @@ import re
 import pytest
 import yaml
 
-from generator import scaffold as sc
-from generator import schema
-from generator.build import check
 from generator.cli import main
-from generator.errors import Report
-from generator.kinds import KINDS, publication_lists
-from generator.settings import Project
+from generator.model.errors import Report
+from generator.model.kinds import KINDS, publication_lists
+from generator.model.settings import Project
+from generator.pipeline.build import check
+from generator.tools import scaffold as sc
+from generator.tools import schema
 
 from .conftest import write
 

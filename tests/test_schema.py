@@ -14,14 +14,15 @@ import jsonschema
 import pytest
 import yaml
 
-from generator import fields, schema
-from generator.build import check
-from generator.errors import Report
-from generator.fields import Ref, Slot
-from generator.kinds import KINDS, folder_of, kind_of_folder, slots
-from generator.models import DataNote
-from generator.settings import Project
-from generator.sources import discover
+from generator.model import fields
+from generator.model.errors import Report
+from generator.model.fields import Ref, Slot
+from generator.model.kinds import KINDS, folder_of, kind_of_folder, slots
+from generator.model.models import DataNote
+from generator.model.settings import Project
+from generator.model.sources import discover
+from generator.pipeline.build import check
+from generator.tools import schema
 
 from .conftest import REPO, write
 
@@ -59,7 +60,7 @@ def test_every_field_is_documented() -> None:
     missing = schema.undocumented_fields()
     assert not missing, (
         f"{len(missing)} model field(s) without a description (add Field(description=...) in "
-        "generator/models.py, then run `make schema`):\n  " + "\n  ".join(missing)
+        "generator/model/models.py, then run `make schema`):\n  " + "\n  ".join(missing)
     )
 
 

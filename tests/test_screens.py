@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator import urls
-from generator.index import Index
-from generator.pages import plan
-from generator.settings import LANGUAGES, Project
+from generator.model.index import Index
+from generator.model.settings import LANGUAGES, Project
+from generator.present import urls
+from generator.web.pages import plan
 
 REPO = Path(__file__).resolve().parent.parent
 PHONE_WIDTHS = (360, 390)

@@ -14,11 +14,11 @@ from typing import Any
 import lxml.html
 import pytest
 
-from generator import search
-from generator.build import build_site, load_or_fail
-from generator.cerqual import justification
-from generator.i18n import resolve
-from generator.settings import LANGUAGES, Project
+from generator.model.cerqual import justification
+from generator.model.i18n import resolve
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import build_site, load_or_fail
+from generator.present import search
 
 from .conftest import FIXTURE, REPO, WHOLE
 from .search_relevance import language_root

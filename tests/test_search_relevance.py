@@ -7,10 +7,10 @@ from collections import Counter
 
 from playwright.sync_api import Browser, Page, expect
 
-from generator import urls
-from generator.build import load_or_fail
-from generator.pages import plan
-from generator.settings import LANGUAGES, Project
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import load_or_fail
+from generator.present import urls
+from generator.web.pages import plan
 
 from .conftest import REPO
 from .search_relevance import language_root, load, report, run, scores

@@ -1,4 +1,4 @@
-"""Which sections a publication has is decided once (generator/sections.py): the page plan, the
+"""Which sections a publication has is decided once (generator/present/sections.py): the page plan, the
 sidebar, the publication page's cards and the printed report's contents and chapters all show
 exactly those, in their declared order. Checked against explicit expectations on the fixture and
 the real data, so a wrong declaration fails too."""
@@ -12,15 +12,16 @@ from collections.abc import Callable
 import pytest
 from markupsafe import escape
 
-from generator import pdf, sections, urls
-from generator.build import load_or_fail, navigation
-from generator.i18n import resolve, ui
-from generator.index import Index
-from generator.pages import plan
-from generator.pagespec import PageSpec
-from generator.render import environment, render_page
-from generator.settings import Project
-from generator.validate import Loaded
+from generator.model.i18n import resolve, ui
+from generator.model.index import Index
+from generator.model.settings import Project
+from generator.model.validate import Loaded
+from generator.pipeline.build import load_or_fail, navigation
+from generator.present import sections, urls
+from generator.present.pagespec import PageSpec
+from generator.print import pdf
+from generator.web.pages import plan
+from generator.web.render import environment, render_page
 
 from .conftest import FIXTURE, REPO
 

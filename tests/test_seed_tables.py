@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import counts
-from generator.build import check
-from generator.index import Index
-from generator.scaffold import scaffold
-from generator.settings import Project
+from generator.model import counts
+from generator.model.index import Index
+from generator.model.settings import Project
+from generator.pipeline.build import check
+from generator.tools.scaffold import scaffold
 
 from . import source_edition
 from .conftest import write

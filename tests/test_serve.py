@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import serve as serve_module
-from generator.errors import Location, Problem
-from generator.i18n import ui
-from generator.serve import Preview, render_banner
-from generator.settings import Project
-from generator.write import StagingWriter
+from generator.model.errors import Location, Problem
+from generator.model.i18n import ui
+from generator.model.settings import Project
+from generator.pipeline.write import StagingWriter
+from generator.tools import serve as serve_module
+from generator.tools.serve import Preview, render_banner
 
 from .conftest import write
 
@@ -382,7 +382,7 @@ def test_watcher_survives_any_exception(fixture_project: Project, tmp_path: Path
         _until(lambda: any("RuntimeError: a bug <b>here</b>" in p.message for p in preview.problems))
         assert watcher.is_alive()
         assert "a bug &lt;b&gt;here&lt;/b&gt;" in preview.banner().decode()
-        assert preview.problems[0].location.path == "generator/serve.py"  # where it surfaced in the generator
+        assert preview.problems[0].location.path == "generator/tools/serve.py"  # where it surfaced in the generator
         _edit(theme, "Forebygging i skolen", "Forebygging i hjemmet")
         _until(lambda: not preview.problems)
         staged = fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "findings.md"

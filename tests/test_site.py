@@ -9,8 +9,8 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from generator import urls
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.present import urls
 
 from .built_site import BuiltSite, every_string, reader_text, select, select_one, text
 
@@ -140,7 +140,7 @@ def test_internal_links_and_anchors_resolve(real_site: BuiltSite) -> None:
 
 
 def test_pagefind_indexed_each_language_apart(real_project: Project, real_index) -> None:
-    from generator.pages import plan
+    from generator.web.pages import plan
 
     searchable = [p for p in plan(real_index) if p.searchable]
     nb = json.loads((real_project.site_dir / "pagefind" / "pagefind-entry.json").read_text())

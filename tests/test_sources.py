@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.errors import Report
-from generator.sources import MAX_FILE_BYTES, load_file
+from generator.model.errors import Report
+from generator.model.sources import MAX_FILE_BYTES, load_file
 
 from .conftest import write
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Doctype
 
-from generator import pdf, render
+from generator.print import pdf
+from generator.web import render
 
 from . import real_build
 from .built_site import BuiltSite, every_string, reader_text, select, text, without

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
-from generator.errors import Problem, Severity
-from generator.index import title_length
-from generator.models import TITLE_EXAMPLE, TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS, TITLE_MIN_WORDS
-from generator.settings import LANGUAGES, Project
+from generator.model.errors import Problem, Severity
+from generator.model.index import title_length
+from generator.model.models import TITLE_EXAMPLE, TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS, TITLE_MIN_WORDS
+from generator.model.settings import LANGUAGES, Project
+from generator.pipeline.build import check
 
 from .conftest import REPO, write
 

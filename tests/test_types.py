@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.kinds import KINDS
+from generator.model.kinds import KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-from generator import urls
+from generator.present import urls
 
 
 def test_href_between_entity_pages() -> None:

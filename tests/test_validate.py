@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from generator.errors import Report
-from generator.settings import Project
-from generator.validate import load_data
+from generator.model.errors import Report
+from generator.model.settings import Project
+from generator.model.validate import load_data
 
 from .conftest import write
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff import MARKER
-from generator.settings import Project
+from generator.model.settings import Project
+from generator.tools.diff import MARKER
 
 from .conftest import REPO, write
 from .gitrepo import F01, fixture_repo
@@ -147,7 +147,7 @@ def test_the_ci_check_fails_on_what_strict_fails_on(tmp_path: Path) -> None:
 
 
 def test_make_diff_runs_the_review(tmp_path: Path) -> None:
-    line = _make_line("diff", "-m generator.diff")
+    line = _make_line("diff", "-m generator.tools.diff")
     repo = fixture_repo(tmp_path)
     repo.replace(F01, "confidence: moderate", "confidence: low")
     result = _run_line(line, repo.root, BASE="main", FORMAT="markdown")
@@ -165,9 +165,9 @@ def test_pull_requests_get_the_review_as_a_comment() -> None:
     assert review["if"] == "github.event_name == 'pull_request'"
     assert "permissions" not in review  # the workflow's contents: read
     assert review["steps"][0]["uses"].startswith("actions/checkout") and review["steps"][0]["with"]["fetch-depth"] == 0
-    compare = next(step for step in review["steps"] if "generator.diff" in step.get("run", ""))
+    compare = next(step for step in review["steps"] if "generator.tools.diff" in step.get("run", ""))
     assert compare["env"] == {"BASE": "origin/${{ github.base_ref }}"}
-    assert compare["run"].strip() == 'python -m generator.diff --base "$BASE" --format markdown > review.md'
+    assert compare["run"].strip() == 'python -m generator.tools.diff --base "$BASE" --format markdown > review.md'
     upload = next(step for step in review["steps"] if step.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "${{ !cancelled() }}" and upload["with"]["path"] == "review.md"
     assert comment["needs"] == "review"
@@ -245,7 +245,7 @@ def test_the_check_hook_runs_on_everything_check_reads(whole_project: Project, m
     """A commit that changes only content/ (which cites data), or adds a link to overrides/ or fonts/
     (whose links check judges), runs the check too: the hook's files cover whatever check opens or
     lists, found by watching it run, and the code that checks."""
-    from generator.build import check
+    from generator.pipeline.build import check
 
     write(whole_project.content_dir / "nb" / "om.md", "# Om\n\n[[finding:demo-2025-f01]]\n")
     write(whole_project.content_dir / "en" / "about.md", "# About\n\n[[count:findings]]\n")
@@ -256,7 +256,7 @@ def test_the_check_hook_runs_on_everything_check_reads(whole_project: Project, m
     assert {"overrides/", "overrides/partials/", "fonts/"} <= read
     pattern = re.compile(_hook("generator-check")["files"])
     assert sorted(path for path in read if not pattern.search(path)) == []
-    assert pattern.search("generator/citations.py") and pattern.search("generator/templates/finding.md.j2")
+    assert pattern.search("generator/present/citations.py") and pattern.search("generator/templates/finding.md.j2")
 
 
 def test_the_schema_hook_runs_on_everything_the_schemas_come_from(
@@ -269,12 +269,10 @@ def test_the_schema_hook_runs_on_everything_the_schemas_come_from(
     pattern = re.compile(_hook("generator-schema")["files"])
     assert sorted(path for path in read if not pattern.search(path)) == []
     # The code the schemas are generated with: schema.py and every generator module it imports.
-    listing = (
-        "import sys, generator.schema; print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('generator')))"
-    )
+    listing = "import sys, generator.tools.schema; print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('generator')))"
     imported = subprocess.run([sys.executable, "-c", listing], cwd=REPO, capture_output=True, text=True, check=True).stdout
     modules = [Path(line).relative_to(REPO).as_posix() for line in imported.splitlines()]
-    assert "generator/schema.py" in modules and "generator/models.py" in modules and len(modules) > 3
+    assert "generator/tools/schema.py" in modules and "generator/model/models.py" in modules and len(modules) > 3
     assert sorted(path for path in modules if not pattern.search(path)) == []
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import CollisionError, StagingWriter
+from generator.pipeline.write import CollisionError, StagingWriter
 
 
 def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:

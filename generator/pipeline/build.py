@@ -1,0 +1,368 @@
+"""The pipeline: load -> validate -> index -> plan -> render -> write -> MkDocs per language -> swap.
+
+Everything is read and checked before anything is written. The site is built into a
+temporary folder and swapped into place at the end, so a failed build leaves the last
+good `site/` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import escape
+
+from generator.model.errors import DataError, Report
+from generator.model.i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
+from generator.model.index import Index, build_index
+from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
+from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
+from generator.model.validate import load_data
+from generator.pipeline.write import StagingWriter
+from generator.present import search, sections, urls
+from generator.present.citations import check_content, expand
+from generator.present.pagespec import PageSpec
+from generator.present.references import ReferenceCache, csl_json, ris
+from generator.print import pdf
+from generator.web.pages import glossary_pages, plan
+from generator.web.render import View, environment, render_page, yaml_path
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+    pdfs: list[Any] = field(default_factory=list)
+    """What each PDF cost (pdf.PdfResult): pages, seconds, peak memory."""
+    pdf_wall: float = 0.0
+    """From the first report started to the last finished, beside the site's stages."""
+    pdf_processes: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def wall(self) -> float:
+        """The whole build so far, as a clock on the wall sees it."""
+        return time.perf_counter() - self.started
+
+    @property
+    def pdf_speedup(self) -> float:
+        """The reports' rendering time added up, over the time they took side by side."""
+        return sum(r.seconds for r in self.pdfs) / self.pdf_wall if self.pdf_wall else 0.0
+
+    def record(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - started
+        return now
+
+
+def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]:
+    """Load, validate and index all data. Returns the index only when nothing blocks a build."""
+    report = Report()
+    # The generator's own UI strings (generator/model/ui.yaml) are checked like data: located, same pass.
+    report.extend(ui_problems())
+    # A link out of the project in a folder that is published is a located error like a data
+    # problem, found before anything reads through it, and reported in the same pass.
+    check_links(project, report)
+    data = load_data(project.data_dir, project.root, report)
+    index = build_index(data, report)
+    # Hand-written pages cite data; a citation of an unknown id is a located error too, reported
+    # in the same pass as the data's own problems.
+    check_content(project.content_dir, project.root, index, report)
+    return (None if report.failed(strict) else index), report
+
+
+def published_folders(project: Project) -> list[tuple[Path, Path]]:
+    """Besides data/ (which the loader walks itself): each folder whose files reach the site or the
+    PDFs, with the root its symbolic links must stay inside.
+
+    content/ is copied into the site, MkDocs renders and copies overrides/ (the theme's custom_dir),
+    and the PDFs embed the fonts the print stylesheet names: the generator's own fonts/ (in this
+    repository, the project's fonts/)."""
+    fonts_dir = pdf.FONTS_DIR  # read when called: a test points it at a folder of its own
+    folders = [(project.content_dir, project.root), (project.overrides_dir, project.root), (project.fonts_dir, project.root)]
+    if fonts_dir.resolve() != project.fonts_dir.resolve():
+        folders.append((fonts_dir, fonts_dir.parent))
+    return folders
+
+
+def check_links(project: Project, report: Report) -> None:
+    """Report every link in a published folder that leaves the project (or is broken, loops, or
+    is no file): see `sources.walk`."""
+    for folder, root in published_folders(project):
+        walk(folder, root, report)
+    # mkdocs.yml is read by every build, and by MkDocs itself: it must not lead out either.
+    if os.path.lexists(project.mkdocs_config):
+        readable_file(project.mkdocs_config, project.root, report)
+
+
+def load_or_fail(project: Project, strict: bool = False) -> Index:
+    index, report = check(project, strict)
+    if index is None:
+        raise DataError(report)
+    return index
+
+
+def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUAGES, pdfs: bool = True) -> dict[str, list[str]]:
+    """Render every page into the staging folders; returns the changed files per language.
+
+    `pdfs`: whether the PDF reports are built with these pages. Without them, pages link to none
+    (a site never links to a file it does not have, and a PDF from an earlier build may be stale).
+    """
+    env = environment()
+    pages = plan(index)
+    changed: dict[str, list[str]] = {}
+    index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
+    for lang in languages:
+        writer = StagingWriter(project.staging_docs(lang))
+        for page in pages:
+            writer.write(page.doc, render_page(env, index, lang, page, pdfs))
+        write_exports(index, writer)
+        copy_content(project, lang, writer, index)
+        writer.remove_stale()
+        changed[lang] = writer.changed
+    index.references.save()
+    return changed
+
+
+def write_exports(index: Index, writer: StagingWriter) -> None:
+    """RIS and CSL-JSON of every publication's studies, for reference managers."""
+    for pub in index.publications():
+        writer.write(urls.references_path(pub.id, "ris"), ris(pub, index))
+        writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
+
+
+def copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
+    """Hand-written pages (content/<lang>/), their data citations expanded, and shared assets (content/assets/).
+
+    Files are listed by `readable_files`: a link out of the project refuses the copy (DataError),
+    even when this is called without `check`. Hidden files and editor leftovers are not published."""
+    for folder, prefix in ((project.content_dir / lang, ""), (project.content_dir / "assets", "assets/")):
+        for path in readable_files(folder, project.root):
+            relative_path = path.relative_to(folder)
+            if any(is_ignored_name(part) for part in relative_path.parts):
+                continue
+            rel = prefix + relative_path.as_posix()
+            content = path.read_bytes()
+            if path.suffix == ".md" and not prefix:
+                view = View(index, lang, PageSpec(rel, ""))
+                content = view.explain_terms(expand(content.decode("utf-8"), view)).encode("utf-8")
+            if path.suffix == ".md" and not content.startswith(b"---"):
+                source = path.relative_to(project.root).as_posix()
+                content = f"---\nedit_source: {yaml_path(source)}\n---\n\n".encode() + content
+            writer.write(rel, content)
+
+
+def content_pages(project: Project, lang: str) -> list[tuple[str, str]]:
+    """(title, doc) of hand-written pages, for the sidebar: the first '# ' heading is the title."""
+    folder = project.content_dir / lang
+    pages = []
+    for path in readable_files(folder, project.root):
+        if path.parent != folder or path.suffix != ".md" or is_ignored_name(path.name):
+            continue
+        title = path.stem
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                title = line[2:].strip()
+                break
+        pages.append((title, path.name))
+    return pages
+
+
+NAV_PUBLICATIONS = 5
+
+
+def navigation(project: Project, index: Index, lang: str) -> list[Any]:
+    """The sidebar: section pages only. Entity pages stay out of it (docs/decisions.md: nav cost is quadratic)."""
+    nav: list[Any] = [
+        {ui("home", lang): urls.HOME},
+        {ui("overview", lang): urls.OVERVIEW},
+        {ui("topics", lang): urls.TOPICS_INDEX},
+        {ui("practice", lang): urls.AUDIENCES_INDEX},
+        {ui("publications", lang): urls.PUBLICATIONS_INDEX},
+    ]
+    # A section per publication reads well for a few; beyond that only the index page lists them,
+    # because every sidebar entry is rendered into every page (docs/decisions.md: quadratic).
+    publications = index.publications()
+    for pub in publications if len(publications) <= NAV_PUBLICATIONS else []:
+        # The same pages the plan has for the publication's sections, so the two cannot disagree.
+        entries = [{ui(page.nav_key, lang): page.doc} for page in sections.site_pages(index, pub) if page.nav_key]
+        # The theme prints nav titles raw: data in them must be escaped here.
+        nav.append({str(escape(resolve(pub.short_title, lang).text)): entries})
+    nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})
+    nav += [{ui(page.nav_key, lang): page.doc} for page in glossary_pages(index) if page.nav_key]
+    nav += [{title: doc} for title, doc in content_pages(project, lang)]
+    return nav
+
+
+def run_pagefind(site: Path) -> None:
+    """Index one language's site into its own bundle (<lang root>/pagefind/), stemmed for
+    its <html lang> (docs/decisions.md). One run per language halves Pagefind's peak memory and keeps
+    each language's index apart by construction. Page chrome is left out (search.NOT_INDEXED)."""
+    import subprocess
+    import sys
+
+    excluded = [arg for selector in search.NOT_INDEXED for arg in ("--exclude-selectors", selector)]
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent", *excluded], check=True)
+
+
+def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
+    """What differs per language from the single top-level mkdocs.yml."""
+    raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8"))
+    theme = {**raw.get("theme", {}), "language": lang}
+    if project.overrides_dir.is_dir():
+        readable_files(project.overrides_dir, project.root)  # MkDocs reads and copies them: no link out
+        theme["custom_dir"] = str(project.overrides_dir)
+    base_url = raw.get("site_url", "").rstrip("/") + "/"
+    roots = {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}
+    # Links are relative so the site works under any base path; the switcher appends page.url.
+    to_site_root = "" if lang == DEFAULT_LANGUAGE else "../" * len(lang.split("/"))
+    alternate = [
+        {
+            "name": LANGUAGE_LABEL[other],
+            "lang": other,
+            "link": "" if other == lang else to_site_root + ("" if other == DEFAULT_LANGUAGE else f"{other}/"),
+        }
+        for other in LANGUAGES
+    ]
+    extra = {
+        **raw.get("extra", {}),
+        "kb_alternate": alternate,
+        "kb_lang": lang,
+        "kb_default_lang": DEFAULT_LANGUAGE,
+        "kb_roots": roots,
+        "kb_pdf_full_title": ui("pdf_full", lang),
+        "kb_pdf_summary_title": ui("pdf_summary", lang),
+        "kb_pdf_summary_label": ui("pdf_summary_label", lang),
+    }
+    overrides: dict[str, Any] = {
+        "docs_dir": str(project.staging_docs(lang)),
+        "site_url": roots[lang],
+        "site_name": ui("site_name", lang),
+        "site_description": ui("site_description", lang),
+        "theme": theme,
+        "extra": extra,
+        "nav": navigation(project, index, lang),
+    }
+    plugins = search_plugin_languages(raw.get("plugins") or [], lang)
+    if plugins is not None:
+        overrides["plugins"] = plugins
+    return overrides
+
+
+def search_plugin_languages(plugins: list[Any], lang: str) -> list[Any] | None:
+    """If someone turns the theme's search back on, give it the language lunr knows.
+
+    We use Pagefind (docs/decisions.md: lunr cannot stem Norwegian behind Material's wildcard), but a
+    search plugin configured by hand must still get "no" for bokmål, never the boolean false.
+    """
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    if "search" not in names and "material/search" not in names:
+        return None
+    result: list[Any] = []
+    for plugin, name in zip(plugins, names, strict=True):
+        if name in ("search", "material/search"):
+            options = dict(plugin[name] or {}) if isinstance(plugin, dict) else {}
+            options["lang"] = [LUNR_LANGUAGE[lang]]
+            result.append({name: options})
+        else:
+            result.append(plugin)
+    return result
+
+
+def mkdocs_config(project: Project, index: Index, lang: str, site_dir: Path, strict: bool = True) -> Any:
+    from mkdocs.config import load_config
+
+    return load_config(
+        config_file=str(project.mkdocs_config),
+        site_dir=str(site_dir),
+        strict=strict,
+        **mkdocs_overrides(project, index, lang),
+    )
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_mkdocs(project: Project, index: Index, lang: str, site_dir: Path) -> list[str]:
+    """One MkDocs build for one language, strict. Returns the warnings MkDocs logged."""
+    from mkdocs.commands.build import build
+
+    counter = _WarningCounter()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    try:
+        build(mkdocs_config(project, index, lang, site_dir))
+    finally:
+        logger.removeHandler(counter)
+    return counter.messages
+
+
+def reproducible_epoch(index: Index) -> str:
+    """The build date MkDocs stamps into sitemaps, taken from the data, not the clock, so two
+    builds of the same commit are byte-identical (MkDocs honours SOURCE_DATE_EPOCH)."""
+    dates = [pub.date for pub in index.publications()] or [dt.date(2025, 1, 1)]
+    moment = dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC)
+    return str(int(moment.timestamp()))
+
+
+def build_site(project: Project, strict: bool = False, with_pdf: bool = True) -> Timings:
+    """Full build into a temporary folder, then an atomic swap into site/."""
+    timings = Timings()
+    started = time.perf_counter()
+    index = load_or_fail(project, strict)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(index))
+    started = timings.record("load+validate+index", started)
+    generate(project, index, pdfs=with_pdf)
+    started = timings.record("render+write", started)
+    staging_site = project.build_dir / "site-new"
+    if staging_site.exists():
+        shutil.rmtree(staging_site)
+    # The PDFs render in processes of their own from here on, while this one builds the site:
+    # MkDocs and Pagefind keep one core busy, the reports every core.
+    with contextlib.ExitStack() as stack:
+        reports = stack.enter_context(pdf.PdfRun(index, staging_site)) if with_pdf else None
+        for lang in LANGUAGES:
+            target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
+            lang_site = project.build_dir / f"mkdocs-{lang}"
+            warnings = build_mkdocs(project, index, lang, lang_site)
+            if warnings:
+                raise RuntimeError(f"MkDocs ({lang}) warned: " + "; ".join(warnings))
+            started = timings.record(f"mkdocs-{lang}", started)
+            run_pagefind(lang_site)
+            started = timings.record(f"pagefind-{lang}", started)
+            shutil.copytree(lang_site, target, dirs_exist_ok=True)
+        if reports is not None:
+            timings.pdfs = reports.results()
+            timings.pdf_wall = reports.wall_seconds
+            timings.pdf_processes = reports.processes
+            started = timings.record("pdf (after the site)", started)
+    swap_into_place(staging_site, project.site_dir)
+    timings.record("swap", started)
+    return timings
+
+
+def swap_into_place(new: Path, final: Path) -> None:
+    """Replace `final` with `new` in two renames, so readers never see a half-written site."""
+    old = final.with_name(final.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,190 @@
+"""Incremental regeneration for the live preview: reparse only changed files, re-render only
+the pages that read what changed, rewrite only files whose bytes changed.
+
+A page's dependencies are recorded while it renders (`Index.reads`): every entity,
+vocabulary and id list its template touched. A changed file marks its entity and every
+entity it refers to (before and after the edit) as changed, because back-links (a study's
+list of findings) live on the other side of a reference.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.model.errors import Problem, Report
+from generator.model.i18n import ui_problems
+from generator.model.index import Index, build_index
+from generator.model.models import Strict
+from generator.model.settings import LANGUAGES, Project
+from generator.model.sources import SourceFile
+from generator.model.validate import id_of, load_data
+from generator.pipeline.build import check_links, copy_content, write_exports
+from generator.pipeline.write import StagingWriter
+from generator.present.citations import check_content
+from generator.present.references import ReferenceCache
+from generator.web.pages import plan
+from generator.web.render import environment, render_page
+
+Key = tuple[str, str]
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int]
+    source: SourceFile | None
+    model: Strict | None
+    problems: list[Problem]
+
+
+@dataclass
+class RefreshResult:
+    ok: bool
+    report: Report
+    rendered: int = 0
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, BaseModel):
+        return (
+            set().union(*(_strings(getattr(value, n)) for n in type(value).model_fields)) if type(value).model_fields else set()
+        )
+    if isinstance(value, dict):
+        return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+class IncrementalBuilder:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.env = environment()
+        self.cache: dict[Path, _Cached] = {}
+        self.deps: dict[tuple[str, str], set[Key]] = {}
+        self.index: Index | None = None
+        self.references = ReferenceCache(project.build_dir / "cache" / "references.json")
+        self.layout: tuple[frozenset[str], tuple[tuple[str, int, int], ...]] | None = None
+        """The planned docs and the content files at the last refresh: when neither changed,
+        no file can have gone stale, and the staging folders need not be walked."""
+        self.pending: list[tuple[str, Strict | None, Strict | None]] = []
+        """Files read since the last refresh that got as far as writing: a refresh that stops at
+        bad data must not forget the good edits it read, or their pages would stay stale after the fix."""
+
+    def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]]) -> Any:
+        from generator.model.validate import load_and_validate
+
+        def load(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
+            try:
+                stat = path.stat()
+            except OSError:  # gone since the folder was listed (an editor's save): the loader says so
+                stat = None
+            stamp = (stat.st_mtime_ns, stat.st_size) if stat else (-1, -1)
+            cached = self.cache.get(path)
+            if cached is not None and cached.stamp == stamp:
+                for problem in cached.problems:
+                    report.add(problem.location, problem.field_path, problem.message, problem.severity)
+                return cached.source, cached.model
+            own = Report()
+            source, model = load_and_validate(kind, path, root, own)
+            report.extend(own)
+            touched.append((kind, cached.model if cached else None, model))
+            self.cache[path] = _Cached(stamp, source, model, own.problems)
+            return source, model
+
+        return load
+
+    def refresh(self) -> RefreshResult:
+        started = time.perf_counter()
+        report = Report()
+        touched = self.pending
+        before = set(self.cache)
+        data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
+        check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
+        report.extend(ui_problems())  # as in `check`: pages are rendered with these strings
+        for gone in before - {p for p in self.cache if p.exists()}:
+            cached = self.cache.pop(gone)
+            touched.append(("", cached.model, None))  # the model knows its own kind
+        index = build_index(data, report)
+        # Hand-written pages are expanded below: a citation that does not parse or resolve is a
+        # located problem here, as in `check`, never an exception halfway through writing.
+        check_content(self.project.content_dir, self.project.root, index, report)
+        if report.failed():
+            return RefreshResult(False, report, seconds=time.perf_counter() - started)
+        changed = self._changed_keys(touched, index)
+        index.references = self.references
+        self.index = index
+        result = RefreshResult(True, report)
+        pages = plan(index)
+        layout = (frozenset(p.doc for p in pages), self._content_files())
+        same_layout = layout == self.layout
+        for lang in LANGUAGES:
+            writer = StagingWriter(self.project.staging_docs(lang))
+            for page in pages:
+                key = (lang, page.doc)
+                deps = self.deps.get(key)
+                if deps is not None and not (deps & changed):
+                    writer.written.add(page.doc)  # unchanged: keep the file on disk as it is
+                    continue
+                with index.recording() as reads:
+                    text = render_page(self.env, index, lang, page)
+                self.deps[key] = reads
+                result.rendered += 1
+                writer.write(page.doc, text)
+            if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):
+                write_exports(index, writer)  # the RIS and CSL-JSON of the studies
+            # Hand-written pages cite the data (counts, finding links): re-expanded on every
+            # update; the writer rewrites only the pages whose text changed.
+            copy_content(self.project, lang, writer, index)
+            if not same_layout:
+                writer.remove_stale()
+            result.written += [f"{lang}/{doc}" for doc in writer.changed]
+        self.layout = layout
+        self.references.save()
+        planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
+        self.deps = {k: v for k, v in self.deps.items() if k in planned}
+        self.pending = []
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _content_files(self) -> tuple[tuple[str, int, int], ...]:
+        folder = self.project.content_dir
+        if not folder.is_dir():
+            return ()
+        found = []
+        for path in folder.rglob("*"):
+            try:
+                stat = path.stat()
+            except OSError:  # removed while listed; the next refresh sees the folder as it is
+                continue
+            if path.is_file():
+                found.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(found))
+
+    @staticmethod
+    def _changed_keys(touched: list[tuple[str, Strict | None, Strict | None]], index: Index) -> set[Key]:
+        changed: set[Key] = set()
+        ids_by_kind = {kind: set(ents) for kind, ents in index.data.entities.items()}
+        for kind, old, new in touched:
+            for model in (old, new):
+                if model is not None:
+                    changed.add((getattr(model, "kind", kind), id_of(model)))
+            if (old is None) != (new is None):
+                changed.add(("all", getattr(old or new, "kind", kind)))
+            # An entity this one starts or stops referring to has new back-links (a study's list of
+            # findings, a topic's members): its pages change. References that stay the same do not
+            # change them; pages showing the edited entity itself depend on it directly.
+            old_strings = _strings(old) if old is not None else set()
+            new_strings = _strings(new) if new is not None else set()
+            referenced = old_strings ^ new_strings
+            for other_kind, ids in ids_by_kind.items():
+                changed.update((other_kind, s) for s in referenced & ids)
+        return changed

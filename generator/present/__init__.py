@@ -1,0 +1,1 @@
+"""Presentation shared by the site and the print: words, labels, URLs, sections, links, charts."""

@@ -1,0 +1,1 @@
+"""The printed reports: what each chapter shows and the PDF through WeasyPrint."""

@@ -1,0 +1,1 @@
+"""Tools around the pipeline: diff and history rule, schema, scaffolding, preview server, bench, layers."""

@@ -1,0 +1,390 @@
+"""Live preview: regenerate the staging Markdown incrementally when data/ or content/ changes;
+MkDocs rebuilds the pages that changed (a dirty build) and reloads the browser.
+
+The preview survives every mistake. A refresh that finds problems, or raises, keeps the last
+good pages, prints why in the terminal, and shows the problems as a banner on every page until
+a save fixes them. A page whose source is deleted disappears (a dirty build alone would keep it).
+Data that is already broken at the start does not stop the preview: until the first good
+version is built, every page is a placeholder with the same banner.
+
+MkDocs reads the theme's templates from overrides/ and copies its other files into the site on
+every rebuild, whatever started it: each build first runs `build.check_links`, and builds
+nothing while a link leads out of the project.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model.errors import Location, Problem, Report, one_line
+from generator.model.i18n import ui
+from generator.model.settings import Project
+from generator.pipeline.build import check_links, mkdocs_overrides, published_folders
+from generator.pipeline.incremental import IncrementalBuilder, RefreshResult
+
+POLL_SECONDS = 0.2
+BANNER_LIMIT = 50
+"""Problems listed in the browser; the terminal has all of them."""
+GENERATOR = Path(__file__).resolve().parent.parent
+
+StartResponse = Callable[..., Callable[[bytes], object]]
+"""WSGI's start_response: it returns the (legacy) write callable."""
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def regenerate(project: Project, builder: IncrementalBuilder | None = None) -> bool:
+    """Check and regenerate; on bad data keep serving the last good pages and say why."""
+    return _announce((builder or IncrementalBuilder(project)).refresh())
+
+
+def _announce(result: RefreshResult, shown: str = "the last good version") -> bool:
+    for problem in result.report.problems:
+        print(problem, file=sys.stderr)
+    if not result.ok:
+        print(f"data has errors: the preview shows {shown}", file=sys.stderr)
+        return False
+    print(
+        f"regenerated: {result.rendered} page(s) rendered, {len(result.written)} file(s) written in {result.seconds:.2f} s",
+        file=sys.stderr,
+    )
+    return True
+
+
+def crash(exc: BaseException, stage: str) -> Problem:
+    """An exception as a problem the banner can show: where in the generator it was raised, and what."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(GENERATOR)] or frames
+    if not ours:
+        return Problem(Location(stage), "", f"{stage} failed: {type(exc).__name__}: {exc}")
+    frame = ours[-1]
+    path = Path(frame.filename).resolve()
+    shown = path.relative_to(GENERATOR.parent).as_posix() if path.is_relative_to(GENERATOR) else path.as_posix()
+    column = (frame.colno or 0) + 1
+    return Problem(Location(shown, frame.lineno or 1, column), "", f"{stage} failed: {type(exc).__name__}: {exc}")
+
+
+def render_banner(problems: Iterable[Problem], lang: str, *, built: bool = True) -> Markup:
+    """The problems as an HTML banner fixed to the bottom of the window. Every piece of text is
+    escaped: messages quote what editors wrote. `built`: a good version is shown under it (the
+    text says so); otherwise the page is the placeholder of `render_placeholder`."""
+    problems = list(problems)
+    items = Markup("").join(
+        Markup("<li><code>{}</code> {}{}</li>").format(
+            one_line(str(p.location)),
+            Markup("<code>{}</code>: ").format(one_line(p.field_path)) if p.field_path else "",
+            one_line(p.message),
+        )
+        for p in problems[:BANNER_LIMIT]
+    )
+    more = ""
+    if len(problems) > BANNER_LIMIT:
+        more = Markup("<p>{}</p>").format(ui("preview_problems_more", lang).format(n=len(problems) - BANNER_LIMIT))
+    return Markup(
+        '<div id="kb-preview-problems" role="alert" style="position:fixed;left:0;right:0;bottom:0;z-index:10000;'
+        "max-height:50vh;overflow:auto;margin:0;padding:.75rem 1.25rem;background:#fdecea;color:#5f2120;"
+        'border-top:.25rem solid #b3261e;font:.8rem/1.5 system-ui,sans-serif">'
+        '<p style="margin:0"><strong>{}</strong> {}</p><ul style="margin:.25rem 0 0;padding-left:1.25rem">{}</ul>{}</div>'
+    ).format(
+        ui("preview_problems", lang),
+        ui("preview_problems_text" if built else "preview_problems_first_text", lang),
+        items,
+        more,
+    )
+
+
+def render_placeholder(lang: str) -> Markup:
+    """The page shown for every address until the first good version is built; the banner
+    with the problems is added to it like to any page."""
+    return Markup(
+        '<!doctype html>\n<html lang="{}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title></head>'
+        '<body style="margin:2rem;font:1rem/1.5 system-ui,sans-serif"><main><h1>{}</h1><p>{}</p></main></body></html>\n'
+    ).format(lang, ui("preview_nothing_yet", lang), ui("preview_nothing_yet", lang), ui("preview_nothing_yet_text", lang))
+
+
+BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+LIVERELOAD = "/livereload/"
+"""MkDocs' server answers the browser's "reload yet?" polls under this path."""
+
+
+def is_page_request(path: str) -> bool:
+    """A request for a page (`/`, `/x/`, `/x.html`, `/x`), not for a stylesheet, an image or a poll."""
+    last = path.rsplit("/", 1)[-1]
+    return not path.startswith(LIVERELOAD) and (last == "" or last.endswith(".html") or "." not in last)
+
+
+def insert_banner(page: bytes, banner: bytes) -> bytes:
+    body = BODY.search(page)
+    at = body.end() if body else 0
+    return page[:at] + banner + page[at:]
+
+
+class Preview:
+    """One preview session: the incremental builder, MkDocs' builds into a private site folder,
+    and the problems the browser is shown."""
+
+    def __init__(self, project: Project, lang: str, port: int, workdir: Path) -> None:
+        self.project = project
+        self.lang = lang
+        self.serve_url = f"http://127.0.0.1:{port}/"
+        self.site_dir = workdir / "site"
+        self.signal = workdir / "status.txt"
+        """Rewritten when what the browser shows changes without a page changing (problems found
+        or fixed, a new sidebar): MkDocs' server watches it, rebuilds and reloads the browser."""
+        self.signal.write_text("", encoding="utf-8")
+        self.builder = IncrementalBuilder(project)
+        self.problems: tuple[Problem, ...] = ()
+        """Errors of the last regeneration (data, citations, or an exception)."""
+        self.build_problems: tuple[Problem, ...] = ()
+        """Why the last MkDocs build did not run (a link out of the project) or failed (an exception)."""
+        self.overrides: dict[str, Any] | None = None
+        """MkDocs' settings from the last good index (the sidebar lists content pages and publications)."""
+        self._built_with: dict[str, Any] | None = None
+        self._built_docs: set[str] = set()
+        self._signals = 0
+
+    @property
+    def built(self) -> bool:
+        """Whether a good version has been built: until then every page is the placeholder."""
+        return self._built_with is not None
+
+    def regenerate(self) -> bool:
+        """Refresh the staging docs. Never raises: whatever goes wrong is printed and shown."""
+        overrides = self.overrides
+        shown = "the last good version" if self.built else "the problems until they are fixed"
+        try:
+            ok = _announce(result := self.builder.refresh(), shown)
+            problems = () if ok else tuple(result.report.errors())
+            if ok:
+                assert self.builder.index is not None
+                overrides = mkdocs_overrides(self.project, self.builder.index, self.lang)
+                overrides["site_url"] = self.serve_url  # preview at the root, whatever the public base path
+        except Exception as exc:  # the preview must outlive any bug: show it, keep watching
+            traceback.print_exc()
+            print(f"regeneration failed: the preview shows {shown}", file=sys.stderr)
+            ok, problems = False, (crash(exc, "regeneration"),)
+            self.builder = IncrementalBuilder(self.project)  # its state may be half-updated: start afresh
+        # A build that did not run or failed is retried on the next change, or its problems would stay.
+        if problems != self.problems or overrides != self.overrides or self.build_problems:
+            self.problems, self.overrides = problems, overrides
+            self._signals += 1
+            self.signal.write_text(f"{self._signals}\n" + "".join(f"{p}\n" for p in problems), encoding="utf-8")
+        return ok
+
+    def build(self) -> None:
+        """One MkDocs build, called by the server whenever the staging docs or the signal change.
+        Dirty (only changed pages) unless the settings changed: a new sidebar is on every page.
+        Nothing is built through a link out of the project, nor before the data was good once."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        # MkDocs reads overrides/ on every build, however it was started (mkdocs.yml saved, a
+        # signal): the links are checked right here, not only when the data was last refreshed.
+        links = Report()
+        check_links(self.project, links)
+        if links.failed():
+            self.build_problems = tuple(links.errors())
+            for problem in self.build_problems:
+                print(problem, file=sys.stderr)
+            print("site not built: a symbolic link above leads where the site may not read", file=sys.stderr)
+            self._placeholder_until_built()
+            return
+        overrides = self.overrides
+        if overrides is None:  # the data has not been good yet: nothing to build from
+            self.build_problems = ()
+            self._placeholder_until_built()
+            return
+        docs = _files_under(Path(overrides["docs_dir"]))
+        full = overrides != self._built_with
+        try:
+            config = load_config(config_file=str(self.project.mkdocs_config), site_dir=str(self.site_dir), **overrides)
+            config.site_url = self.serve_url
+            build(config, serve_url=self.serve_url, dirty=not full)
+            if not full:
+                self._remove_pages(self._built_docs - docs, config)
+        except Exception as exc:  # shown in the browser; MkDocs' server would stop reloading
+            traceback.print_exc()
+            self.build_problems = (crash(exc, "site build"),)
+            self._placeholder_until_built()
+            return
+        self._built_with, self._built_docs, self.build_problems = overrides, docs, ()
+
+    def _placeholder_until_built(self) -> None:
+        """Until a good version is built, the site is the placeholder page alone (`with_banner`
+        serves it for every page's address, so MkDocs' server adds its reload script)."""
+        if self.built:
+            return
+        self.site_dir.mkdir(parents=True, exist_ok=True)
+        (self.site_dir / "index.html").write_text(str(render_placeholder(self.lang)), encoding="utf-8")
+
+    def _remove_pages(self, gone: set[str], config: Any) -> None:
+        """Delete what MkDocs made from docs that no longer exist; a dirty build keeps it."""
+        from mkdocs.structure.files import File
+
+        site = Path(config.site_dir)
+        for doc in gone:
+            output = Path(File(doc, config.docs_dir, config.site_dir, config.use_directory_urls).abs_dest_path)
+            output.unlink(missing_ok=True)
+            for folder in output.parents:
+                if folder == site or not folder.is_relative_to(site) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+            print(f"removed from the preview: {output.relative_to(site).as_posix()}", file=sys.stderr)
+
+    def banner(self) -> bytes:
+        problems = tuple(dict.fromkeys(self.problems + self.build_problems))  # a link out is found by both
+        return str(render_banner(problems, self.lang, built=self.built)).encode("utf-8") if problems else b""
+
+    def error_page(self, code: int) -> bytes | None:
+        """MkDocs' own 404 page, as `mkdocs serve` shows it."""
+        page = self.site_dir / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    def with_banner(self, app: WsgiApp) -> WsgiApp:
+        """Wrap the server's WSGI app: every HTML response gets the banner while there are problems.
+        Done per request, so pages MkDocs did not rebuild show it too, and it goes when fixed.
+        Until a good version is built, every page's address is answered with the placeholder."""
+
+        def preview_app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+            if not self.built and is_page_request(environ.get("PATH_INFO", "")):
+                environ = {**environ, "PATH_INFO": "/"}  # the placeholder, as MkDocs serves it: it reloads
+            banner = self.banner()
+            if not banner:
+                return app(environ, start_response)
+            held: list[tuple[str, list[tuple[str, str]]]] = []
+
+            def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+                if any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers):
+                    held.append((status, headers))
+                    return _no_write
+                return start_response(status, headers, exc_info)
+
+            body = app(environ, hold)
+            if not held:
+                return body
+            try:
+                page = insert_banner(b"".join(body), banner)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+            status, headers = held[0]
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(page)))]
+            start_response(status, headers)
+            return [page]
+
+        return preview_app
+
+
+def _no_write(data: bytes) -> object:
+    raise RuntimeError("the preview buffers HTML responses; write() is not supported")
+
+
+def _files_under(folder: Path) -> set[str]:
+    found: set[str] = set()
+    for directory, _, names in os.walk(folder):
+        found.update((Path(directory) / name).relative_to(folder).as_posix() for name in names)
+    return found
+
+
+Stamp = tuple[int, int, int, int]
+
+
+def _stamp(path: str) -> Stamp | None:
+    """The entry itself (a link's own change) and what it leads to (a file saved through a link);
+    a link that leads nowhere still counts."""
+    try:
+        own = os.lstat(path)
+    except OSError:  # saved by renaming, or deleted, while we looked: the next poll sees it
+        return None
+    try:
+        target = os.stat(path)
+    except OSError:
+        return (own.st_mtime_ns, own.st_size, -1, -1)
+    return (own.st_mtime_ns, own.st_size, target.st_mtime_ns, target.st_size)
+
+
+def _snapshot(folders: list[Path]) -> dict[str, Stamp]:
+    state: dict[str, Stamp] = {}
+    for folder in folders:
+        for directory, subfolders, names in os.walk(folder):
+            # os.walk lists a link to a folder among the folders and does not enter it: a link
+            # added or changed is a change all the same (check_links judges where it leads).
+            links = [name for name in subfolders if os.path.islink(os.path.join(directory, name))]
+            for name in names + links:
+                path = os.path.join(directory, name)
+                stamp = _stamp(path)
+                if stamp is not None:
+                    state[path] = stamp
+    return state
+
+
+def watched_sources(project: Project) -> list[Path]:
+    """data/ and every folder the site is made from (`build.published_folders`): a link out of the
+    project added to any of them while serving is reported at once."""
+    return [project.data_dir, *(folder for folder, _ in published_folders(project))]
+
+
+def _watch(preview: Preview, stop: threading.Event, before: dict[str, Stamp]) -> None:
+    """Regenerate whenever the sources differ from `before`, taken before the last regeneration
+    began, so that a save made while it ran is not missed."""
+    folders = watched_sources(preview.project)
+    while not stop.wait(POLL_SECONDS):
+        try:
+            now = _snapshot(folders)
+            if now != before:
+                before = now
+                preview.regenerate()
+        except Exception:  # never stop watching
+            traceback.print_exc()
+
+
+def serve(project: Project, lang: str, port: int) -> int:
+    from mkdocs.livereload import LiveReloadServer
+
+    workdir = Path(tempfile.mkdtemp(prefix="kb-preview-"))
+    try:
+        preview = Preview(project, lang, port, workdir)
+        started = time.perf_counter()
+        folders = watched_sources(project)
+        sources = _snapshot(folders)
+        # Broken data at the start serves the problems (a placeholder page) until they are fixed.
+        preview.regenerate()
+        server = LiveReloadServer(builder=preview.build, host="127.0.0.1", port=port, root=str(preview.site_dir))
+        server.set_app(preview.with_banner(server.serve_request))
+        server.error_handler = preview.error_page
+        preview.build()
+        watching = ", ".join(
+            f"{folder.relative_to(project.root).as_posix()}/" for folder in folders if folder.is_relative_to(project.root)
+        )
+        print(
+            f"{'built' if preview.built else 'not built'} in {time.perf_counter() - started:.1f} s; watching {watching}",
+            file=sys.stderr,
+        )
+        project.staging_docs(lang).mkdir(parents=True, exist_ok=True)  # not yet written when the data is broken
+        for watched in (project.staging_docs(lang), project.mkdocs_config, preview.signal):
+            server.watch(str(watched))
+        stop = threading.Event()
+        threading.Thread(target=_watch, args=(preview, stop, sources), daemon=True, name="preview-watcher").start()
+        print(f"preview at {preview.serve_url} (Ctrl+C stops it)", file=sys.stderr)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            server.shutdown()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
