@@ -111,6 +111,7 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "sector matrix": lambda index: urls.sector_matrix(_pub_with(index, lambda p: counts.effect_studies(index, p)).id),
     "effect map": lambda index: urls.effect_map(_pub_with(index, lambda p: counts.effect_studies(index, p)).id),
     "effect map drill-down": _effect_cell,
+    "glossary": lambda index: urls.GLOSSARY,
 }
 # Hand-written pages (content/<lang>/**/*.md), whatever they are; the real project copies content/.
 CONTENT_PAGES = [

@@ -400,12 +400,12 @@ CASES = [
     case(
         "note-target-without-kind",
         sub(NOTE, '"publication:demo-2025"', '"demo-2025"'),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic, term",
     ),
     case(
         "note-target-of-unknown-kind",
         sub(NOTE, '"publication:demo-2025"', '"report:demo-2025"'),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'report:demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'report:demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic, term",
     ),
     case(
         "study-cited-by-alias",
@@ -685,7 +685,7 @@ CASES = [
     case(
         "note-about-a-quote",
         both(whole_kb, sub(NOTE, "applies_to: [", "applies_to: [quote:demo-thesis-2022-q01, ")),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'quote:demo-thesis-2022-q01' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'quote:demo-thesis-2022-q01' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic, term",
     ),
 ]
 

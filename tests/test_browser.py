@@ -209,3 +209,71 @@ def test_no_request_leaves_the_site(browser: Browser, site_server: str) -> None:
 
     public = yaml.safe_load((Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
     assert all(url.startswith(public) and url.endswith("sitemap.xml") for url in outside), outside
+
+
+# --- terms explained where a page first names them (generator/explain.py) ------------------------------
+
+TOOLTIP_STATE = """link => {
+  const tip = document.getElementById(link.getAttribute('aria-describedby'));
+  const box = tip.getBoundingClientRect(), width = document.documentElement.clientWidth;
+  return {visible: tip.checkVisibility(), left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+          height: window.innerHeight, width, role: tip.getAttribute('role'), text: tip.textContent};
+}"""
+
+
+def _first_term_by_keyboard(page: Page) -> tuple[object, dict]:
+    """Tab from the top of the article until a glossary term's link has the focus."""
+    page.locator("article h1").first.click()  # focus starts in the article, as after a skip link
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.kb-term')"):
+            link = page.locator(":focus")
+            return link, link.evaluate(TOOLTIP_STATE)
+    raise AssertionError("no glossary term's link is reached with Tab")
+
+
+@pytest.mark.parametrize(("lang", "width"), [("nb", 1280), ("en", 1280), ("nb", 390), ("en", 390)])
+def test_a_terms_definition_is_reached_by_keyboard_and_fits_the_screen(
+    browser: Browser, site_server: str, real_index, lang: str, width: int
+) -> None:
+    """The About page names terms: Tab to the first term's link, its definition shows beside it
+    (inside the screen, on a phone too), screen readers get it as the link's description, Escape
+    hides it, and the link leads to the term's entry on the glossary page."""
+    phone = width < 500
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    try:
+        page.goto(site_server + urls.site_url("om.md", lang))
+        link, tip = _first_term_by_keyboard(page)
+        assert tip["visible"] and tip["role"] == "tooltip", tip
+        assert tip["left"] >= 0 and tip["right"] <= tip["width"], f"the definition reaches past the screen: {tip}"
+        assert 0 <= tip["top"] and tip["bottom"] <= tip["height"], tip
+        term_id = (link.get_attribute("aria-describedby") or "").removeprefix("kb-tip-")
+        term = real_index.glossary_term(term_id)
+        assert (term.definition.get(lang) or "")[:40] in " ".join(tip["text"].split())
+        # the accessible description a screen reader reads with the link
+        description = link.evaluate("l => document.getElementById(l.getAttribute('aria-describedby')).textContent")
+        assert description == tip["text"]
+        page.keyboard.press("Escape")
+        assert not link.evaluate(TOOLTIP_STATE)["visible"], "Escape hides the definition"
+        if phone:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.press("Tab")
+            page.screenshot(path=str(ARTIFACTS / f"term-tooltip-phone-{lang}.png"))
+        link.click()  # a tap on a touch screen, Enter or a click: the term's entry
+        page.wait_for_url(re.compile(rf"/glossary/#term-{term_id}$"))
+        expect(page.locator(f"#term-{term_id}")).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+def test_a_terms_definition_shows_on_hover(page: Page, site_server: str) -> None:
+    page.goto(site_server + urls.site_url(urls.finding(f"{PUB}-f16"), "en"))
+    links = page.locator("article .kb-term > a")
+    assert links.count() >= 1
+    links.first.hover()
+    tip = links.first.evaluate(TOOLTIP_STATE)
+    assert tip["visible"] and tip["right"] <= tip["width"], tip
+    page.mouse.move(0, 0)
+    assert not links.first.evaluate(TOOLTIP_STATE)["visible"]

@@ -226,6 +226,18 @@ def _topic(d: dict[str, Any]) -> None:
     d["description"] = _text()
 
 
+def _glossary_term(d: dict[str, Any]) -> None:
+    """Its name and definition full of payloads, a form full of regular-expression syntax beside its
+    own forms: the term is still explained where a page names it, with its definition as text."""
+    d["term"]["nb"] = "helsesykepleier " + TEXT
+    d["definition"] = {**_text(), "nb_origin": "editorial"}
+    d["forms_nb"] = ["(helse|syke)+*?[pleier]\\", *d["forms_nb"]]
+
+
+def _source_term(d: dict[str, Any]) -> None:
+    d["source_location"] = TEXT
+
+
 def _labels(*term_ids: str, fields: tuple[str, ...] = ("label",)) -> Callable[[dict[str, Any]], None]:
     def change(d: dict[str, Any]) -> None:
         for term in d["terms"]:
@@ -267,6 +279,8 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "vocabularies/audience.yaml": _labels("teachers"),
     "vocabularies/outcome.yaml": _labels("work-participation"),
     "vocabularies/sector.yaml": _labels("health"),
+    "glossary/helsesykepleier.yaml": _glossary_term,
+    "glossary/hoy-tillit.yaml": _source_term,
 }
 
 
@@ -483,6 +497,8 @@ VISIBLE = [
     ("publications/demo-2025/findings/index.html", "theme name and confidence label"),
     ("publications/demo-2025/method/index.html", "research question"),
     ("publications/demo-2025/studies/index.html", "study citation and country label"),
+    ("glossary/index.html", "glossary term name and definition, where the source defines a term"),
+    ("en/glossary/index.html", "glossary term name and definition (English)"),
 ]
 
 
@@ -493,6 +509,14 @@ def test_payloads_are_visible_as_text(hostile_pages: dict[str, BeautifulSoup], p
     for chart in article.select("svg.kb-chart"):
         chart.decompose()  # the chart repeats the labels without spaces between them; the tables carry the text
     assert _flat(TEXT) in _flat(article.get_text()), why
+
+
+@pytest.mark.parametrize("page", ["findings/demo-thesis-2022-f01/index.html", "en/findings/demo-thesis-2022-f01/index.html"])
+def test_a_hostile_definition_is_the_tooltips_text(hostile_pages: dict[str, BeautifulSoup], page: str) -> None:
+    """Where a page first names the term, its definition is the tooltip's text, literally."""
+    tips = hostile_pages[page].select("article .kb-term-tip")
+    assert [tip["id"] for tip in tips] == ["kb-tip-helsesykepleier"]
+    assert _flat(TEXT) in _flat(tips[0].get_text())
 
 
 def test_every_payload_appears_verbatim_on_the_finding_page(hostile_pages: dict[str, BeautifulSoup]) -> None:

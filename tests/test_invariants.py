@@ -8,8 +8,8 @@ For the fixtures (kb, and kb + kb-whole) and the real knowledge base, in each la
   at least one other page; a note, shown on the pages it concerns, has its anchor on one of them.
 
 Vocabularies are lists of labels shown wherever a term is used; they have no place of their own.
-Quotes have none yet (NOT_SHOWN_KINDS).
-Nor, yet, do glossary terms (data/glossary/): they govern the English texts through `check`.
+Quotes have none yet (NOT_SHOWN_KINDS). A glossary term (data/glossary/) has its entry on the
+glossary page, and a note about one is shown there.
 The real knowledge base is built once per session (`real_project`) and its pages parsed once (`real_site`).
 """
 
@@ -35,10 +35,9 @@ from generator.web.render import View
 from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE
 
-NOT_SHOWN_KINDS = {"vocabulary", "quote", "term"}
-"""Kinds without a place of their own on the site (see the module docstring). Quotes and glossary
-terms (issue 14) are entered before their display is written: each leaves this set with the
-templates that show it."""
+NOT_SHOWN_KINDS = {"vocabulary", "quote"}
+"""Kinds without a place of their own on the site (see the module docstring). Quotes (issue 14) are
+entered before their display is written: they leave this set with the templates that show them."""
 
 
 @dataclass

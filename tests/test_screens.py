@@ -57,6 +57,14 @@ def _every_kind_of_page(index: Index, project: Project, lang: str) -> list[tuple
     return kinds + [(f"content/{lang}/{doc}", urls.site_url(doc, lang)) for doc in _hand_written(lang)]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_kind_of_page_is_checked_in_both_languages(real_index: Index, real_project: Project, lang: str) -> None:
+    """A new page type is among the pages checked without being listed: the glossary, for one."""
+    kinds = dict(_every_kind_of_page(real_index, real_project, lang))
+    assert {spec.template for spec in plan(real_index)} <= set(kinds)
+    assert kinds["glossary.md.j2"] == urls.site_url(urls.GLOSSARY, lang)
+
+
 @contextmanager
 def _phone(browser: Browser, width: int) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)

@@ -141,7 +141,8 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
 
     common = {"publication", "summary", "findings", "studies", "notes", "changelog"}
     review = {"key_messages", "method", "evidence_profiles", "characteristics", "matrices", "appraisal"}
-    thesis = {"own_chapters", "charts", "themes", "implications", "interventions", "gap_maps", "cases"}
+    # the thesis names a glossary term (helsesykepleier) in its texts; the review only in labels
+    thesis = {"own_chapters", "charts", "themes", "implications", "interventions", "gap_maps", "cases", "glossary"}
     assert names("demo-2025") == common | review
     assert names("demo-thesis-2022") == common | thesis
 
@@ -171,6 +172,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         "cases",
         "studies",
         "notes",
+        "glossary",
     ]
     assert sidebar(project, index, "demo-thesis-2022", "en") == [
         ("Publication", "publications/demo-thesis-2022/index.md"),
@@ -214,6 +216,7 @@ def test_real_publications_have_the_chapters_their_source_has() -> None:
         "Kvalitetsvurdering per studie",
         "Studier",
         "Merknader om kilden",
+        "Ordliste",
     ]
     assert chapters == contents
     assert [title for title, _ in sidebar(project, index, "skole-hjem-2025", "nb")] == [
@@ -240,6 +243,7 @@ def test_real_publications_have_the_chapters_their_source_has() -> None:
         "gap-maps",
         "studies",
         "notes",
+        "glossary",
     ]
     assert ("findings", "Findings and conclusions") in contents
 

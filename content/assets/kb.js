@@ -2,7 +2,9 @@
    1. Mount Pagefind's search UI in the header (per-language index, chosen by <html lang>), with
       the site's ranking and a result titled like its page.
    2. Add filters (native <select>s, so keyboard and screen readers work) above tables that
-      declare data-kb-filters="attr1 attr2"; rows carry data-<attr> values. */
+      declare data-kb-filters="attr1 attr2"; rows carry data-<attr> values.
+   3. Place a glossary term's tooltip beside its link, inside the screen (kb.css shows it on hover
+      and keyboard focus; without this script it opens below the link). Escape hides it. */
 (function () {
   "use strict";
 
@@ -108,9 +110,55 @@
     apply();
   }
 
+  // The tooltip of a glossary term (generator/explain.py) is fixed to the screen while it shows: a
+  // table's scroll box cannot cut it, and it is moved left or above the link to stay on the screen.
+  var openTerm = null;
+  var MARGIN = 8;
+
+  function placeTip(term) {
+    var tip = term.querySelector(".kb-term-tip");
+    var link = term.querySelector("a");
+    if (!tip || !link) return;
+    openTerm = term;
+    term.classList.remove("kb-term--hidden");
+    tip.style.position = "fixed";
+    tip.style.left = "0px";
+    tip.style.top = "0px";
+    var at = link.getBoundingClientRect();
+    var size = tip.getBoundingClientRect();
+    var width = document.documentElement.clientWidth;
+    var left = Math.max(MARGIN, Math.min(at.left, width - size.width - MARGIN));
+    var top = at.bottom;
+    if (top + size.height > window.innerHeight - MARGIN && at.top - size.height > MARGIN) top = at.top - size.height;
+    tip.style.left = left + "px";
+    tip.style.top = top + "px";
+  }
+
+  function watchTerms() {
+    if (document.body.dataset.kbTerms) return;
+    document.body.dataset.kbTerms = "1";
+    ["mouseover", "focusin"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        var term = event.target.closest && event.target.closest(".kb-term");
+        if (term && (term !== openTerm || type === "focusin")) placeTip(term);
+      });
+    });
+    document.addEventListener("mouseout", function (event) {
+      if (openTerm && !openTerm.contains(event.relatedTarget)) openTerm = null;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll(".kb-term:hover, .kb-term:focus-within").forEach(function (term) {
+        term.classList.add("kb-term--hidden");
+      });
+    });
+    window.addEventListener("scroll", function () { if (openTerm) placeTip(openTerm); }, { passive: true, capture: true });
+  }
+
   function init() {
     mountSearch();
     document.querySelectorAll("table[data-kb-filters]").forEach(filterTable);
+    watchTerms();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.model.cerqual import COMPONENT_FIELDS
-from generator.model.index import Index
+from generator.model.index import Index, iter_texts
 from generator.model.models import Appraisal, Matrix, Publication, Study
+from generator.model.settings import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -343,3 +344,29 @@ def gap_row_groups(index: Index, pub: Publication, gap_map: GapMap) -> list[tupl
 def group_column_studies(index: Index, pub: Publication, gap_map: GapMap, rows: list[str]) -> dict[str, int]:
     """Column -> distinct studies behind the given rows (a group's column totals)."""
     return {c: len({s for r in rows for s in gap_map.cells.get((r, c), ())}) for c in gap_map.columns}
+
+
+# --- the glossary ----------------------------------------------------------------------------------
+
+NOT_PRINTED_KINDS = ("quote",)
+"""Members of a publication whose texts no page or report shows yet: the terms they name are not its terms."""
+
+
+def glossary_terms(index: Index, pub: Publication) -> list[str]:
+    """The glossary terms (by id) that the publication's texts name, in either language: its own,
+    its members' and those of the notes about them. Numbered parts of a document (Tabell, Vedlegg)
+    are names, not terms to explain. Computed once per publication."""
+
+    def compute() -> list[str]:
+        glossary = index.glossary()
+        texts = [
+            text
+            for kind, entity_id in sorted(index.entities_of(pub))
+            if kind not in NOT_PRINTED_KINDS
+            for _, text in iter_texts(index.entity(kind, entity_id))
+        ]
+        texts += [text for note, _ in index.notes_in_publication(pub) for _, text in iter_texts(note)]
+        named = {term_id for text in texts for lang in LANGUAGES for term_id in glossary.named(text.get(lang) or "", lang)}
+        return sorted(term_id for term_id in named if not glossary.terms[term_id].numbered)
+
+    return index.once(f"glossary_terms:{pub.id}", compute)

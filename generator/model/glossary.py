@@ -17,10 +17,16 @@ of a term the Norwegian text names are never a rendering to avoid ("public healt
 "health nurse"; "class teacher" may render another term than kontaktlærer).
 
 Pure: `index.py` walks every text of every entity and reports what these functions find.
+
+The same forms say where a text in either language names a term (`Glossary.names`): in Norwegian
+its forms and abbreviation, in English its rendering (with a plural or possessive ending) and its
+abbreviation. The site explains a term where a page first names it (`explain.py`), and a
+publication's printed report lists the terms its texts name (`counts.glossary_terms`).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -51,6 +57,32 @@ def _words(phrase: str) -> str:
     return r"\s+".join(re.escape(word) for word in phrase.split())
 
 
+Trie = dict[str, "Trie"]
+"""A regular expression's unit (a letter, the space between words) -> what may follow it; "" ends a phrase."""
+
+
+def _trie(phrases: set[str]) -> str:
+    """Any of the phrases as one regular expression, their common beginnings shared (`kontaktlærer`,
+    `kontaktlæreren` ... one branch): a page is searched for every form of every term at each word,
+    and a plain alternation would try each form in turn. The longest phrase that matches wins."""
+    root: Trie = {}
+    for phrase in phrases:
+        node = root
+        for i, word in enumerate(phrase.split()):
+            for unit in ([r"\s+"] if i else []) + [re.escape(c) for c in word]:
+                node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def branch(node: Trie) -> str:
+        children = [unit + branch(child) for unit, child in sorted(node.items()) if unit]
+        if not children:
+            return ""
+        body = children[0] if len(children) == 1 else f"(?:{'|'.join(children)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(root) or r"(?!)"
+
+
 def _whole(body: str) -> str:
     return rf"(?<!\w)(?:{body})(?!\w)"
 
@@ -72,6 +104,16 @@ def _english_plurals(word: str) -> list[str]:
 def recognised_forms(term: GlossaryTerm) -> list[str]:
     """The Norwegian forms of a term a text is searched for: its forms and its abbreviation."""
     return [*term.forms_nb, *([term.abbreviation] if term.abbreviation else [])]
+
+
+def english_forms(term: GlossaryTerm) -> list[str]:
+    """The English forms of a term a text is searched for: its rendering and its (Norwegian) abbreviation."""
+    return [*([term.term.en] if term.term.en else []), *([term.abbreviation] if term.abbreviation else [])]
+
+
+IN_A_COMPOUND = re.compile(r"(?<=\w)-$|^-(?=\w)")
+"""A hyphen that joins a form to the next or the previous word ('PPT-kontakten', 'skole-PPT'): the
+form is part of a longer word there, and a word is never split."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +153,37 @@ class Glossary:
         )
         self._avoided = {i: english_pattern(t.avoid_en) for i, t in self.terms.items() if t.avoid_en}
         self._chosen = {i: english_pattern([t.term.en]) for i, t in self.terms.items() if t.term.en}
+        self._finders: dict[str, tuple[re.Pattern[str], dict[str, str]]] = {}
+
+    def _finder(self, lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
+        """The pattern of every form a text in `lang` may name a term by, and the term of each form
+        (by `_key`). Each form is also matched as HTML writes it (`&amp;`, `&#39;`), since the site's
+        pages are searched as Markdown and HTML, and with its letters typed in two ways ('å' as 'a' and
+        a combining ring), since a page cannot be normalised without moving what follows."""
+        if lang not in self._finders:
+            owner: dict[str, str] = {}
+            for term_id, term in sorted(self.terms.items()):
+                for form in recognised_forms(term) if lang == "nb" else english_forms(term):
+                    owner.setdefault(_key(form), term_id)
+            spellings = {w for key in owner for w in (key, unicodedata.normalize("NFD", key))}
+            body = _trie({w for s in spellings for w in (s, html.escape(s))})
+            ending = ENGLISH_ENDING if lang == "en" else ""
+            self._finders[lang] = (re.compile(_whole(f"(?P<form>{body}){ending}"), re.IGNORECASE), owner)
+        return self._finders[lang]
+
+    def names(self, text: str, lang: str) -> Iterator[tuple[str, re.Match[str]]]:
+        """Every place a text in `lang` names a term, in order: (term id, the match). Whole words in any
+        case, a phrase's words split by any spaces; never part of a hyphenated word."""
+        pattern, owner = self._finder(lang)
+        for match in pattern.finditer(text):
+            before, after = text[max(0, match.start() - 2) : match.start()], text[match.end() : match.end() + 2]
+            if IN_A_COMPOUND.search(before) or IN_A_COMPOUND.search(after):
+                continue
+            yield owner[_key(html.unescape(match.group("form")))], match
+
+    def named(self, text: str, lang: str) -> list[str]:
+        """The ids of the terms a text in `lang` names, in the order it first names them."""
+        return list(dict.fromkeys(term_id for term_id, _ in self.names(_nfc(text), lang)))
 
     def named_in(self, norwegian: str) -> list[str]:
         """The ids of the terms a Norwegian text names, in the order it first names them."""

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,22 @@ def long_date(date: dt.date, lang: str) -> str:
 def number(value: float, lang: str) -> str:
     """Locale number: '2,2' and '14 903' in Norwegian, '2.2' and '14,903' in English."""
     return format_decimal(value, locale=BABEL_LOCALE[lang])
+
+
+_NORWEGIAN_LAST = {"æ": "z\U0010fffd1", "ø": "z\U0010fffd2", "å": "z\U0010fffd3", "ä": "z\U0010fffd1", "ö": "z\U0010fffd2"}
+"""æ, ø and å after z, in that order (ä and ö are sorted as æ and ø, as Norwegian dictionaries do)."""
+_ENGLISH_LETTERS = {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss"}
+"""Letters English sorts as others ('Ørsta' under o); 'å', 'é' ... lose their accent."""
+
+
+def sort_key(text: str, lang: str) -> tuple[str, str]:
+    """How a word is sorted alphabetically in `lang`: letters without case or accents ('é' as 'e'),
+    and in Norwegian æ, ø, å after z; ties are broken by the text itself, so the order is total."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    letters = _NORWEGIAN_LAST if lang == "nb" else _ENGLISH_LETTERS
+    folded = "".join(letters.get(c, c) for c in folded)
+    plain = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return plain, text
 
 
 # --- UI strings -------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -81,6 +81,8 @@ REQUIRED_VOCABULARIES = (
     "evidence-status",
 )
 
+T = TypeVar("T")
+
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
 Read = tuple[str, str]
@@ -130,6 +132,20 @@ class Index:
             self.reads = outer
             if outer is not None:
                 outer |= reads
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """Something many pages use, computed once per index (the topic grid, the glossary's patterns).
+
+        What computing it read is replayed into the recording of every reader that asks, so each page
+        still names the data files behind it and is re-rendered by the live preview when they change."""
+        if key not in self.shared:
+            with self.recording() as recorded:
+                computed = compute()
+            self.shared[key] = (computed, frozenset(recorded))
+        value, reads = self.shared[key]
+        if self.reads is not None:
+            self.reads |= reads
+        return cast(T, value)
 
     def source_files(self, reads: set[Read]) -> list[str]:
         """The data files behind what was read, as project paths, sorted.
@@ -202,6 +218,11 @@ class Index:
 
     def glossary_term(self, term_id: str) -> GlossaryTerm:
         return cast(GlossaryTerm, self._get("term", term_id))
+
+    def glossary(self) -> Glossary:
+        """The glossary's terms and their patterns, compiled once: every page is searched for them,
+        and every one that asks has read every term (`once`)."""
+        return self.once("glossary", lambda: Glossary({t: self.glossary_term(t) for t in self.ids("term")}))
 
     def term(self, vocabulary: str, term_id: str) -> Term:
         if self.reads is not None:

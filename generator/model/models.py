@@ -655,9 +655,9 @@ class DataNote(Strict):
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    # Not yet about a quote or a glossary term: no page shows them until their display is written
-    # (issue 14), so a note about one would have nowhere to be shown.
-    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote", "term"))]] = Field(
+    # Not yet about a quote: no page shows quotes until their display is written (issue 14), so a note
+    # about one would have nowhere to be shown. A note about a glossary term is shown in its entry.
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote"))]] = Field(
         min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")

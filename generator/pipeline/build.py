@@ -32,7 +32,7 @@ from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
 from generator.present.references import ReferenceCache, csl_json, ris
 from generator.print import pdf
-from generator.web.pages import plan
+from generator.web.pages import glossary_pages, plan
 from generator.web.render import View, environment, render_page, yaml_path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -154,7 +154,7 @@ def copy_content(project: Project, lang: str, writer: StagingWriter, index: Inde
             content = path.read_bytes()
             if path.suffix == ".md" and not prefix:
                 view = View(index, lang, PageSpec(rel, ""))
-                content = expand(content.decode("utf-8"), view).encode("utf-8")
+                content = view.explain_terms(expand(content.decode("utf-8"), view)).encode("utf-8")
             if path.suffix == ".md" and not content.startswith(b"---"):
                 source = path.relative_to(project.root).as_posix()
                 content = f"---\nedit_source: {yaml_path(source)}\n---\n\n".encode() + content
@@ -198,6 +198,7 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
         # The theme prints nav titles raw: data in them must be escaped here.
         nav.append({str(escape(resolve(pub.short_title, lang).text)): entries})
     nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})
+    nav += [{ui(page.nav_key, lang): page.doc} for page in glossary_pages(index) if page.nav_key]
     nav += [{title: doc} for title, doc in content_pages(project, lang)]
     return nav
 

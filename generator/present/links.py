@@ -138,6 +138,8 @@ def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | Non
     }
     if kind in pages:
         return pages[kind](entity_id), None
+    if kind == "term":
+        return urls.GLOSSARY, urls.anchor("term", entity_id)
     if kind == "assessment":
         return urls.matrix(index.matrix_of_assessment[entity_id]), urls.anchor("row", entity_id)
     pub_id = index.publication_of[(kind, entity_id)]

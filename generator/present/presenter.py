@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from generator.model import counts
 from generator.model.cerqual import justification
-from generator.model.i18n import BABEL_LOCALE, Localized, long_date, month_year, number, resolve, ui
+from generator.model.i18n import BABEL_LOCALE, OTHER, Localized, long_date, month_year, number, resolve, ui
 from generator.model.index import Index
 from generator.model.models import Chart, Finding, Prisma, Publication, Study, Term, Text
 from generator.present import sections
@@ -122,6 +122,15 @@ class Presenter:
         if not shown.fallback:
             return escape(value)
         return self.medium.fallback.format(lang=shown.lang, text=value, notice=ui("fallback_notice", self.lang))
+
+    def in_other_language(self, text: Text) -> Markup:
+        """The text in the other language, tagged with it (a glossary term's other name); nothing
+        where it has none."""
+        other = OTHER[self.lang]
+        value = text.get(other)
+        if value is None:
+            return Markup("")
+        return Markup('<span lang="{lang}">{text}</span>').format(lang=other, text=self.medium.typeset(value, other))
 
     def ui(self, key: str) -> str:
         return ui(key, self.lang)
@@ -296,6 +305,8 @@ class Presenter:
                 return self.plain(index.case(entity_id).title)
             case "theme":
                 return self.plain(index.theme(entity_id).name)
+            case "term":
+                return self.plain(index.glossary_term(entity_id).term)
         raise ValueError(f"no label for entities of kind {kind!r}")
 
     def entity_secondary(self, kind: str, entity_id: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.model.counts import effect_studies
+from generator.model.counts import effect_studies, glossary_terms
 from generator.model.index import Index
 from generator.model.models import Publication, Text
 from generator.present import urls
@@ -214,6 +214,13 @@ STUDIES = Section(
 )
 NOTES = Section("notes", _always, "notes", _page(urls.notes, "notes.md.j2", "notes"), anchor="notes")
 CHANGELOG = Section("changelog", _always, "changelog", _page(urls.changelog, "changelog.md.j2", "changelog"))
+GLOSSARY = Section(
+    # On the site the glossary is one page for the whole knowledge base (pages.py); the report lists the terms it uses.
+    "glossary",
+    lambda index, pub: bool(glossary_terms(index, pub)),
+    "glossary",
+    anchor="glossary",
+)
 
 SITE: tuple[Section, ...] = (
     PUBLICATION,
@@ -251,6 +258,7 @@ REPORT: tuple[Section, ...] = (
     APPRAISAL,
     STUDIES,
     NOTES,
+    GLOSSARY,
 )
 """The chapters of the full printed report, in reading order (after the cover, the colophon and the contents)."""
 

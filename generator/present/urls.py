@@ -139,6 +139,7 @@ def references_path(pub_id: str, fmt: str) -> str:
 # --- the whole knowledge base (issue 6) ------------------------------------------------------
 
 OVERVIEW = "overview.md"
+GLOSSARY = "glossary.md"
 TOPICS_INDEX = "topics/index.md"
 AUDIENCES_INDEX = "practice/index.md"
 

@@ -129,7 +129,7 @@ class PrintView(Presenter):
     def __init__(self, index: Index, pub: Publication, lang: str) -> None:
         super().__init__(index, lang, PRINT, functools.partial(entity_anchor, index, pub))
         self.pub = pub
-        self.report = PrintedReport(index, pub)
+        self.report = PrintedReport(index, pub, lang)
 
     def css_string(self, value: str) -> Markup:
         return css_string(value)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from generator.model import counts
 from generator.model.cerqual import COMPONENT_FIELDS
 from generator.model.counts import Tally
+from generator.model.i18n import resolve, sort_key
 from generator.model.index import Index
 from generator.model.models import (
     Assessment,
@@ -27,6 +28,7 @@ from generator.model.models import (
     Component,
     DataNote,
     Finding,
+    GlossaryTerm,
     Implication,
     Intervention,
     Matrix,
@@ -330,15 +332,26 @@ class NoteEntry:
     """(kind, id) of what it concerns in this publication."""
 
 
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A glossary term the publication uses."""
+
+    term: GlossaryTerm
+    defined_in: Publication | None
+    """The publication whose words the definition is, where it is a source's."""
+
+
 # --- the builders -----------------------------------------------------------------------------------
 
 
 class PrintedReport:
     """The contexts of one publication's printed report: one typed method per part, built when called."""
 
-    def __init__(self, index: Index, pub: Publication) -> None:
+    def __init__(self, index: Index, pub: Publication, lang: str = "nb") -> None:
         self.index = index
         self.pub = pub
+        self.lang = lang
+        """The report's language: what its glossary is sorted in."""
 
     def also_a_study(self) -> AlsoAStudy | None:
         """The colophon's line for a publication that a review includes as a study."""
@@ -522,6 +535,13 @@ class PrintedReport:
 
     def notes(self) -> list[NoteEntry]:
         return [NoteEntry(note, targets) for note, targets in self.index.notes_in_publication(self.pub)]
+
+    def glossary(self) -> list[GlossaryEntry]:
+        """The glossary terms the publication's texts name (`counts.glossary_terms`), alphabetically
+        in the report's language (Norwegian: æ, ø, å last)."""
+        terms = [self.index.glossary_term(t) for t in counts.glossary_terms(self.index, self.pub)]
+        entries = [GlossaryEntry(t, self.index.publication(t.defined_in) if t.defined_in else None) for t in terms]
+        return sorted(entries, key=lambda entry: sort_key(resolve(entry.term.term, self.lang).text, self.lang))
 
     def _studies(self, study_ids: list[str]) -> list[Study]:
         return [self.index.study(s) for s in study_ids]

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from markupsafe import Markup
 
 from generator.model import counts
 from generator.model.cerqual import COMPONENT_FIELDS, justification
 from generator.model.counts import Tally
+from generator.model.i18n import sort_key
 from generator.model.index import Index
 from generator.model.models import (
     Assessment,
@@ -34,6 +35,7 @@ from generator.model.models import (
     DataNote,
     Effect,
     Finding,
+    GlossaryTerm,
     Implication,
     Intervention,
     Matrix,
@@ -76,18 +78,9 @@ class Scope:
 
 
 def shared(index: Index, key: str, compute: Callable[[], T]) -> T:
-    """Something many pages show, computed once per index (the topic grid on every topic page).
-
-    What computing it read is replayed into the recording of every page that asks, so each page
-    still names the data files behind it and is re-rendered by the live preview when they change."""
-    if key not in index.shared:
-        with index.recording() as recorded:
-            computed = compute()
-        index.shared[key] = (computed, frozenset(recorded))
-    value, reads = index.shared[key]
-    if index.reads is not None:
-        index.reads |= reads
-    return cast(T, value)
+    """Something many pages show, computed once per index (the topic grid on every topic page);
+    what computing it read is replayed into every page that asks (`Index.once`)."""
+    return index.once(key, compute)
 
 
 # --- pieces several pages show ---------------------------------------------------------------
@@ -587,6 +580,54 @@ class StudiesPage:
 
 def studies_index(scope: Scope) -> StudiesPage:
     return StudiesPage(study_counts(scope, None), study_rows(scope, scope.index.ids("study")))
+
+
+# --- the glossary ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term of the glossary: its names, what it means and where it is used."""
+
+    term: GlossaryTerm
+    anchor: str
+    """The id of its entry: where every page that names the term links (`links.entity_page`)."""
+    name: str
+    """In the page's language."""
+    defined_in: Link | None
+    """The publication whose definition it is, in its words (then `term.source_location` says where)."""
+    used_in: list[Link]
+    """The publications whose texts name it (`counts.glossary_terms`), newest first."""
+    notes: list[NoteItem]
+
+
+@dataclass(frozen=True)
+class GlossaryPage:
+    """Every term of the glossary (data/glossary/), alphabetically in the page's language (Norwegian:
+    æ, ø, å last): its name in both languages, its abbreviation, its definition (the source's words
+    or ours, as the data says) and the publications that use it."""
+
+    entries: list[GlossaryEntry]
+
+
+def glossary(scope: Scope) -> GlossaryPage:
+    index, links, lang = scope.index, scope.links, scope.lang
+    used_in: dict[str, list[Link]] = {}
+    for pub in index.publications():
+        for term_id in counts.glossary_terms(index, pub):
+            used_in.setdefault(term_id, []).append(links.entity("publication", pub.id))
+    entries = [
+        GlossaryEntry(
+            term,
+            urls.anchor("term", term.id),
+            scope.labels.entity_label("term", term.id),
+            links.entity("publication", term.defined_in) if term.defined_in else None,
+            used_in.get(term.id, []),
+            note_items(scope, "term", term.id),
+        )
+        for term in (index.glossary_term(t) for t in index.ids("term"))
+    ]
+    return GlossaryPage(sorted(entries, key=lambda entry: sort_key(entry.name, lang)))
 
 
 # --- a publication -------------------------------------------------------------------------------
@@ -1737,6 +1778,7 @@ CONTEXTS: dict[str, Callable[[Scope], object]] = {
     "audiences_index.md.j2": audiences_index,
     "audience.md.j2": audience,
     "studies_index.md.j2": studies_index,
+    "glossary.md.j2": glossary,
     "publication.md.j2": publication,
     "findings_table.md.j2": findings_page,
     "findings_list.md.j2": findings_list,

@@ -58,7 +58,13 @@ def plan(index: Index) -> list[PageSpec]:
             )
         )
     pages.append(PageSpec(urls.STUDIES_INDEX, "studies_index.md.j2", nav_key="all_studies"))
+    pages += glossary_pages(index)
     return pages
+
+
+def glossary_pages(index: Index) -> list[PageSpec]:
+    """The glossary page, in the sidebar, when the knowledge base has terms (the sidebar asks here too)."""
+    return [PageSpec(urls.GLOSSARY, "glossary.md.j2", nav_key="glossary")] if index.ids("term") else []
 
 
 def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSpec]:

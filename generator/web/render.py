@@ -17,12 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.model.i18n import OTHER
+from generator.model.i18n import OTHER, resolve
 from generator.model.index import Index
 from generator.present import urls
 from generator.present.links import SECONDARY, Linker, entity_page
 from generator.present.pagespec import PageSpec
 from generator.present.presenter import Medium, Presenter
+from generator.web import explain
 from generator.web.contexts import Scope, build_context
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -104,6 +105,37 @@ class View(Presenter):
     def asset(self, path: str) -> str:
         return self.links.asset(path)
 
+    # terms explained where the page first names them (explain.py) ----------------------------
+    def explained_term(self, mention: explain.Mention) -> str:
+        """A term as the page names it, linked to its glossary entry, with its name in both languages
+        and its definition as a tooltip: shown on hover and on keyboard focus (content/assets/kb.css,
+        kb.js), read by screen readers as the link's description, reached on a touch screen by following
+        the link. Every character from the data is a character reference (`explain.literal`), so
+        the markup means the same in a raw HTML block and in a paragraph of a hand-written page."""
+        term = self.index.glossary_term(mention.term_id)
+        tip_id = f"kb-tip-{mention.term_id}"
+        definition = resolve(term.definition, self.lang)
+        other = resolve(term.term, self.other_lang)
+        said = explain.literal(definition.text)
+        if definition.fallback:
+            said = f'<span lang="{definition.lang}">{said}</span> ({explain.literal(self.ui("fallback_notice"))})'
+        name = explain.literal(self.entity_label("term", term.id))
+        if not other.fallback:
+            name += f' (<span lang="{other.lang}">{explain.literal(other.text)}</span>)'
+        tip = f"{name}: {said}"
+        href = escape(self.links.href(*entity_page(self.index, "term", term.id)))
+        return (
+            f'<span class="kb-term"><a href="{href}" aria-describedby="{tip_id}">{mention.written}</a>'
+            f'<span class="kb-term-tip" id="{tip_id}" role="tooltip">{tip}</span></span>'
+        )
+
+    def explain_terms(self, markdown: str) -> str:
+        """The page with the first mention of each glossary term in its body text explained."""
+        if not self.index.data.entities.get("term"):
+            return markdown
+        mentions = explain.first_mentions(markdown, self.index.glossary(), self.lang)
+        return explain.explain(markdown, mentions, self.explained_term)
+
 
 def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> Environment:
     """Every template of ours, Markdown or print HTML: StrictUndefined (a typo is an error,
@@ -132,6 +164,8 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs:
         # Built inside the recording: what the context read is what the page shows, its sources.
         context = build_context(Scope(index, page, lang, view, view.links, pdfs))
         body = env.get_template(page.template).render(v=view, c=context)
+        if page.doc != urls.GLOSSARY:
+            body = view.explain_terms(body)
     meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
     if page.source:
         meta.append(f"edit_source: {yaml_path(page.source)}")
