@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "glossary",
             "index",
             "counts",
+            "related",  # the evidence around a finding: what relates to it, ranked
         ),
     ),
     (

@@ -41,6 +41,9 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-matrix-row",  # a study's row of a matrix: characteristic names and Ja / Delvis / Nei
     ".kb-notes h2",  # "Notes on the source" over the notes of a page ...
     ".kb-notes li > strong",  # ... and each note's category ("Discrepancy in the source:"); the notes stay
+    ".kb-related",  # a finding's related evidence: other pages' labels and links, each found on its own page
+    ".kb-quote figcaption",  # a quote's informant group, location and "translated by the editors"; the words stay
+    ".kb-quote-original",  # a quote's wording in the other language, behind "the source's words": not this index's language
 )
 """CSS selectors (the subset Pagefind's HTML rewriter reads: no sibling combinators) of page
 chrome that is not indexed, anywhere on the site."""

@@ -400,12 +400,12 @@ CASES = [
     case(
         "note-target-without-kind",
         sub(NOTE, '"publication:demo-2025"', '"demo-2025"'),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, quote, topic",
     ),
     case(
         "note-target-of-unknown-kind",
         sub(NOTE, '"publication:demo-2025"', '"report:demo-2025"'),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'report:demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'report:demo-2025' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, quote, topic",
     ),
     case(
         "study-cited-by-alias",
@@ -683,9 +683,9 @@ CASES = [
         "data/quotes/demo-thesis-2022-q01.yaml:2:48: text.en: a quote carries no personal data: an e-mail address ('name@host.no'); remove it from the quotation",
     ),
     case(
-        "note-about-a-quote",
-        both(whole_kb, sub(NOTE, "applies_to: [", "applies_to: [quote:demo-thesis-2022-q01, ")),
-        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'quote:demo-thesis-2022-q01' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, topic",
+        "note-about-a-glossary-term",
+        both(whole_kb, sub(NOTE, "applies_to: [", "applies_to: [term:hoy-tillit, ")),
+        "data/notes/note-demo-count.yaml:2:14: applies_to[0]: 'term:hoy-tillit' must be 'kind:id' with kind one of: publication, theme, finding, study, characteristic, assessment, matrix, intervention, implication, case, quote, topic",
     ),
 ]
 
