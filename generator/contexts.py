@@ -20,7 +20,7 @@ from typing import Generic, TypeVar, cast
 
 from markupsafe import Markup
 
-from . import counts, related, sections, urls
+from . import counts, related, search, sections, urls
 from .cerqual import COMPONENT_FIELDS, justification
 from .counts import Tally
 from .index import Index
@@ -113,6 +113,8 @@ class QuoteItem:
     anchor: str | None
     """Its id on the page: the first time the page shows it (a quote of a theme and its sub-theme is shown twice)."""
     notes: list[NoteItem]
+    search_weight: float = search.QUOTE_WEIGHT
+    """How much its words count in search, against the page's own (search.py)."""
 
 
 def quote_items(scope: Scope, quote_ids: list[str], anchored: set[str]) -> list[QuoteItem]:

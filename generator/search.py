@@ -11,7 +11,8 @@ its labels say the query's word (every CERQual finding says "tillit", confidence
   (a finding's heading, its generated justification sentence and its section headings; on a
   study's page, the statements of the findings it is used in, which are those findings' pages).
 - A page kind that should count less says so in the page plan (`PageSpec.search_weight`):
-  overrides/main.html weights its whole body.
+  overrides/main.html weights its whole body. An informant's quotation counts less than the page
+  it illustrates (`QUOTE_WEIGHT`, on the quotation: `contexts.QuoteItem.search_weight`).
 - A topic's keywords (`Topic.keywords`) are searched as metadata, weighted in the search box's
   ranking (content/assets/kb.js), and not shown.
 
@@ -47,6 +48,12 @@ NOT_INDEXED: tuple[str, ...] = (
 )
 """CSS selectors (the subset Pagefind's HTML rewriter reads: no sibling combinators) of page
 chrome that is not indexed, anywhere on the site."""
+
+QUOTE_WEIGHT = 0.5
+"""An informant's quotation counts for less than what its page says itself (`data-pagefind-weight`
+on the quotation; Pagefind squares weights: a quarter as much per word): the finding answers a
+question, the quote illustrates it, in an informant's everyday words ("I don't blame the teacher")
+that would otherwise put it first for the subject they name in passing."""
 
 SINGLE_STUDY_WEIGHT = 0.3
 """A single study's page counts for half (Pagefind squares weights: a quarter as much per word),

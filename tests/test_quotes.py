@@ -366,14 +366,14 @@ def test_a_quote_on_its_finding_page_in_the_source_language_and_in_ours(whole_pr
     nb = _figures(_page(whole_project, "findings/demo-thesis-2022-f01.md", "nb"))
     assert nb == [
         '<figure class="kb-quote" id="quote-demo-thesis-2022-q01">\n'
-        '<blockquote lang="nb"><p>Da vi ble hørt, ble alt lettere.</p></blockquote>\n'
+        '<blockquote lang="nb" data-pagefind-weight="0.5"><p>Da vi ble hørt, ble alt lettere.</p></blockquote>\n'
         '<figcaption>– Foresatte, <span class="kb-source-location">Kapittel 4.1</span></figcaption>\n'
         "</figure>"
     ]
     en = _figures(_page(whole_project, "findings/demo-thesis-2022-f01.md", "en"))
     assert en == [
         '<figure class="kb-quote" id="quote-demo-thesis-2022-q01">\n'
-        '<blockquote lang="en"><p>Once we were heard, everything got easier.</p></blockquote>\n'
+        '<blockquote lang="en" data-pagefind-weight="0.5"><p>Once we were heard, everything got easier.</p></blockquote>\n'
         '<details class="kb-quote-original"><summary>The source&#39;s words (Norwegian)</summary>'
         '<blockquote lang="nb"><p>Da vi ble hørt, ble alt lettere.</p></blockquote></details>\n'
         '<figcaption>– Parents, <span class="kb-source-location">Kapittel 4.1</span> '
