@@ -218,6 +218,8 @@ class InterventionEntry:
     intervention: Intervention
     studies: list[Study]
     """The studies that evaluate it."""
+    findings: list[Support]
+    """The findings the source sets beside it (`Intervention.findings`)."""
 
 
 @dataclass(frozen=True)
@@ -422,13 +424,14 @@ class PrintedReport:
         ]
 
     def _implication(self, implication: Implication) -> ImplicationEntry:
-        support = []
-        for finding_id in implication.findings:
-            owner = self.index.publication_id_of("finding", finding_id)
-            finding = self.index.finding(finding_id)
-            elsewhere = self.index.publication(owner) if owner is not None and owner != self.pub.id else None
-            support.append(Support(finding, elsewhere))
-        return ImplicationEntry(implication, support)
+        return ImplicationEntry(implication, [self._support(f) for f in implication.findings])
+
+    def _support(self, finding_id: str) -> Support:
+        """A finding cited from this report: with its publication where that is another (it is not printed here)."""
+        owner = self.index.publication_id_of("finding", finding_id)
+        finding = self.index.finding(finding_id)
+        elsewhere = self.index.publication(owner) if owner is not None and owner != self.pub.id else None
+        return Support(finding, elsewhere)
 
     def themes(self) -> ThemesChapter:
         """The themes chapter: the code counts table (where the themes have counts), then every theme."""
@@ -447,10 +450,12 @@ class PrintedReport:
         return ThemesChapter(trees, groups, sum(totals.values()), all(complete.values()))
 
     def interventions(self) -> list[InterventionEntry]:
-        return [
-            InterventionEntry(self.index.intervention(i), self._studies(self.index.studies_by_intervention.get(i, [])))
-            for i in self.pub.interventions
-        ]
+        entries = []
+        for intervention_id in self.pub.interventions:
+            intervention = self.index.intervention(intervention_id)
+            studies = self._studies(self.index.studies_by_intervention.get(intervention_id, []))
+            entries.append(InterventionEntry(intervention, studies, [self._support(f) for f in intervention.findings]))
+        return entries
 
     def gap_maps(self) -> GapMaps:
         effects = counts.effect_map(self.index, self.pub)
