@@ -1695,8 +1695,8 @@ class RelatedImplicationItem:
     implication: Implication
     link: Link
     publication: Link | None
-    rests_on: list[FindingRef]
-    """The related findings it rests on (their publication named where it is not this finding's)."""
+    rests_on: list[Link]
+    """The related findings it rests on."""
 
 
 @dataclass(frozen=True)
@@ -1716,7 +1716,6 @@ class RelatedEvidence:
 def related_evidence(scope: Scope, finding_id: str) -> RelatedEvidence:
     index, links = scope.index, scope.links
     evidence = related.around(index, finding_id)
-    own_pub = index.publication_id_of("finding", finding_id)
     # What a tie says it is (literal keys, so tests/test_i18n.py sees them used).
     words = {
         "theme": scope.labels.ui("theme"),
@@ -1757,7 +1756,7 @@ def related_evidence(scope: Scope, finding_id: str) -> RelatedEvidence:
             item.implication,
             links.entity("implication", item.implication.id),
             links.entity("publication", item.publication) if item.publication else None,
-            [links.finding_ref(f, index.publication_id_of("finding", f) != own_pub) for f in item.findings],
+            links.entities("finding", item.findings),
         )
         for item in evidence.implications
     ]

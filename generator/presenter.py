@@ -109,6 +109,8 @@ class Presenter:
         self.lang = lang
         self.medium = medium
         self._place = place
+        self._badges: dict[Badge, Markup] = {}
+        """Each badge marked up once: a page citing a hundred findings shows a handful of badges."""
 
     # text -------------------------------------------------------------------------------
     def loc(self, text: Text) -> Localized:
@@ -225,8 +227,11 @@ class Presenter:
 
     def badge_markup(self, badge: Badge) -> Markup:
         """A badge marked up with this medium's classes."""
-        classes = f"{self.medium.badge_classes[badge.vocabulary]}-{badge.term}"
-        return symbol_and_words(classes, badge.symbol, badge.words, self.medium.symbol_class)
+        markup = self._badges.get(badge)
+        if markup is None:
+            classes = f"{self.medium.badge_classes[badge.vocabulary]}-{badge.term}"
+            markup = self._badges[badge] = symbol_and_words(classes, badge.symbol, badge.words, self.medium.symbol_class)
+        return markup
 
     def confidence_badge(self, confidence: str) -> Markup:
         return self.badge_markup(self.badge_of("confidence", confidence))
