@@ -16,6 +16,10 @@ The rule:
   departure from it is a data note. Only when the change corrects our transcription of the source
   is the entity recorded again: `python -m tests.source_edition finding:skole-hjem-2025-f05`.
 - A new source is recorded whole when it is entered: `python -m tests.source_edition --new-source <id>`.
+- Something the source published that is entered after its edition was recorded (an intervention
+  the source describes, with the studies it names) joins the edition once checked against the
+  source: `python -m tests.source_edition --published intervention:<id>`. It is an addition of
+  the source's, not of the editors', so the publication keeps its version.
 
 The seed tests run on `as_published(live, record)`: the live data with every addition left out,
 so the site's own counting code must give the numbers each source prints.
@@ -44,7 +48,7 @@ from pydantic import BaseModel
 from generator.model.errors import Report
 from generator.model.index import Index, build_index
 from generator.model.kinds import publication_lists
-from generator.model.models import DataNote, Effect, Finding, Matrix, Publication, Text
+from generator.model.models import DataNote, Effect, Finding, Intervention, Matrix, Publication, Text
 from generator.model.validate import DataSet
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,11 +65,15 @@ EDITORIAL_FIELDS: dict[type[BaseModel], frozenset[str]] = {
 
 EVERY_MODEL = frozenset({"history", "topics"})
 
-ADDED_AFTER_RECORDING: dict[type[BaseModel], frozenset[str]] = {Finding: frozenset({"title"})}
+ADDED_AFTER_RECORDING: dict[type[BaseModel], frozenset[str]] = {
+    Finding: frozenset({"title"}),
+    Intervention: frozenset({"findings"}),
+}
 """Fields added to a model after the editions were recorded. One is left out of the fingerprint
-while the source published nothing of it (a title the editors wrote), so adding it changes no
-source's edition; a value in the source's words (a heading the source gives the finding) is
-fingerprinted like any other, and its entity recorded again."""
+while it holds nothing (a title the editors wrote, no findings set beside an intervention), so
+adding it changes no source's edition; a value in the source's words (a heading the source gives
+the finding, the findings its discussion sets beside an intervention) is fingerprinted like any
+other, and its entity recorded again."""
 
 HEADER = """\
 # What each source published: the knowledge base as of the source's version, one fingerprint per
@@ -81,7 +89,7 @@ def published(value: Any) -> Any:
         skipped = EVERY_MODEL | EDITORIAL_FIELDS.get(type(value), frozenset())
         fields = {name: published(getattr(value, name)) for name in type(value).model_fields if name not in skipped}
         added = ADDED_AFTER_RECORDING.get(type(value), frozenset())
-        return {name: part for name, part in fields.items() if not (name in added and part in ({}, None))}
+        return {name: part for name, part in fields.items() if not (name in added and part in ({}, [], None))}
     if isinstance(value, list | tuple):
         return [published(item) for item in value if not (isinstance(item, Effect) and item.reading == "editorial")]
     if isinstance(value, dict):
@@ -237,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.source_edition", description=__doc__.split("\n\n")[0])
     parser.add_argument("entities", nargs="*", metavar="KIND:ID", help="record these entities again, wherever recorded")
     parser.add_argument("--new-source", action="append", default=[], metavar="PUBLICATION", help="record a new source's edition")
+    parser.add_argument(
+        "--published",
+        action="append",
+        default=[],
+        metavar="KIND:ID",
+        help="add an entity the source published, entered after its edition was recorded, to its publication's edition",
+    )
     args = parser.parse_args(argv)
     index = load_or_fail(Project(REPO), strict=True)
     record = load() if RECORD.exists() else {}
@@ -246,6 +261,12 @@ def main(argv: list[str] | None = None) -> int:
         if pub_id in record:
             parser.error(f"'{pub_id}' is recorded already: record single entities again with KIND:ID")
         record[pub_id] = edition(index, pub_id)
+    for target in args.published:
+        kind, _, entity_id = target.partition(":")
+        pub_id = index.publication_id_of(kind, entity_id) if entity_id in index.ids(kind) else None
+        if pub_id is None or pub_id not in record:
+            parser.error(f"'{target}' is not a member of a recorded publication")
+        record_members(record, index, pub_id, kind, [entity_id])
     for target in args.entities:
         kind, _, entity_id = target.partition(":")
         places = [pub_id for pub_id in record if entity_id in record[pub_id]["entities"].get(kind, {})]

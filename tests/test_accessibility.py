@@ -286,6 +286,7 @@ def test_badges_and_cells_show_their_words_in_the_browser(
 ) -> None:
     """Rendered, not just present: each badge or cell is visible and its words are on screen."""
     _open(page, site_server + urls.site_url(PAGE_KINDS[kind](real_index), lang))
+    page.evaluate("() => document.querySelectorAll('article details').forEach(d => d.open = true)")  # 'show N more'
     shown = page.locator(COLOURED).evaluate_all(
         """els => els.map(el => {
             const words = Array.from(el.childNodes)
@@ -295,11 +296,16 @@ def test_badges_and_cells_show_their_words_in_the_browser(
             const onScreen = visible && el.innerText.replace(/\\s+/g, ' ').trim().endsWith(words);
             const style = getComputedStyle(el);
             return {html: el.outerHTML.slice(0, 120), words, visible, onScreen, size: parseFloat(style.fontSize),
-                    kind: el.classList.contains('kb-badge') ? 'confidence' : 'matrix-value'};
+                    classes: el.className};
         })"""
     )
     assert shown, f"no badge or cell on the {kind} page"
-    labels = {v: _labels(real_index, v, lang) for v in VOCABULARY_OF.values()}
+    # A finding page shows other vocabularies' badges too (its related evidence: kinds of finding,
+    # effect directions, evidence status): each is judged by the vocabulary its class names.
+    for s in shown:
+        tag = lxml.html.fromstring(f'<span class="{s["classes"]}"></span>')
+        s["kind"] = _vocabulary(tag) or "confidence"
+    labels = {v: _labels(real_index, v, lang) for v in {s["kind"] for s in shown}}
     problems = [s for s in shown if s["visible"] and (not s["onScreen"] or s["words"] not in labels[s["kind"]] or s["size"] < 9)]
     assert not problems, problems[:10]
     if kind != "findings table":  # the table's rows may be filtered; everywhere else every badge shows

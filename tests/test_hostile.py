@@ -238,6 +238,16 @@ def _source_term(d: dict[str, Any]) -> None:
     d["source_location"] = TEXT
 
 
+QUOTE_TEXT = " ".join(p for p in PAYLOADS if "evil.example/" not in p)
+"""The payloads a quotation can hold: `check` refuses a web address in a quote (privacy.py), so the
+two payloads that carry one are left out of it (they are in every other field)."""
+
+
+def _quote(d: dict[str, Any]) -> None:
+    d["text"] = {"nb": QUOTE_TEXT, "en": QUOTE_TEXT}
+    d["source_location"] = TEXT
+
+
 def _labels(*term_ids: str, fields: tuple[str, ...] = ("label",)) -> Callable[[dict[str, Any]], None]:
     def change(d: dict[str, Any]) -> None:
         for term in d["terms"]:
@@ -281,6 +291,8 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "vocabularies/sector.yaml": _labels("health"),
     "glossary/helsesykepleier.yaml": _glossary_term,
     "glossary/hoy-tillit.yaml": _source_term,
+    "quotes/demo-thesis-2022-q01.yaml": _quote,
+    "vocabularies/informant-group.yaml": _labels("parents"),
 }
 
 
@@ -499,6 +511,9 @@ VISIBLE = [
     ("publications/demo-2025/studies/index.html", "study citation and country label"),
     ("glossary/index.html", "glossary term name and definition, where the source defines a term"),
     ("en/glossary/index.html", "glossary term name and definition (English)"),
+    ("findings/demo-thesis-2022-f01/index.html", "quote location and informant group"),
+    ("en/findings/demo-thesis-2022-f01/index.html", "quote location and informant group (English)"),
+    ("publications/demo-thesis-2022/themes/index.html", "quote location and informant group on the themes page"),
 ]
 
 
@@ -517,6 +532,37 @@ def test_a_hostile_definition_is_the_tooltips_text(hostile_pages: dict[str, Beau
     tips = hostile_pages[page].select("article .kb-term-tip")
     assert [tip["id"] for tip in tips] == ["kb-tip-helsesykepleier"]
     assert _flat(TEXT) in _flat(tips[0].get_text())
+
+
+@pytest.mark.parametrize("page", ["findings/demo-thesis-2022-f01/index.html", "en/findings/demo-thesis-2022-f01/index.html"])
+def test_a_quotation_is_shown_as_text_in_both_languages(hostile_pages: dict[str, BeautifulSoup], page: str) -> None:
+    """The quote's words (and, on the English page, the source's Norwegian behind them) are its payloads, as text."""
+    figures = hostile_pages[page].select("article figure.kb-quote")
+    assert len(figures) == 1
+    quotations = [_flat(b.get_text()) for b in figures[0].select("blockquote")]
+    assert quotations == [_flat(QUOTE_TEXT)] * (2 if page.startswith("en/") else 1)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_quotation_is_printed_as_text(tmp_path: Path, lang: str) -> None:
+    """In the report's print HTML (what WeasyPrint typesets), the quote is text under its finding and theme."""
+    from generator.pipeline.build import load_or_fail
+    from generator.print import pdf
+
+    project = _copy(tmp_path)
+    for rel, change in HOSTILE_EDITS.items():
+        _edit(project, rel, change)
+    index = load_or_fail(project)
+    printed = BeautifulSoup(
+        pdf.render_html(pdf.environment(), index, index.publication("demo-thesis-2022"), "full", lang), "html.parser"
+    )
+    figures = printed.select("figure.quote")
+    assert len(figures) == 2  # under its finding and under its theme
+    expected = _flat(pdf.in_quotation_marks(pdf.typographic(QUOTE_TEXT, "nb"), "nb"))
+    for figure in figures:
+        assert figure.find(["script", "img", "iframe", "form", "svg", "a"]) is None
+        assert _flat(figure.select("blockquote")[-1].get_text()) == expected
+        assert _flat(TEXT) in _flat(figure.figcaption.get_text())  # the informant group and the location
 
 
 def test_every_payload_appears_verbatim_on_the_finding_page(hostile_pages: dict[str, BeautifulSoup]) -> None:

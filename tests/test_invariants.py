@@ -7,9 +7,10 @@ For the fixtures (kb, and kb + kb-whole) and the real knowledge base, in each la
   the entity's anchor when the link has one; an entity with a page of its own is linked from
   at least one other page; a note, shown on the pages it concerns, has its anchor on one of them.
 
-Vocabularies are lists of labels shown wherever a term is used; they have no place of their own.
-Quotes have none yet (NOT_SHOWN_KINDS). A glossary term (data/glossary/) has its entry on the
-glossary page, and a note about one is shown there.
+Vocabularies are lists of labels shown wherever a term is used; they have no place of their own
+(NOT_SHOWN_KINDS). A glossary term (data/glossary/) has its entry on the glossary page, and a note
+about one is shown there. A quote is shown on every finding and theme page it illustrates; its place
+(its anchor) is the page of its first finding, or its first theme's (`links.quote_page`).
 The real knowledge base is built once per session (`real_project`) and its pages parsed once (`real_site`).
 """
 
@@ -35,9 +36,8 @@ from generator.web.render import View
 from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE
 
-NOT_SHOWN_KINDS = {"vocabulary", "quote"}
-"""Kinds without a place of their own on the site (see the module docstring). Quotes (issue 14) are
-entered before their display is written: they leave this set with the templates that show them."""
+NOT_SHOWN_KINDS = {"vocabulary"}
+"""Kinds without a place of their own on the site (see the module docstring)."""
 
 
 @dataclass

@@ -1,12 +1,15 @@
-"""Quotes (issue 14, the data side): the kind, its rules, and the sources' quotations in the data.
+"""Quotes (issue 14): the kind, its rules, the sources' quotations in the data, and how the site and
+the printed reports show them.
 
 The located messages of broken quotes, through the real `check` command, are cases of
 tests/test_broken_data.py; here: the detector of personal data, the back-links, `new quote`,
-the tool that finds every quote in its source's text (tests/source_quotes.py), and the data itself.
+the tool that finds every quote in its source's text (tests/source_quotes.py), the data itself,
+and the quote beside what it illustrates (finding and theme pages, notes on it, the report).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,8 @@ from generator.model.index import Index
 from generator.model.models import Origin, Quote, Text
 from generator.model.privacy import personal_data
 from generator.model.settings import Project
-from generator.pipeline.build import check
+from generator.pipeline.build import check, generate
+from generator.print import pdf
 
 from . import source_edition, source_quotes
 from .conftest import write
@@ -344,3 +348,111 @@ def test_the_quotes_spread_over_the_themes_of_the_thesis_and_the_report(live: In
     for pub in (thesis, report):
         findings = {f for q in pub.quotes for f in live.quote(q).findings}
         assert len(findings) >= len(pub.quotes) * 3 // 4, pub.id  # few findings carry more than one quote
+
+
+# --- shown beside what it illustrates -------------------------------------------------------------
+
+
+def _page(project: Project, doc: str, lang: str) -> str:
+    return (project.staging_docs(lang) / doc).read_text(encoding="utf-8")
+
+
+def _figures(text: str) -> list[str]:
+    return re.findall(r'<figure class="kb-quote".*?</figure>', text, re.S)
+
+
+def test_a_quote_on_its_finding_page_in_the_source_language_and_in_ours(whole_project: Project) -> None:
+    generate(whole_project, _checked(whole_project))
+    nb = _figures(_page(whole_project, "findings/demo-thesis-2022-f01.md", "nb"))
+    assert nb == [
+        '<figure class="kb-quote" id="quote-demo-thesis-2022-q01">\n'
+        '<blockquote lang="nb" data-pagefind-weight="0.5"><p>Da vi ble hørt, ble alt lettere.</p></blockquote>\n'
+        '<figcaption>– Foresatte, <span class="kb-source-location">Kapittel 4.1</span></figcaption>\n'
+        "</figure>"
+    ]
+    en = _figures(_page(whole_project, "findings/demo-thesis-2022-f01.md", "en"))
+    assert en == [
+        '<figure class="kb-quote" id="quote-demo-thesis-2022-q01">\n'
+        '<blockquote lang="en" data-pagefind-weight="0.5"><p>Once we were heard, everything got easier.</p></blockquote>\n'
+        '<details class="kb-quote-original"><summary>The source&#39;s words (Norwegian)</summary>'
+        '<blockquote lang="nb"><p>Da vi ble hørt, ble alt lettere.</p></blockquote></details>\n'
+        '<figcaption>– Parents, <span class="kb-source-location">Kapittel 4.1</span> '
+        '<span class="kb-origin">(translated by the editors)</span></figcaption>\n'
+        "</figure>"
+    ]
+    # and in the section of the sub-theme it illustrates, on the themes page
+    themes = _page(whole_project, "publications/demo-thesis-2022/themes.md", "nb")
+    section = themes[themes.index('id="theme-oppgave-under-1"') : themes.index('id="theme-oppgave-under-2"')]
+    assert len(_figures(section)) == 1
+
+
+def test_a_quote_in_english_words_shows_ours_on_the_norwegian_page(whole_project: Project) -> None:
+    """A quote the source prints in English: the bokmål page shows our translation, said so, with the English behind it."""
+    path = whole_project.data_dir / QUOTE
+    write(
+        path,
+        path.read_text(encoding="utf-8").replace(
+            'text: {nb: "Da vi ble hørt, ble alt lettere.", en: "Once we were heard, everything got easier."}',
+            'text: {nb: "Da vi ble hørt, ble alt lettere.", en: "Once we were heard, everything got easier.", '
+            "nb_origin: editorial, en_origin: source}",
+        ),
+    )
+    generate(whole_project, _checked(whole_project))
+    [nb] = _figures(_page(whole_project, "findings/demo-thesis-2022-f01.md", "nb"))
+    assert '<summary>Kildens ordlyd (engelsk)</summary><blockquote lang="en">' in nb
+    assert '<span class="kb-origin">(oversatt av redaksjonen)</span>' in nb
+    [en] = _figures(_page(whole_project, "findings/demo-thesis-2022-f01.md", "en"))
+    assert "<details" not in en and "kb-origin" not in en
+
+
+def test_a_note_may_concern_a_quote_and_is_shown_with_it(whole_project: Project) -> None:
+    note = whole_project.data_dir / "notes" / "note-demo-count.yaml"
+    write(note, note.read_text(encoding="utf-8").replace("applies_to: [", "applies_to: [quote:demo-thesis-2022-q01, "))
+    index = _checked(whole_project)
+    generate(whole_project, index)
+    finding = _page(whole_project, "findings/demo-thesis-2022-f01.md", "en")
+    after_quote = finding[finding.index('id="quote-demo-thesis-2022-q01"') :]
+    assert after_quote.index('<p class="kb-inline-note">') < after_quote.index("## Contributing studies")
+    notes = _page(whole_project, "publications/demo-thesis-2022/notes.md", "en")
+    assert (
+        '<a href="../../../findings/demo-thesis-2022-f01/#quote-demo-thesis-2022-q01">Quotation: Parents (Kapittel 4.1)</a>'
+        in notes
+    )
+
+
+def test_a_quote_of_a_theme_without_a_themes_page_is_on_the_themes_list(fixture_project: Project) -> None:
+    """The review has no themes page: a quote of one of its themes (and no finding) is on the theme's
+    list of findings, its place, and printed under the theme's row of the findings table."""
+    write(
+        fixture_project.data_dir / "quotes" / "demo-2025-q01.yaml",
+        'id: demo-2025-q01\ntext: {nb: "Vi ble sett.", en: "We were seen."}\ninformant: parents\n'
+        'source_location: "Tabell 9"\nthemes: [tema-a]\n',
+    )
+    pub = fixture_project.data_dir / "publications" / "demo-2025.yaml"
+    write(
+        pub,
+        pub.read_text(encoding="utf-8").replace(
+            "matrices: [demo-2025-matrise]", "matrices: [demo-2025-matrise]\nquotes: [demo-2025-q01]"
+        ),
+    )
+    index = _checked(fixture_project)
+    generate(fixture_project, index)
+    listed = _page(fixture_project, "publications/demo-2025/lists/findings-tema-a-all.md", "nb")
+    assert len(_figures(listed)) == 1 and 'id="quote-demo-2025-q01"' in listed
+    assert _figures(_page(fixture_project, "publications/demo-2025/lists/findings-tema-b-all.md", "nb")) == []
+    printed = pdf.render_html(pdf.environment(), index, index.publication("demo-2025"), "full", "nb")
+    group = printed[printed.index('id="theme-tema-a"') : printed.index('id="theme-tema-b"')]
+    assert '<figure class="quote" id="quote-demo-2025-q01">' in group and "«Vi ble sett.»" in group
+
+
+def test_the_report_prints_a_quote_under_its_finding_and_its_theme_with_one_id(whole_project: Project) -> None:
+    index = _checked(whole_project)
+    printed = pdf.render_html(pdf.environment(), index, index.publication("demo-thesis-2022"), "full", "en")
+    figures = re.findall(r'<figure class="quote"[^>]*>', printed)
+    assert figures == [
+        '<figure class="quote">',
+        '<figure class="quote" id="quote-demo-thesis-2022-q01">',
+    ]  # themes chapter, then findings
+    assert "“Once we were heard, everything got easier.”" in printed and "«Da vi ble hørt, ble alt lettere.»" in printed
+    summary = pdf.render_html(pdf.environment(), index, index.publication("demo-thesis-2022"), "summary", "en")
+    assert "figure" not in summary

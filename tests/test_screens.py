@@ -140,6 +140,26 @@ def test_on_a_phone_the_matrix_shows_its_characteristics(
         assert cell.evaluate("td => getComputedStyle(td, '::before').content") not in ("none", "normal", "")
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_a_finding_page_with_quotes_and_related_evidence_fits_a_phone(
+    browser: Browser, site_server: str, real_index: Index, width: int, lang: str
+) -> None:
+    """The finding with the most quotations, every disclosure open (the source's words behind a
+    translation, 'show N more' of the related evidence): still exactly as wide as the phone."""
+    finding_id = max(real_index.ids("finding"), key=lambda f: (len(real_index.quotes_by_finding.get(f, [])), f))
+    assert len(real_index.quotes_by_finding[finding_id]) >= 2
+    with _phone(browser, width) as page:
+        page.goto(site_server + urls.site_url(urls.finding(finding_id), lang))
+        opened = page.evaluate(
+            "() => { const all = [...document.querySelectorAll('article details')]; all.forEach(d => d.open = true); return all.length; }"
+        )
+        assert opened >= (len(real_index.quotes_by_finding[finding_id]) if lang == "en" else 1)
+        assert page.locator("article figure.kb-quote").count() == len(real_index.quotes_by_finding[finding_id])
+        measured = page.evaluate(WIDER_THAN_THE_SCREEN)
+    assert measured["document"] == measured["viewport"] == width, measured
+
+
 SITE_NAME_CUT = """() => {
   const name = document.querySelector('.md-header__topic:first-child .md-ellipsis');
   const box = name.getBoundingClientRect(), header = document.querySelector('.md-header').getBoundingClientRect();

@@ -211,6 +211,7 @@ def test_real_publications_have_the_chapters_their_source_has() -> None:
         "Oppsummering av kvalitative funn",
         "Evidensprofiler",
         "Implikasjoner og anbefalinger",
+        "Tiltak",
         "Kjennetegn ved et godt tiltak",
         "Tiltak og kjennetegn",
         "Kvalitetsvurdering per studie",

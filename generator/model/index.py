@@ -102,7 +102,11 @@ class Index:
     notes_for: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     topic_members: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     implications_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    findings_by_theme: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """theme id -> the findings in it, by id."""
     studies_by_intervention: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    interventions_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """finding id -> the interventions that name it (`Intervention.findings`), by id."""
     quotes_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     quotes_by_theme: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """finding or theme id -> the quotes that illustrate it, in their publication's order."""
@@ -548,9 +552,15 @@ class _Checker:
         for study_id in self.data.entities["study"]:
             for intervention in self.ids_of("study", study_id, "intervention"):
                 self.index.studies_by_intervention[intervention].append(study_id)
+        for intervention_id in sorted(self.data.entities["intervention"]):
+            for finding_id in self.ids_of("intervention", intervention_id, "finding"):
+                self.index.interventions_by_finding[finding_id].append(intervention_id)
         for assessment_id in self.data.entities["assessment"]:
             for study_id in self.ids_of("assessment", assessment_id, "study"):
                 self.index.assessments_by_study[study_id].append(assessment_id)
+        for finding_id in sorted(self.data.entities["finding"]):
+            for theme_id in self.ids_of("finding", finding_id, "theme"):
+                self.index.findings_by_theme[theme_id].append(finding_id)
         for implication_id in sorted(self.data.entities["implication"]):
             for finding_id in self.ids_of("implication", implication_id, "finding"):
                 self.index.implications_by_finding[finding_id].append(implication_id)

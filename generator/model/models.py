@@ -493,6 +493,11 @@ class Intervention(Strict):
     evidence_references: list[str] = Field(
         default_factory=list, description="Works the source cites as evidence, where they are not study records here."
     )
+    findings: list[Annotated[str, Ref("finding", once=True)]] = Field(
+        default_factory=list,
+        description="Findings the source sets beside the intervention (any publication), e.g. where its discussion "
+        "weighs the intervention's studies against a qualitative finding.",
+    )
     topics: list[Annotated[str, Ref("topic")]] = Field(default_factory=list, description="Cross-source topics.")
     source_location: str | None = Field(None, description="Where in the source.")
 
@@ -655,9 +660,8 @@ class DataNote(Strict):
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    # Not yet about a quote: no page shows quotes until their display is written (issue 14), so a note
-    # about one would have nowhere to be shown. A note about a glossary term is shown in its entry.
-    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote"))]] = Field(
+    # A quote is shown beside what it illustrates and a glossary term in its entry, each with its notes.
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary"))]] = Field(
         min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")

@@ -142,6 +142,8 @@ def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | Non
         return urls.GLOSSARY, urls.anchor("term", entity_id)
     if kind == "assessment":
         return urls.matrix(index.matrix_of_assessment[entity_id]), urls.anchor("row", entity_id)
+    if kind == "quote":
+        return quote_page(index, entity_id), urls.anchor("quote", entity_id)
     pub_id = index.publication_of[(kind, entity_id)]
     if kind == "theme":
         # Themes with sub-themes, code counts or studies have a themes page; others live in the findings table.
@@ -149,3 +151,16 @@ def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | Non
         return page(pub_id), urls.anchor("theme", entity_id)
     in_lists = {"characteristic": urls.characteristics, "implication": urls.implications, "case": urls.cases}
     return in_lists[kind](pub_id), urls.anchor(kind, entity_id)
+
+
+def quote_page(index: Index, quote_id: str) -> str:
+    """Where a quote has its place (its anchor): the page of the first finding it illustrates; a quote of
+    themes only, its first theme's section of the themes page, or the theme's list of findings where the
+    publication has no themes page. (It is shown on every finding and theme page it illustrates.)"""
+    quote = index.quote(quote_id)
+    if quote.findings:
+        return urls.finding(quote.findings[0])
+    pub_id = index.publication_of[("theme", quote.themes[0])]
+    if sections.has(index, index.publication(pub_id), "themes"):
+        return urls.themes(pub_id)
+    return urls.findings_list(pub_id, quote.themes[0])

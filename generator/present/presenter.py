@@ -26,7 +26,7 @@ from generator.model import counts
 from generator.model.cerqual import justification
 from generator.model.i18n import BABEL_LOCALE, OTHER, Localized, long_date, month_year, number, resolve, ui
 from generator.model.index import Index
-from generator.model.models import Chart, Finding, Prisma, Publication, Study, Term, Text
+from generator.model.models import Chart, Finding, Prisma, Publication, Quote, Study, Term, Text
 from generator.present import sections
 from generator.present.svg import grouped_bars
 
@@ -67,6 +67,24 @@ def as_written(value: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class Quotation:
+    """An informant's words as a reader of one language gets them: in that language where the data
+    has it (saying when that is our translation), with the source's own wording beside it then."""
+
+    text: str
+    """As the medium prints it."""
+    lang: str
+    """The language of `text`."""
+    fallback: bool
+    """`text` is in the other language: the quote has no text in the reader's (said, never silent)."""
+    translated: bool
+    """`text` is our translation, not the source's words."""
+    original: str | None
+    """The source's own wording, where `text` is not it."""
+    original_lang: str | None
+
+
+@dataclass(frozen=True)
 class Medium:
     """How one medium marks up the presenter's words: what differs between the site and the print."""
 
@@ -81,6 +99,9 @@ class Medium:
     secondary: Markup
     """Words after a name that say which one it is, quieter than the name (a finding's number), with `{text}`."""
     typeset: Typeset = as_written
+    quotation: Typeset = as_written
+    """An informant's quotation, typeset, as the medium sets it off: the site shows it as written in
+    a block quote; the print encloses it in the language's quotation marks."""
 
 
 def symbol_and_words(classes: str, symbol: str | None, words: str, symbol_class: str | None = None) -> Markup:
@@ -102,6 +123,8 @@ class Presenter:
         self.lang = lang
         self.medium = medium
         self._place = place
+        self._badges: dict[Badge, Markup] = {}
+        """Each badge marked up once: a page citing a hundred findings shows a handful of badges."""
 
     # text -------------------------------------------------------------------------------
     def loc(self, text: Text) -> Localized:
@@ -134,6 +157,25 @@ class Presenter:
 
     def ui(self, key: str) -> str:
         return ui(key, self.lang)
+
+    def quotation(self, quote: Quote) -> Quotation:
+        """A quotation in the reader's language, with the source's wording where that is a translation."""
+        shown = resolve(quote.text, self.lang)
+        source_lang = next(
+            (lang for lang in ("nb", "en") if quote.text.get(lang) and _origin(quote.text, lang) == "source"), None
+        )
+        original = quote.text.get(source_lang) if source_lang and source_lang != shown.lang else None
+        return Quotation(
+            self._quoted(shown.text, shown.lang),
+            shown.lang,
+            shown.fallback,
+            shown.editorial,
+            self._quoted(original, source_lang) if original and source_lang else None,
+            source_lang if original else None,
+        )
+
+    def _quoted(self, value: str, lang: str) -> str:
+        return self.medium.quotation(self.medium.typeset(value, lang), lang)
 
     def label(self, vocabulary: str, term_id: str, which: str = "label") -> str:
         """A term's label (or its `short` or `phrase` form where it has one)."""
@@ -208,8 +250,11 @@ class Presenter:
 
     def badge_markup(self, badge: Badge) -> Markup:
         """A badge marked up with this medium's classes."""
-        classes = f"{self.medium.badge_classes[badge.vocabulary]}-{badge.term}"
-        return symbol_and_words(classes, badge.symbol, badge.words, self.medium.symbol_class)
+        markup = self._badges.get(badge)
+        if markup is None:
+            classes = f"{self.medium.badge_classes[badge.vocabulary]}-{badge.term}"
+            markup = self._badges[badge] = symbol_and_words(classes, badge.symbol, badge.words, self.medium.symbol_class)
+        return markup
 
     def confidence_badge(self, confidence: str) -> Markup:
         return self.badge_markup(self.badge_of("confidence", confidence))
@@ -307,6 +352,9 @@ class Presenter:
                 return self.plain(index.theme(entity_id).name)
             case "term":
                 return self.plain(index.glossary_term(entity_id).term)
+            case "quote":
+                quote = index.quote(entity_id)
+                return f"{self.ui('quote')}: {self.label('informant-group', quote.informant)} ({quote.source_location})"
         raise ValueError(f"no label for entities of kind {kind!r}")
 
     def entity_secondary(self, kind: str, entity_id: str) -> str:
@@ -330,6 +378,10 @@ class Presenter:
 
 
 # --- the same in functions of a language, for callers without a presenter ------------------------
+
+
+def _origin(text: Text, lang: str) -> str:
+    return text.nb_origin if lang == "nb" else text.en_origin
 
 
 def chart_svg(pub_id: str, chart: Chart, lang: str) -> Markup:

@@ -16,7 +16,8 @@ its labels say the query's word (every CERQual finding says "tillit", confidence
   success@1 on the relevance set fell from 93% to 80% in bokmål). Where another page cites the
   finding, its title and number are a label (`.kb-finding-ref`, `.kb-secondary`), not indexed there.
 - A page kind that should count less says so in the page plan (`PageSpec.search_weight`):
-  overrides/main.html weights its whole body.
+  overrides/main.html weights its whole body. An informant's quotation counts less than the page
+  it illustrates (`QUOTE_WEIGHT`, on the quotation: `contexts.QuoteItem.search_weight`).
 - A topic's keywords (`Topic.keywords`) are searched as metadata, weighted in the search box's
   ranking (content/assets/kb.js), and not shown.
 
@@ -48,9 +49,18 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-notes h2",  # "Notes on the source" over the notes of a page ...
     ".kb-notes li > strong",  # ... and each note's category ("Discrepancy in the source:"); the notes stay
     ".kb-term-tip",  # a glossary term's definition, in a tooltip where a page first names it (explain.py)
+    ".kb-related",  # a finding's related evidence: other pages' labels and links, each found on its own page
+    ".kb-quote figcaption",  # a quote's informant group, location and "translated by the editors"; the words stay
+    ".kb-quote-original",  # a quote's wording in the other language, behind "the source's words": not this index's language
 )
 """CSS selectors (the subset Pagefind's HTML rewriter reads: no sibling combinators) of page
 chrome that is not indexed, anywhere on the site."""
+
+QUOTE_WEIGHT = 0.5
+"""An informant's quotation counts for less than what its page says itself (`data-pagefind-weight`
+on the quotation; Pagefind squares weights: a quarter as much per word): the finding answers a
+question, the quote illustrates it, in an informant's everyday words ("I don't blame the teacher")
+that would otherwise put it first for the subject they name in passing."""
 
 SINGLE_STUDY_WEIGHT = 0.3
 """A single study's page counts for half (Pagefind squares weights: a quarter as much per word),

@@ -58,6 +58,12 @@ def typographic(value: str, lang: str) -> str:
     return _OPENING_SINGLE.sub("‘", value).replace("'", "’")
 
 
+def in_quotation_marks(value: str, lang: str) -> str:
+    """An informant's quotation enclosed in the language's quotation marks: «...» in bokmål, “...” in English."""
+    opening, closing = _QUOTES[lang]
+    return f"{opening}{value}{closing}"
+
+
 def css_string(value: str) -> Markup:
     """A CSS string literal that is also safe inside <style>: everything but letters and digits escaped."""
     return Markup('"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in value) + '"')
@@ -94,6 +100,7 @@ PRINT = Medium(
     link=Markup('<a href="{href}">{label}</a> (<a class="xref" href="{href}"></a>)'),
     secondary=Markup('<span class="secondary">({text})</span>'),
     typeset=typographic,
+    quotation=in_quotation_marks,
 )
 """How the report marks up the presenter's words (print.css styles these classes)."""
 
@@ -106,6 +113,7 @@ ANCHOR_KINDS = {
     "implication": "implication",
     "intervention": "intervention",
     "case": "case",
+    "quote": "quote",
 }
 """Kind -> the anchor kind of the part of the report that prints an entity of it (a theme's depends on the report)."""
 

@@ -33,9 +33,11 @@ from generator.model.models import (
     Intervention,
     Matrix,
     Publication,
+    Quote,
     Study,
     Theme,
 )
+from generator.present import sections, urls
 
 STUDIES_PER_APPRAISAL_TABLE = 8
 """Study columns an appraisal grid has on one landscape page; more studies continue in another table."""
@@ -53,6 +55,19 @@ class AlsoAStudy:
     """The other publications that include it."""
 
 
+# --- quotes -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintedQuote:
+    """An informant's quotation printed under what it illustrates."""
+
+    quote: Quote
+    anchor: str | None
+    """Its id, where the report places it: under its first finding, else its first theme (a quote of
+    two findings is printed under each, and has one id)."""
+
+
 # --- findings ---------------------------------------------------------------------------------------
 
 
@@ -63,6 +78,8 @@ class FindingRow:
     finding: Finding
     studies: list[Study]
     """Its contributing studies, in the source's order; empty in the summary, which has no such column."""
+    quotes: list[PrintedQuote]
+    """The quotes that illustrate it, printed under its row (the full report)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,8 @@ class ThemeFindings:
 
     theme: Theme
     rows: list[FindingRow]
+    quotes: list[PrintedQuote]
+    """The theme's quotes, under its heading row, where the report has no themes chapter (the full report)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +183,7 @@ class ThemeEntry:
     """This publication's findings in the theme, by number."""
     studies: list[Study]
     """The studies the source cites for the theme."""
+    quotes: list[PrintedQuote]
 
 
 @dataclass(frozen=True)
@@ -201,6 +221,8 @@ class InterventionEntry:
     intervention: Intervention
     studies: list[Study]
     """The studies that evaluate it."""
+    findings: list[Support]
+    """The findings the source sets beside it (`Intervention.findings`)."""
 
 
 @dataclass(frozen=True)
@@ -370,12 +392,18 @@ class PrintedReport:
         """The findings table's groups: the themes that have findings, in the publication's order;
         `full`: with each finding's contributing studies."""
         findings = self.index.findings_of(self.pub)
+        # A theme's quotes are printed in the themes chapter; without one, under the theme's group here.
+        theme_quotes = full and any(self.index.quotes_by_theme.get(t) for t in self.pub.themes) and not self._themes_chapter()
         groups = []
         for theme_id in self.pub.themes:
             in_theme = [f for f in findings if f.theme == theme_id]
             if in_theme:
-                rows = [FindingRow(f, self._studies(f.studies) if full else []) for f in in_theme]
-                groups.append(ThemeFindings(self.index.theme(theme_id), rows))
+                rows = [
+                    FindingRow(f, self._studies(f.studies) if full else [], self._quotes("finding", f.id) if full else [])
+                    for f in in_theme
+                ]
+                quotes = self._quotes("theme", theme_id) if theme_quotes else []
+                groups.append(ThemeFindings(self.index.theme(theme_id), rows, quotes))
         return groups
 
     def confidence_by_theme(self) -> ConfidenceTable:
@@ -414,13 +442,14 @@ class PrintedReport:
         ]
 
     def _implication(self, implication: Implication) -> ImplicationEntry:
-        support = []
-        for finding_id in implication.findings:
-            owner = self.index.publication_id_of("finding", finding_id)
-            finding = self.index.finding(finding_id)
-            elsewhere = self.index.publication(owner) if owner is not None and owner != self.pub.id else None
-            support.append(Support(finding, elsewhere))
-        return ImplicationEntry(implication, support)
+        return ImplicationEntry(implication, [self._support(f) for f in implication.findings])
+
+    def _support(self, finding_id: str) -> Support:
+        """A finding cited from this report: with its publication where that is another (it is not printed here)."""
+        owner = self.index.publication_id_of("finding", finding_id)
+        finding = self.index.finding(finding_id)
+        elsewhere = self.index.publication(owner) if owner is not None and owner != self.pub.id else None
+        return Support(finding, elsewhere)
 
     def themes(self) -> ThemesChapter:
         """The themes chapter: the code counts table (where the themes have counts), then every theme."""
@@ -428,7 +457,8 @@ class PrintedReport:
 
         def entry(theme_id: str) -> ThemeEntry:
             theme = self.index.theme(theme_id)
-            return ThemeEntry(theme, [f for f in findings if f.theme == theme_id], self._studies(theme.studies))
+            in_theme = [f for f in findings if f.theme == theme_id]
+            return ThemeEntry(theme, in_theme, self._studies(theme.studies), self._quotes("theme", theme_id))
 
         tops = [t for t in self.pub.themes if not self.index.theme(t).parent]
         trees = [ThemeTree(entry(t), [entry(s) for s in self.index.subthemes.get(t, [])]) for t in tops]
@@ -438,10 +468,12 @@ class PrintedReport:
         return ThemesChapter(trees, groups, sum(totals.values()), all(complete.values()))
 
     def interventions(self) -> list[InterventionEntry]:
-        return [
-            InterventionEntry(self.index.intervention(i), self._studies(self.index.studies_by_intervention.get(i, [])))
-            for i in self.pub.interventions
-        ]
+        entries = []
+        for intervention_id in self.pub.interventions:
+            intervention = self.index.intervention(intervention_id)
+            studies = self._studies(self.index.studies_by_intervention.get(intervention_id, []))
+            entries.append(InterventionEntry(intervention, studies, [self._support(f) for f in intervention.findings]))
+        return entries
 
     def gap_maps(self) -> GapMaps:
         effects = counts.effect_map(self.index, self.pub)
@@ -545,6 +577,20 @@ class PrintedReport:
 
     def _studies(self, study_ids: list[str]) -> list[Study]:
         return [self.index.study(s) for s in study_ids]
+
+    def _themes_chapter(self) -> bool:
+        """Whether the report prints its themes in a chapter of their own (else as groups of the findings table)."""
+        return sections.has(self.index, self.pub, "themes")
+
+    def _quotes(self, kind: str, entity_id: str) -> list[PrintedQuote]:
+        """The quotes of a finding or theme, each with its id where it is the quote's place (`PrintedQuote.anchor`)."""
+        back_links = self.index.quotes_by_finding if kind == "finding" else self.index.quotes_by_theme
+        printed = []
+        for quote_id in back_links.get(entity_id, []):
+            quote = self.index.quote(quote_id)
+            place = ("finding", quote.findings[0]) if quote.findings else ("theme", quote.themes[0])
+            printed.append(PrintedQuote(quote, urls.anchor("quote", quote_id) if place == (kind, entity_id) else None))
+        return printed
 
 
 def _count_of(tallies: list[Tally], key: str) -> int:

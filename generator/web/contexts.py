@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from markupsafe import Markup
 
-from generator.model import counts
+from generator.model import counts, related
 from generator.model.cerqual import COMPONENT_FIELDS, justification
 from generator.model.counts import Tally
 from generator.model.i18n import sort_key
@@ -40,12 +40,13 @@ from generator.model.models import (
     Intervention,
     Matrix,
     Publication,
+    Quote,
     Study,
     Text,
     Theme,
     Topic,
 )
-from generator.present import sections, urls
+from generator.present import search, sections, urls
 from generator.present.links import FindingRef, Labels, Link, Linker
 from generator.present.pagespec import PageSpec
 from generator.present.svg import Bar, Segment, stacked_bars
@@ -96,6 +97,28 @@ class NoteItem:
 
 def note_items(scope: Scope, kind: str, entity_id: str) -> list[NoteItem]:
     return [NoteItem(note, urls.anchor("note", note.id)) for note in scope.index.notes_about(kind, entity_id)]
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    """An informant's quotation beside what it illustrates, with the notes on it."""
+
+    quote: Quote
+    anchor: str | None
+    """Its id on the page: the first time the page shows it (a quote of a theme and its sub-theme is shown twice)."""
+    notes: list[NoteItem]
+    search_weight: float = search.QUOTE_WEIGHT
+    """How much its words count in search, against the page's own (search.py)."""
+
+
+def quote_items(scope: Scope, quote_ids: list[str], anchored: set[str]) -> list[QuoteItem]:
+    """The quotes, in their publication's order; `anchored`: the quotes the page has given their id already."""
+    items = []
+    for quote_id in quote_ids:
+        anchor = None if quote_id in anchored else urls.anchor("quote", quote_id)
+        anchored.add(quote_id)
+        items.append(QuoteItem(scope.index.quote(quote_id), anchor, note_items(scope, "quote", quote_id)))
+    return items
 
 
 @dataclass(frozen=True)
@@ -869,6 +892,8 @@ class FindingsListPage(PublicationPart):
     count: int
     table: FindingsTable | None
     """None when there are none."""
+    quotes: list[QuoteItem]
+    """A theme's list, where the publication has no themes page: the theme's quotes (this is the theme's page)."""
 
 
 def findings_list(scope: Scope) -> FindingsListPage:
@@ -880,6 +905,10 @@ def findings_list(scope: Scope) -> FindingsListPage:
     findings = [f for f in index.findings_of(pub) if f.theme in themes and (not confidence or f.confidence == confidence)]
     theme = index.theme(theme_id) if theme_id else None
     table = findings_table(scope, pub, findings, with_filters=False) if findings else None
+    # A theme's quotes are shown on its themes page section; without a themes page, here (links.quote_page).
+    theme_quotes = index.quotes_by_theme.get(theme_id, []) if theme_id and not confidence else []
+    shown_here = theme_quotes and not sections.has(index, pub, "themes")
+    quotes = quote_items(scope, theme_quotes, set()) if shown_here else []
     return FindingsListPage(
         pub,
         part.publication_href,
@@ -889,6 +918,7 @@ def findings_list(scope: Scope) -> FindingsListPage:
         scope.links.href(urls.findings_table(pub.id)),
         len(findings),
         table,
+        quotes,
     )
 
 
@@ -973,6 +1003,7 @@ class ThemeSection:
     notes: list[NoteItem]
     studies: list[Link]
     findings: list[FindingRef]
+    quotes: list[QuoteItem]
     subthemes: list[ThemeSection]
     topics: list[Link]
     """Shown for top-level themes."""
@@ -1019,6 +1050,7 @@ def themes(scope: Scope) -> ThemesPage:
         by_group, known = counts.code_totals(index, pub), counts.code_totals_complete(index, pub)
         totals, complete = [by_group[g] for g in groups], [known[g] for g in groups]
     findings = index.findings_of(pub) if tops else []
+    anchored: set[str] = set()
 
     def section(theme_id: str, top: bool) -> ThemeSection:
         theme = index.theme(theme_id)
@@ -1028,6 +1060,7 @@ def themes(scope: Scope) -> ThemesPage:
             note_items(scope, "theme", theme_id),
             links.studies(theme.studies),
             [links.finding_ref(f.id, False) for f in findings if f.theme == theme_id],
+            quote_items(scope, index.quotes_by_theme.get(theme_id, []), anchored),
             [section(s, False) for s in index.subthemes.get(theme_id, [])] if top else [],
             links.entities("topic", theme.topics) if top else [],
         )
@@ -1626,11 +1659,13 @@ def effect_list(scope: Scope) -> EffectListPage:
 @dataclass(frozen=True)
 class InterventionPage(PublicationPart):
     """An intervention: what it is, its components, arenas, programme theory and principles, its
-    evidence, the studies of it with the effects they report, and the notes on it."""
+    evidence, the studies of it with the effects they report, the findings the source sets beside
+    it, and the notes on it."""
 
     intervention: Intervention
     topics: list[Link]
     studies: list[StudyItem]
+    findings: list[FindingRef]
     notes: list[NoteItem]
 
 
@@ -1640,8 +1675,136 @@ def intervention(scope: Scope) -> InterventionPage:
     the_intervention = index.intervention(scope.param("intervention"))
     studies = [StudyItem(index.study(s), links.study(s)) for s in index.studies_by_intervention.get(the_intervention.id, [])]
     topics = links.entities("topic", the_intervention.topics)
+    findings = [
+        links.finding_ref(f, index.publication_id_of("finding", f) != part.publication.id) for f in the_intervention.findings
+    ]
     notes_on_it = note_items(scope, "intervention", the_intervention.id)
-    return InterventionPage(part.publication, part.publication_href, the_intervention, topics, studies, notes_on_it)
+    return InterventionPage(part.publication, part.publication_href, the_intervention, topics, studies, findings, notes_on_it)
+
+
+RELATED_SHOWN = 5
+"""How many items of each kind of related evidence a finding page lists before 'show N more'."""
+
+
+@dataclass(frozen=True)
+class Capped(Generic[T]):
+    """A list cut for reading: the first items shown, the rest behind 'show N more' (a `<details>`)."""
+
+    shown: list[T]
+    more: list[T]
+
+    @property
+    def total(self) -> int:
+        return len(self.shown) + len(self.more)
+
+
+def capped(items: list[T]) -> Capped[T]:
+    return Capped(items[:RELATED_SHOWN], items[RELATED_SHOWN:])
+
+
+@dataclass(frozen=True)
+class RelatedFindingItem:
+    """A related finding, cited with its badge and publication, and what it shares with this one."""
+
+    ref: FindingRef
+    ties: list[Link]
+    """Its shared theme, interventions, studies and topics, each linked ('Topic: Relationships and trust')."""
+
+
+@dataclass(frozen=True)
+class RelatedInterventionItem:
+    link: Link
+    publication: Link | None
+    evidence: str | None
+    """The state of its evidence, where the source gives one."""
+    direct: bool
+    """Evaluated by this finding's studies or naming this finding (else: through a topic, `ties`)."""
+    ties: list[Link]
+    """The topics it shares with this finding."""
+
+
+@dataclass(frozen=True)
+class EffectStudyItem:
+    """A study behind a related intervention: its design, the effects it reports (with whose
+    reading each is), the related interventions it evaluates and its rows in a matrix."""
+
+    study: Study
+    link: Link
+    interventions: list[Link]
+    rows: list[Link]
+
+
+@dataclass(frozen=True)
+class RelatedImplicationItem:
+    implication: Implication
+    link: Link
+    publication: Link | None
+    rests_on: list[Link]
+    """The related findings it rests on."""
+
+
+@dataclass(frozen=True)
+class RelatedEvidence:
+    """The evidence around a finding (related.py decides what and in which order), each kind capped."""
+
+    findings: Capped[RelatedFindingItem]
+    interventions: Capped[RelatedInterventionItem]
+    studies: Capped[EffectStudyItem]
+    implications: Capped[RelatedImplicationItem]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.findings.total or self.interventions.total or self.studies.total or self.implications.total)
+
+
+def related_evidence(scope: Scope, finding_id: str) -> RelatedEvidence:
+    index, links = scope.index, scope.links
+    evidence = related.around(index, finding_id)
+    # What a tie says it is (literal keys, so tests/test_i18n.py sees them used).
+    words = {
+        "theme": scope.labels.ui("theme"),
+        "intervention": scope.labels.ui("intervention"),
+        "study": scope.labels.ui("study"),
+        "topic": scope.labels.ui("topic"),
+    }
+
+    def tie(kind: str, entity_id: str) -> Link:
+        link = links.entity(kind, entity_id)
+        return Link(link.href, f"{words[kind]}: {link.label}")
+
+    findings = [
+        RelatedFindingItem(links.finding_ref(item.finding.id), [tie(t.kind, t.id) for t in item.ties])
+        for item in evidence.findings
+    ]
+    interventions = [
+        RelatedInterventionItem(
+            links.entity("intervention", item.intervention.id),
+            links.entity("publication", item.publication) if item.publication else None,
+            item.intervention.evidence,
+            item.direct,
+            [] if item.direct else [tie("topic", t) for t in item.topics],
+        )
+        for item in evidence.interventions
+    ]
+    studies = [
+        EffectStudyItem(
+            item.study,
+            links.study(item.study.id),
+            links.entities("intervention", item.interventions),
+            links.entities("assessment", index.assessments_by_study.get(item.study.id, [])),
+        )
+        for item in evidence.studies
+    ]
+    implications = [
+        RelatedImplicationItem(
+            item.implication,
+            links.entity("implication", item.implication.id),
+            links.entity("publication", item.publication) if item.publication else None,
+            links.entities("finding", item.findings),
+        )
+        for item in evidence.implications
+    ]
+    return RelatedEvidence(capped(findings), capped(interventions), capped(studies), capped(implications))
 
 
 @dataclass(frozen=True)
@@ -1655,8 +1818,10 @@ class SupportedImplication:
 @dataclass(frozen=True)
 class FindingPage(PublicationPart):
     """A finding: its statement, its confidence and why (or its kind and the source's
-    qualification), its evidence profile, the studies behind it, the implications it supports,
-    its topics, the notes on it and its history."""
+    qualification), the informants' quotations that illustrate it, its evidence profile, the
+    studies behind it, the implications it supports, the evidence around it in the whole knowledge
+    base (related findings, interventions and their effect studies, implications: related.py), its
+    topics, the notes on it and its history."""
 
     finding: Finding
     theme: Link
@@ -1666,6 +1831,9 @@ class FindingPage(PublicationPart):
     """(CERQual component, its assessment); empty without an evidence profile."""
     studies: list[StudyItem]
     implications: list[SupportedImplication]
+    quotes: list[QuoteItem]
+    """The informants' quotations that illustrate it."""
+    related: RelatedEvidence
     topics: list[Link]
     notes: list[NoteItem]
     changelog_href: str
@@ -1689,6 +1857,8 @@ def finding(scope: Scope) -> FindingPage:
             SupportedImplication(index.implication(i), links.entity("implication", i))
             for i in index.implications_by_finding.get(the_finding.id, [])
         ],
+        quote_items(scope, index.quotes_by_finding.get(the_finding.id, []), set()),
+        related_evidence(scope, the_finding.id),
         links.entities("topic", the_finding.topics),
         note_items(scope, "finding", the_finding.id),
         links.href(urls.changelog(part.publication.id)),
