@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .errors import DataError, Report, strange_characters
@@ -59,6 +60,11 @@ def long_date(date: dt.date, lang: str) -> str:
 def number(value: float, lang: str) -> str:
     """Locale number: '2,2' and '14 903' in Norwegian, '2.2' and '14,903' in English."""
     return format_decimal(value, locale=BABEL_LOCALE[lang])
+
+
+def listing(items: list[str], lang: str) -> str:
+    """'a, b og c' / 'a, b and c'."""
+    return format_list(items, locale=BABEL_LOCALE[lang])
 
 
 # --- UI strings -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from .sections import has_cerqual
 
 def plan(index: Index) -> list[PageSpec]:
     pages: list[PageSpec] = [
-        PageSpec(urls.HOME, "home.md.j2", nav_key="home"),
+        PageSpec(urls.HOME, "home.md.j2", nav_key="home", toc=False),
         PageSpec(urls.PUBLICATIONS_INDEX, "publications_index.md.j2", nav_key="publications"),
         PageSpec(urls.OVERVIEW, "overview.md.j2", nav_key="overview", wide=True),
         PageSpec(urls.TOPICS_INDEX, "topics_index.md.j2", nav_key="topics"),
