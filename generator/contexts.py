@@ -1033,7 +1033,8 @@ class ThemeSection:
     topics: list[Link]
     """Shown for top-level themes."""
     findings_list: Link
-    """The list of the findings under the theme, its sub-themes' included (a drill-down page)."""
+    """The list of the findings under the theme, its sub-themes' included (a drill-down page,
+    planned where there are any: shown on a theme with sub-themes, the others' are in the findings table)."""
     findings_under: int
     """How many that list holds."""
 

@@ -246,12 +246,14 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "vocabularies/audience.yaml": _labels("teachers"),
     "vocabularies/outcome.yaml": _labels("work-participation"),
     "vocabularies/sector.yaml": _labels("health"),
+    "vocabularies/evidence-status.yaml": _labels("promising"),  # a group of interventions on the home page
 }
 
 
 def _copy(tmp: Path) -> Project:
     """The fixture data with the project's real theme: its mkdocs.yml, overrides/ (page chrome,
-    Pagefind, PDF links) and content/assets/ (kb.js, kb.css), so the attack meets what readers get."""
+    Pagefind, PDF links) and content/assets/ (kb.js, kb.css), so the attack meets what readers get;
+    a CERQual finding tagged with the topic, so the topic and home pages show it."""
     root = tmp / "kb"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
     shutil.copytree(WHOLE, root, dirs_exist_ok=True)  # every kind of page, not only the review's
@@ -259,6 +261,9 @@ def _copy(tmp: Path) -> Project:
     shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # A finding with a confidence on the topic: the topic page and the home page lead with it.
+    finding = root / "data" / "findings" / "demo-2025-f01.yaml"
+    finding.write_text(finding.read_text(encoding="utf-8") + "topics: [tidlig]\n", encoding="utf-8")
     return Project(root)
 
 
