@@ -11,7 +11,8 @@ from .sections import has_cerqual
 
 def plan(index: Index) -> list[PageSpec]:
     pages: list[PageSpec] = [
-        PageSpec(urls.HOME, "home.md.j2", nav_key="home", toc=False),
+        # The home page leads to the pages that answer a question; a search from it never lists it.
+        PageSpec(urls.HOME, "home.md.j2", nav_key="home", toc=False, searchable=False),
         PageSpec(urls.PUBLICATIONS_INDEX, "publications_index.md.j2", nav_key="publications"),
         PageSpec(urls.OVERVIEW, "overview.md.j2", nav_key="overview", wide=True),
         PageSpec(urls.TOPICS_INDEX, "topics_index.md.j2", nav_key="topics"),
