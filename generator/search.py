@@ -36,7 +36,7 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-count-line",  # ... and what a folded part holds, counted ("14 funn · 5 temaer")
     ".kb-certain",  # a topic's most certain findings and effects, which its parts below say again
     ".kb-summary",  # a topic's or an intervention's counts in one sentence ("46 funn: 1 høy ... tillit")
-    ".kb-evidence-cards",  # the home page's cards: every topic's name and counts, each its own page's
+    ".kb-home-cards",  # the home page's cards: every topic's name and counts, each its own page's
     ".kb-topics",  # "Topics: ..." links under a finding
     ".kb-origin",  # "translated by the editors" and the like
     ".kb-source-location",  # "Source: Tabell 9" and the like

@@ -25,8 +25,12 @@ def _search(page: Page, query: str) -> list[tuple[str, str]]:
 
 
 def _results(page: Page) -> list[tuple[str, str]]:
-    links = page.locator(".pagefind-ui__result-link")
-    return [(links.nth(i).inner_text(), links.nth(i).get_attribute("href") or "") for i in range(links.count())]
+    # Read in one go: the list is re-rendered when a search for the last keystroke ends, and a
+    # link counted before that may be gone when it is read.
+    found = page.locator(".pagefind-ui__result-link").evaluate_all(
+        "els => els.map(e => [e.innerText, e.getAttribute('href') || ''])"
+    )
+    return [(title, href) for title, href in found]
 
 
 def _wait_until_results_loaded(page: Page) -> None:
@@ -245,7 +249,7 @@ def test_transitions_in_two_steps_from_a_card(page: Page, site_server: str, real
     first_certain = counts.most_certain_findings(real_index, evidence.findings or ())[0]
     level = real_index.finding(first_certain).confidence
     page.goto(site_server + urls.site_url(urls.HOME, "nb"))
-    card = page.locator(".kb-evidence-cards article", has=page.locator("h3 a", has_text="Overganger"))
+    card = page.locator(".kb-home-cards article", has=page.locator("h3 a", has_text="Overganger"))
     expect(card.locator(".kb-indicators")).to_contain_text("tillit")  # the card says how sure before the click
     card.locator("h3 a").click()  # step 1
     page.wait_for_url(re.compile(r"/topics/overganger/$"))
@@ -263,7 +267,7 @@ def test_effects_found_in_two_steps_from_a_card(page: Page, site_server: str, re
     evidence = counts.topic_evidence(real_index, "utenforskap", counts.topic_by_publication(real_index)["utenforskap"])
     study_id, effect = counts.effects_found(real_index, evidence.effect_studies)[0]
     page.goto(site_server + urls.site_url(urls.HOME, "en"))
-    card = page.locator(".kb-evidence-cards article", has=page.locator("h3 a", has_text="Social exclusion"))
+    card = page.locator(".kb-home-cards article", has=page.locator("h3 a", has_text="Social exclusion"))
     expect(card.locator(".kb-indicators")).to_contain_text("effect studies")
     card.locator("h3 a").click()  # step 1
     page.wait_for_url(re.compile(r"/en/topics/utenforskap/$"))
