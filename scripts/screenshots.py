@@ -16,7 +16,12 @@ OUT = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT))
 from scripts import chromium  # noqa: E402  one rule for finding the browser, and its flags
 
+PHONE = 500
+"""Narrower than this, a shot is taken as on a phone (touch, mobile layout)."""
+
 SHOTS = [
+    ("home-nb", "/", 1280, 900),
+    ("topic-phone-nb", "/topics/relasjon-tillit/", 390, 844),
     ("findings-nb", "/publications/skole-hjem-2025/findings/", 1280, 900),
     ("findings-en", "/en/publications/skole-hjem-2025/findings/", 1280, 900),
     ("matrix-nb", "/matrices/skole-hjem-2025-tiltak-kjennetegn/", 1280, 900),
@@ -53,7 +58,7 @@ def main(argv: list[str]) -> int:
         for name, path, width, height in SHOTS:
             if name not in names:
                 continue
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height}, is_mobile=width < PHONE, has_touch=width < PHONE)
             page.goto(base + path)
             page.screenshot(path=str(OUT / f"{name}.png"))
             page.close()

@@ -25,8 +25,12 @@ def _search(page: Page, query: str) -> list[tuple[str, str]]:
 
 
 def _results(page: Page) -> list[tuple[str, str]]:
-    links = page.locator(".pagefind-ui__result-link")
-    return [(links.nth(i).inner_text(), links.nth(i).get_attribute("href") or "") for i in range(links.count())]
+    # Read in one go: the list is re-rendered when a search for the last keystroke ends, and a
+    # link counted before that may be gone when it is read.
+    found = page.locator(".pagefind-ui__result-link").evaluate_all(
+        "els => els.map(e => [e.innerText, e.getAttribute('href') || ''])"
+    )
+    return [(title, href) for title, href in found]
 
 
 def _wait_until_results_loaded(page: Page) -> None:
@@ -277,3 +281,82 @@ def test_a_terms_definition_shows_on_hover(page: Page, site_server: str) -> None
     assert tip["visible"] and tip["right"] <= tip["width"], tip
     page.mouse.move(0, 0)
     assert not links.first.evaluate(TOOLTIP_STATE)["visible"]
+
+
+# --- from a question to the answer in two steps, starting at the home page -----------------------
+
+HOME_VISITS = "skole-hjem-2025-f33"
+"""What the mixed-methods review found about home visits (moderate confidence)."""
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "confidence"), [("nb", "hjemmebesøk", "moderat tillit"), ("en", "home visits", "moderate confidence")]
+)
+def test_home_visits_in_two_steps_from_the_home_page(
+    page: Page, site_server: str, lang: str, query: str, confidence: str
+) -> None:
+    """'What do we know about home visits, and how sure are we?': the question typed into the home
+    page's search (one), the first result opened (two) is the finding, with its confidence."""
+    page.goto(site_server + urls.site_url(urls.HOME, lang))
+    box = page.locator("#kb-home-search .pagefind-ui__search-input")  # in the page, not in the header
+    expect(page.locator(".pagefind-ui__search-input")).to_have_count(1)  # the page's one search box
+    box.fill(query)  # step 1
+    first = page.locator(".pagefind-ui__result-link").first
+    expect(first).to_be_visible(timeout=10_000)
+    _wait_until_results_loaded(page)
+    assert (first.get_attribute("href") or "").endswith(f"/findings/{HOME_VISITS}/"), _results(page)[:3]
+    first.click()  # step 2
+    page.wait_for_url(re.compile(f"/findings/{HOME_VISITS}/$"))
+    expect(page.locator("h1")).to_contain_text(confidence)
+
+
+def test_transitions_in_two_steps_from_a_card(page: Page, site_server: str, real_index) -> None:
+    """'What do we know about transitions between schools?': the topic's card on the home page (one),
+    then the first of the most certain findings on the topic page (two), with its confidence."""
+    from generator.model import counts
+
+    evidence = counts.topic_evidence(real_index, "overganger", counts.topic_by_publication(real_index)["overganger"])
+    first_certain = counts.most_certain_findings(real_index, evidence.findings or ())[0]
+    level = real_index.finding(first_certain).confidence
+    page.goto(site_server + urls.site_url(urls.HOME, "nb"))
+    card = page.locator(".kb-home-cards article", has=page.locator("h3 a", has_text="Overganger"))
+    expect(card.locator(".kb-indicators")).to_contain_text("tillit")  # the card says how sure before the click
+    card.locator("h3 a").click()  # step 1
+    page.wait_for_url(re.compile(r"/topics/overganger/$"))
+    lead = page.locator(".kb-certain .kb-finding-list li").first
+    expect(lead.locator(".kb-badge")).to_have_text(re.compile(real_index.term("confidence", level).label.nb))
+    lead.locator("a.kb-finding-ref").click()  # step 2
+    page.wait_for_url(re.compile(f"/findings/{first_certain}/$"))
+
+
+def test_effects_found_in_two_steps_from_a_card(page: Page, site_server: str, real_index) -> None:
+    """'What works against social exclusion?' in English: the topic's card (one), then the first
+    effect study that found an effect (two)."""
+    from generator.model import counts
+
+    evidence = counts.topic_evidence(real_index, "utenforskap", counts.topic_by_publication(real_index)["utenforskap"])
+    study_id, effect = counts.effects_found(real_index, evidence.effect_studies)[0]
+    page.goto(site_server + urls.site_url(urls.HOME, "en"))
+    card = page.locator(".kb-home-cards article", has=page.locator("h3 a", has_text="Social exclusion"))
+    expect(card.locator(".kb-indicators")).to_contain_text("effect studies")
+    card.locator("h3 a").click()  # step 1
+    page.wait_for_url(re.compile(r"/en/topics/utenforskap/$"))
+    lead = page.locator(".kb-certain .kb-effect-list li").first
+    expect(lead.locator(".kb-badge")).to_contain_text(real_index.term("effect-direction", effect.direction).short.en)
+    lead.locator("a").first.click()  # step 2
+    page.wait_for_url(re.compile(f"/en/studies/{study_id}/$"))
+    expect(page.locator("h1")).to_contain_text(real_index.study(study_id).citation)
+
+
+def test_a_link_to_a_folded_part_opens_it(page: Page, site_server: str) -> None:
+    """The topics index links each publication's part of a topic page, which is folded: it opens."""
+    page.goto(site_server + urls.site_url(urls.TOPICS_INDEX, "nb"))
+    link = (
+        page.locator("table.kb-topic-grid tbody tr", has=page.locator("th a", has_text="Relasjon og tillit"))
+        .locator("td a")
+        .first
+    )
+    target = (link.get_attribute("href") or "").split("#")[1]
+    link.click()
+    expect(page.locator(f"details#{target}")).to_have_attribute("open", "")
+    expect(page.locator(f"details#{target} .kb-finding-list").first).to_be_visible()

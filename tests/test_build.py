@@ -9,11 +9,20 @@ from bs4 import BeautifulSoup
 
 from generator.cli import main
 from generator.model.settings import Project
-from generator.pipeline.build import build_mkdocs, build_site, check, generate, mkdocs_overrides, search_plugin_languages
+from generator.pipeline.build import (
+    build_mkdocs,
+    build_site,
+    check,
+    generate,
+    load_or_fail,
+    mkdocs_overrides,
+    navigation,
+    search_plugin_languages,
+)
 from generator.tools.serve import regenerate
 from generator.web.render import without_provenance
 
-from .conftest import REPO
+from .conftest import REPO, write
 
 
 def test_lunr_gets_no_for_bokmal_never_false() -> None:
@@ -145,3 +154,16 @@ def test_where_a_page_comes_from_is_not_shown_on_it(fixture_project: Project) ->
         shown = (with_it / name).read_text(encoding="utf-8")
         assert shown == (without_it / name).read_text(encoding="utf-8"), name
         assert "kb_sources" not in shown and "generator/templates" not in shown, name
+
+
+def test_the_about_page_comes_right_after_home_in_the_sidebar(fixture_project: Project) -> None:
+    """The About page (content/<lang>/om.md) is second in the sidebar, as on the home page; other
+    hand-written pages come last."""
+    write(fixture_project.content_dir / "nb" / "annet.md", "# Annet\n")
+    write(fixture_project.content_dir / "nb" / "om.md", "# Om kunnskapsbasen\n")
+    index = load_or_fail(fixture_project)
+    nb = [next(iter(entry.items())) for entry in navigation(fixture_project, index, "nb")]
+    assert nb[:2] == [("Hjem", "index.md"), ("Om kunnskapsbasen", "om.md")]
+    assert nb[-1] == ("Annet", "annet.md")
+    en = [next(iter(entry.items())) for entry in navigation(fixture_project, index, "en")]
+    assert en[0] == ("Home", "index.md") and "om.md" not in [doc for _, doc in en if isinstance(doc, str)]

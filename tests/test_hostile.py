@@ -293,12 +293,14 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "glossary/hoy-tillit.yaml": _source_term,
     "quotes/demo-thesis-2022-q01.yaml": _quote,
     "vocabularies/informant-group.yaml": _labels("parents"),
+    "vocabularies/evidence-status.yaml": _labels("promising"),  # a group of interventions on the home page
 }
 
 
 def _copy(tmp: Path) -> Project:
     """The fixture data with the project's real theme: its mkdocs.yml, overrides/ (page chrome,
-    Pagefind, PDF links) and content/assets/ (kb.js, kb.css), so the attack meets what readers get."""
+    Pagefind, PDF links) and content/assets/ (kb.js, kb.css), so the attack meets what readers get;
+    a CERQual finding tagged with the topic, so the topic and home pages show it."""
     root = tmp / "kb"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
     shutil.copytree(WHOLE, root, dirs_exist_ok=True)  # every kind of page, not only the review's
@@ -308,6 +310,9 @@ def _copy(tmp: Path) -> Project:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for lang in ("nb", "en"):  # a hand-written page that cites a finding
         write(root / "content" / lang / "om.md", "# Om\n\nEt funn: [[finding:demo-2025-f01]]\n")
+    # A finding with a confidence on the topic: the topic page and the home page lead with it.
+    finding = root / "data" / "findings" / "demo-2025-f01.yaml"
+    finding.write_text(finding.read_text(encoding="utf-8") + "topics: [tidlig]\n", encoding="utf-8")
     return Project(root)
 
 

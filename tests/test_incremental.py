@@ -93,6 +93,24 @@ def test_hand_written_pages_follow_edits(fixture_project: Project) -> None:
     assert not staged.exists()
 
 
+def test_the_home_page_links_the_about_page_once_there_is_one(fixture_project: Project) -> None:
+    """The About page is hand-written (content/<lang>/om.md): no data the home page reads changes
+    when it is added or removed, yet the home page's link to it follows."""
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    home = {lang: fixture_project.staging_docs(lang) / "index.md" for lang in ("nb", "en")}
+    assert 'href="om/"' not in home["nb"].read_text(encoding="utf-8")
+    page = fixture_project.content_dir / "nb" / "om.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Om\n\nHva dette er.\n", encoding="utf-8")
+    assert "nb/index.md" in builder.refresh().written
+    assert 'href="om/"' in home["nb"].read_text(encoding="utf-8")
+    assert 'href="om/"' not in home["en"].read_text(encoding="utf-8")  # no English About page
+    page.unlink()
+    assert "nb/index.md" in builder.refresh().written
+    assert 'href="om/"' not in home["nb"].read_text(encoding="utf-8")
+
+
 def test_a_bad_citation_is_a_located_problem_not_a_crash(fixture_project: Project) -> None:
     """An unknown [[study:...]] raised KeyError halfway through writing; a malformed one reached the
     page as text. Both are problems with their place, and the last good pages stay."""

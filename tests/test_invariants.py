@@ -35,6 +35,7 @@ from generator.web.render import View
 
 from .built_site import BuiltSite, select
 from .conftest import FIXTURE, WHOLE
+from .test_reachability import unreached
 
 NOT_SHOWN_KINDS = {"vocabulary"}
 """Kinds without a place of their own on the site (see the module docstring)."""
@@ -129,7 +130,9 @@ def _built_fixture(tmp: Path, with_whole: bool) -> tuple[Project, Index]:
 @pytest.mark.parametrize("with_whole", [False, True], ids=["kb", "kb+kb-whole"])
 def test_nothing_in_the_fixtures_is_lost(tmp_path: Path, with_whole: bool) -> None:
     project, index = _built_fixture(tmp_path, with_whole)
-    assert_nothing_is_lost(BuiltSite.parse(project.site_dir), index)
+    site = BuiltSite.parse(project.site_dir)
+    assert_nothing_is_lost(site, index)
+    assert unreached(site) == []  # and every page is reached by links from the home pages
 
 
 def test_the_check_itself_sees_a_lost_entity(tmp_path: Path) -> None:

@@ -35,6 +35,9 @@ WIDER_THAN_THE_SCREEN = """() => {
 }"""
 """The document's width against the viewport's, and the first elements that reach past it."""
 
+UNFOLD = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+"""Open every folded part of a page (a topic's publications, an intervention's components)."""
+
 
 def _page_per_template(index: Index, site_dir: Path) -> dict[str, str]:
     """For every template, the Markdown path of its largest built page (in the default language)."""
@@ -86,6 +89,7 @@ def test_no_page_is_wider_than_a_phone(
     with _phone(browser, width) as page:
         for kind, path in pages:
             page.goto(site_server + path)
+            page.evaluate(UNFOLD)  # what a folded part holds must fit too, once it is opened
             measured = page.evaluate(WIDER_THAN_THE_SCREEN)
             if measured["document"] != measured["viewport"]:
                 too_wide.append(f"{kind} {path}: {measured['document']} px wide, past the edge: {measured['past']}")
@@ -182,8 +186,9 @@ def test_the_site_name_is_readable_on_a_phone(browser: Browser, site_server: str
 
 @pytest.mark.parametrize(("lang", "query"), [("nb", "fravær"), ("en", "absence")])
 def test_search_on_a_phone_opens_over_the_header_and_fits(browser: Browser, site_server: str, lang: str, query: str) -> None:
+    """Every page but the home page has its search in the header (the home page's is in the page)."""
     with _phone(browser, 360) as page:
-        page.goto(site_server + urls.site_url(urls.HOME, lang))
+        page.goto(site_server + urls.site_url(urls.TOPICS_INDEX, lang))
         field = page.locator(".pagefind-ui__search-input")
         field.click()
         field.fill(query)
@@ -250,3 +255,26 @@ def test_a_findings_table_prints_compactly_from_the_browser(
             assert pages <= most, f"{pub.id} ({len(pub.findings)} findings) prints on {pages} A4 pages, more than {most}"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("lang", "query"), [("nb", "fravær"), ("en", "absence")])
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_the_home_pages_search_is_in_the_page_and_fits_a_phone(
+    browser: Browser, site_server: str, width: int, lang: str, query: str
+) -> None:
+    """On the home page the search is the first thing after the title, as wide as the page's text,
+    and its results fit the screen; the header has no second search box."""
+    with _phone(browser, width) as page:
+        page.goto(site_server + urls.site_url(urls.HOME, lang))
+        field = page.locator(".pagefind-ui__search-input")
+        field.fill(query)
+        page.locator(".pagefind-ui__result").first.wait_for()
+        assert page.locator("#kb-home-search .pagefind-ui__search-input").count() == 1
+        assert not page.locator("#kb-search").is_visible()
+        box = field.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert box["width"] > width * 0.75, "the search field is as wide as the page's text"
+        heading = page.locator("h1").bounding_box()
+        assert heading is not None and box["y"] < heading["y"] + heading["height"] + 400, "the search comes right after the title"
+        measured = page.evaluate(WIDER_THAN_THE_SCREEN)
+        assert measured["document"] == width, measured

@@ -1,6 +1,6 @@
 /* Progressive enhancement only: every table is complete without JavaScript.
-   1. Mount Pagefind's search UI in the header (per-language index, chosen by <html lang>), with
-      the site's ranking and a result titled like its page.
+   1. Mount Pagefind's search UI in the header, or on the home page in the page (per-language
+      index, chosen by <html lang>), with the site's ranking and a result titled like its page.
    2. Add filters (native <select>s, so keyboard and screen readers work) above tables that
       declare data-kb-filters="attr1 attr2"; rows carry data-<attr> values.
    3. Place a glossary term's tooltip beside its link, inside the screen (kb.css shows it on hover
@@ -23,13 +23,17 @@
     return result;
   }
 
+  // The home page has its own search box in the page (#kb-home-search): the one search of
+  // that page, so the header's is left empty there (kb.css hides it).
   function mountSearch() {
-    var host = document.getElementById("kb-search");
-    if (!host || host.dataset.mounted || typeof PagefindUI === "undefined") return;
+    var header = document.getElementById("kb-search");
+    var home = document.getElementById("kb-home-search");
+    var host = home || header;
+    if (!header || !host || host.dataset.mounted || typeof PagefindUI === "undefined") return;
     host.dataset.mounted = "1";
     new PagefindUI({
-      element: "#kb-search",
-      bundlePath: new URL(host.dataset.bundle, document.baseURI).href,
+      element: "#" + host.id,
+      bundlePath: new URL(header.dataset.bundle, document.baseURI).href,
       showImages: false,
       resetStyles: false,
       showSubResults: true,
@@ -155,11 +159,23 @@
     window.addEventListener("scroll", function () { if (openTerm) placeTip(openTerm); }, { passive: true, capture: true });
   }
 
+  // A link to a part that is folded (<details>, e.g. a publication's part of a topic page) opens it.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") el.open = true;
+    }
+  }
+
   function init() {
     mountSearch();
+    openTarget();
     document.querySelectorAll("table[data-kb-filters]").forEach(filterTable);
     watchTerms();
   }
+
+  window.addEventListener("hashchange", openTarget);
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  // Material's instant navigation

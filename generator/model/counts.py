@@ -54,6 +54,17 @@ def findings_by_theme(index: Index, pub: Publication) -> list[Tally]:
     return _tally(list(pub.themes), [(f.theme, f.id) for f in findings])
 
 
+def theme_and_subthemes(index: Index, theme_id: str) -> list[str]:
+    """A theme and every theme under it, depth first (`check` refuses a cycle of parents)."""
+    return [theme_id, *(t for sub in index.subthemes.get(theme_id, []) for t in theme_and_subthemes(index, sub))]
+
+
+def findings_under_theme(index: Index, pub: Publication, theme_id: str) -> list[str]:
+    """The findings of a theme and of the themes under it (a parent theme's list), in the source's order."""
+    themes = set(theme_and_subthemes(index, theme_id))
+    return [f.id for f in index.findings_of(pub) if f.theme in themes]
+
+
 def confidence_by_theme(index: Index, pub: Publication) -> dict[str, Counter[str]]:
     table: dict[str, Counter[str]] = {theme: Counter() for theme in pub.themes}
     for f in index.findings_of(pub):
@@ -370,3 +381,138 @@ def glossary_terms(index: Index, pub: Publication) -> list[str]:
         return sorted(term_id for term_id in named if not glossary.terms[term_id].numbered)
 
     return index.once(f"glossary_terms:{pub.id}", compute)
+
+
+# --- what a topic or an intervention rests on (the home page's cards, the pages' summaries) ------
+
+MOST_CERTAIN = ("high", "moderate")
+"""The confidence levels a topic page leads with: GRADE-CERQual's 'highly likely' and 'likely' to
+be a reasonable representation of the phenomenon."""
+
+SHOWS_AN_EFFECT = ("positive", "negative")
+"""Directions that are an effect found against a control group, one way or the other: the effect
+studies a page leads with."""
+
+NOT_AN_EFFECT = "descriptive"
+"""The direction of a result the source describes without evaluating an effect: a study that has
+only such results is no effect study."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a topic or a group of interventions rests on, counted from the data."""
+
+    findings: tuple[str, ...] | None
+    """The findings; None where findings do not apply (interventions)."""
+    by_confidence: list[Tally]
+    """The findings per confidence level, in vocabulary order (only the levels some finding has)."""
+    not_assessed: tuple[str, ...]
+    """The findings without a confidence (a thesis's or a report's findings)."""
+    effect_studies: tuple[str, ...]
+    by_direction: list[Tally]
+    """The effect studies per overall direction (`study_direction`), in vocabulary order (only the
+    directions some study has)."""
+    sources: tuple[str, ...]
+    """The publications it comes from, newest first."""
+
+
+def study_direction(index: Index, study_id: str) -> str | None:
+    """A study's overall direction of effect: the one direction all its evaluated results share,
+    'mixed' where they differ (an effect on some outcomes or at some times, not on others, as
+    the vocabulary defines it), None where it evaluates no effect at all."""
+    directions = {e.direction for e in index.study(study_id).effects if e.direction != NOT_AN_EFFECT}
+    if not directions:
+        return None
+    return directions.pop() if len(directions) == 1 else "mixed"
+
+
+def by_direction(index: Index, study_ids: list[str] | tuple[str, ...]) -> list[Tally]:
+    """The studies that evaluate an effect, per overall direction (the others are left out)."""
+    pairs = [(d, s) for s in study_ids if (d := study_direction(index, s))]
+    return [t for t in _tally([t.id for t in index.terms("effect-direction")], pairs) if t.count]
+
+
+def _unique(ids: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+def _publications_in_order(index: Index, pub_ids: set[str]) -> tuple[str, ...]:
+    """Newest first, as `Index.publications` orders them (reading only these)."""
+    return tuple(sorted(pub_ids, key=lambda p: (-index.publication(p).date.toordinal(), p)))
+
+
+def _evidence(index: Index, finding_ids: list[str] | None, study_ids: list[str], pub_ids: set[str]) -> Evidence:
+    findings = [index.finding(f) for f in finding_ids or []]
+    by_confidence = []
+    if findings:
+        levels = [t.id for t in index.terms("confidence")]
+        by_confidence = [t for t in _tally(levels, [(f.confidence, f.id) for f in findings if f.confidence]) if t.count]
+    directions = by_direction(index, study_ids)
+    return Evidence(
+        None if finding_ids is None else _unique(finding_ids),
+        by_confidence,
+        tuple(f.id for f in findings if not f.confidence),
+        tuple(s for t in directions for s in t.ids),
+        directions,
+        _publications_in_order(index, pub_ids),
+    )
+
+
+def topic_evidence(index: Index, topic_id: str, by_publication: dict[str, list[tuple[str, str]]]) -> Evidence:
+    """A topic's findings by confidence, the effect studies of its interventions by direction, and
+    the publications with content on it (`by_publication`: a row of `topic_by_publication`)."""
+    items = [item for pub_items in by_publication.values() for item in pub_items]
+    findings = [i for kind, i in items if kind == "finding"]
+    studies = _unique([s for kind, i in items if kind == "intervention" for s in index.studies_by_intervention.get(i, [])])
+    return _evidence(index, findings, list(studies), {pub for pub, pub_items in by_publication.items() if pub_items})
+
+
+def interventions_evidence(index: Index, intervention_ids: list[str]) -> Evidence:
+    """The effect studies of interventions by direction, and the publications they come from (the
+    interventions' own and those that include their studies)."""
+    studies = _unique([s for i in intervention_ids for s in index.studies_by_intervention.get(i, [])])
+    pubs = {p for i in intervention_ids if (p := index.publication_of.get(("intervention", i)))}
+    pubs |= {p for s in studies for p in index.publications_by_study.get(s, [])}
+    return _evidence(index, None, list(studies), pubs)
+
+
+def most_certain_findings(index: Index, finding_ids: tuple[str, ...]) -> list[str]:
+    """The findings at the `MOST_CERTAIN` levels, the most certain first; then newest publication
+    first and in the source's order."""
+    order = {p.id: n for n, p in enumerate(index.publications())}
+    findings = [index.finding(f) for f in finding_ids]
+    chosen = [f for f in findings if f.confidence in MOST_CERTAIN]
+    return [
+        f.id
+        for f in sorted(
+            chosen,
+            key=lambda f: (
+                MOST_CERTAIN.index(f.confidence or ""),
+                order.get(index.publication_of.get(("finding", f.id), ""), len(order)),
+                f.number,
+            ),
+        )
+    ]
+
+
+def effects_found(index: Index, study_ids: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """(study id, effect) of every result that `SHOWS_AN_EFFECT`, positive ones first."""
+    found = [(s, e) for s in study_ids for e in index.study(s).effects if e.direction in SHOWS_AN_EFFECT]
+    return sorted(found, key=lambda pair: SHOWS_AN_EFFECT.index(pair[1].direction))
+
+
+def certain_first(index: Index, study_ids: list[str] | tuple[str, ...]) -> list[str]:
+    """Studies with an effect found (`SHOWS_AN_EFFECT`) first, then the other effect studies by
+    direction in vocabulary order, then the studies that evaluate no effect; otherwise as given."""
+    order = [t.id for t in index.terms("effect-direction")]
+
+    def rank(study_id: str) -> tuple[int, int]:
+        direction = study_direction(index, study_id)
+        effects = index.study(study_id).effects
+        if any(e.direction in SHOWS_AN_EFFECT for e in effects):
+            return (0, 0)
+        if direction is None:
+            return (2, 0)
+        return (1, order.index(direction) if direction in order else len(order))
+
+    return sorted(study_ids, key=rank)

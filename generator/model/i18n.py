@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from generator.model.errors import DataError, Report, strange_characters
@@ -76,6 +77,11 @@ def sort_key(text: str, lang: str) -> tuple[str, str]:
     folded = "".join(letters.get(c, c) for c in folded)
     plain = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
     return plain, text
+
+
+def listing(items: list[str], lang: str) -> str:
+    """'a, b og c' / 'a, b and c'."""
+    return format_list(items, locale=BABEL_LOCALE[lang])
 
 
 # --- UI strings -------------------------------------------------------------------------------

@@ -123,8 +123,9 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
     for lang in languages:
         writer = StagingWriter(project.staging_docs(lang))
+        hand_written = hand_written_docs(project, lang)
         for page in pages:
-            writer.write(page.doc, render_page(env, index, lang, page, pdfs))
+            writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
         write_exports(index, writer)
         copy_content(project, lang, writer, index)
         writer.remove_stale()
@@ -177,13 +178,22 @@ def content_pages(project: Project, lang: str) -> list[tuple[str, str]]:
     return pages
 
 
+def hand_written_docs(project: Project, lang: str) -> frozenset[str]:
+    """The hand-written pages of a language that a generated page may link (the About page)."""
+    return frozenset(doc for _, doc in content_pages(project, lang))
+
+
 NAV_PUBLICATIONS = 5
 
 
 def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     """The sidebar: section pages only. Entity pages stay out of it (docs/decisions.md: nav cost is quadratic)."""
+    hand_written = content_pages(project, lang)
+    # The About page comes right after the home page, which links it too; other hand-written pages last.
+    about = [{title: doc} for title, doc in hand_written if doc == urls.ABOUT]
     nav: list[Any] = [
         {ui("home", lang): urls.HOME},
+        *about,
         {ui("overview", lang): urls.OVERVIEW},
         {ui("topics", lang): urls.TOPICS_INDEX},
         {ui("practice", lang): urls.AUDIENCES_INDEX},
@@ -199,7 +209,7 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
         nav.append({str(escape(resolve(pub.short_title, lang).text)): entries})
     nav.append({ui("all_studies", lang): urls.STUDIES_INDEX})
     nav += [{ui(page.nav_key, lang): page.doc} for page in glossary_pages(index) if page.nav_key]
-    nav += [{title: doc} for title, doc in content_pages(project, lang)]
+    nav += [{title: doc} for title, doc in hand_written if doc != urls.ABOUT]
     return nav
 
 

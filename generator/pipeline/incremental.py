@@ -23,8 +23,9 @@ from generator.model.models import Strict
 from generator.model.settings import LANGUAGES, Project
 from generator.model.sources import SourceFile
 from generator.model.validate import id_of, load_data
-from generator.pipeline.build import check_links, copy_content, write_exports
+from generator.pipeline.build import check_links, copy_content, hand_written_docs, write_exports
 from generator.pipeline.write import StagingWriter
+from generator.present import urls
 from generator.present.citations import check_content
 from generator.present.references import ReferenceCache
 from generator.web.pages import plan
@@ -75,6 +76,8 @@ class IncrementalBuilder:
         self.layout: tuple[frozenset[str], tuple[tuple[str, int, int], ...]] | None = None
         """The planned docs and the content files at the last refresh: when neither changed,
         no file can have gone stale, and the staging folders need not be walked."""
+        self.hand_written: dict[str, frozenset[str]] = {}
+        """Per language, the hand-written pages at the last refresh (`build.hand_written_docs`)."""
         self.pending: list[tuple[str, Strict | None, Strict | None]] = []
         """Files read since the last refresh that got as far as writing: a refresh that stops at
         bad data must not forget the good edits it read, or their pages would stay stale after the fix."""
@@ -128,14 +131,19 @@ class IncrementalBuilder:
         same_layout = layout == self.layout
         for lang in LANGUAGES:
             writer = StagingWriter(self.project.staging_docs(lang))
+            hand_written = hand_written_docs(self.project, lang)
+            # The home page links the About page when there is one: a page added or removed in
+            # content/ is no data read, so the home page is re-rendered when the list changes.
+            listed_anew = hand_written != self.hand_written.get(lang)
+            self.hand_written[lang] = hand_written
             for page in pages:
                 key = (lang, page.doc)
                 deps = self.deps.get(key)
-                if deps is not None and not (deps & changed):
+                if deps is not None and not (deps & changed) and not (listed_anew and page.doc == urls.HOME):
                     writer.written.add(page.doc)  # unchanged: keep the file on disk as it is
                     continue
                 with index.recording() as reads:
-                    text = render_page(self.env, index, lang, page)
+                    text = render_page(self.env, index, lang, page, hand_written=hand_written)
                 self.deps[key] = reads
                 result.rendered += 1
                 writer.write(page.doc, text)

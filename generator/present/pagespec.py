@@ -19,8 +19,10 @@ class PageSpec:
     """UI key of the page's sidebar title; None keeps the page out of the sidebar (docs/decisions.md: nav is quadratic)."""
     wide: bool = False
     """Wide tables: the page hides the sidebars so the table gets the whole width."""
+    toc: bool = True
+    """False: the page hides its table of contents, so its cards get the room (the home page)."""
     searchable: bool = True
-    """Drill-down lists repeat content found elsewhere: kept out of the search index."""
+    """Drill-down lists (and the home page's cards) repeat content found elsewhere: kept out of the search index."""
     search_weight: float = 1.0
     """How much a word on this page counts in search against the same word on another page
     (search.py); a page that counts less has its whole body weighted (overrides/main.html)."""

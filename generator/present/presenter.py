@@ -24,7 +24,8 @@ from markupsafe import Markup, escape
 
 from generator.model import counts
 from generator.model.cerqual import justification
-from generator.model.i18n import BABEL_LOCALE, OTHER, Localized, long_date, month_year, number, resolve, ui
+from generator.model.counts import Evidence
+from generator.model.i18n import BABEL_LOCALE, OTHER, Localized, listing, long_date, month_year, number, resolve, ui
 from generator.model.index import Index
 from generator.model.models import Chart, Finding, Prisma, Publication, Quote, Study, Term, Text
 from generator.present import sections
@@ -230,6 +231,51 @@ class Presenter:
     def chart(self, pub: Publication, chart: Chart) -> Markup:
         """A chart from numbers the source gives; its data table is printed beside it by the template."""
         return chart_svg(pub.id, chart, self.lang)
+
+    # counts in words ----------------------------------------------------------------------
+    def counted(self, noun: str, n: int) -> str:
+        """'1 funn', '2 studies': a count with its noun in the right number (`plural_forms`)."""
+        one, other = plural_forms(self.lang)[noun]
+        return (one if n == 1 else other).format(n=self.num(n))
+
+    def findings_phrase(self, evidence: Evidence) -> str:
+        """'5 funn: 1 moderat og 4 lav tillit', with those not assessed for confidence said apart."""
+        n = len(evidence.findings or ())
+        if not n:
+            return self.ui("no_findings")
+        levels = [f"{self.num(t.count)} {_lower_first(self.label('confidence', t.key, 'short'))}" for t in evidence.by_confidence]
+        if not levels:
+            return f"{self.counted('finding', n)}, {self.ui('none_assessed')}"
+        phrase = f"{self.counted('finding', n)}: {self.ui('confidence_levels').format(levels=listing(levels, self.lang))}"
+        if evidence.not_assessed:
+            phrase += "; " + self.ui("not_assessed").format(n=self.num(len(evidence.not_assessed)))
+        return phrase
+
+    def effects_phrase(self, evidence: Evidence) -> str:
+        """'4 effektstudier: 2 positive og 2 uten påvist effekt' (each study by its overall direction)."""
+        n = len(evidence.effect_studies)
+        if not n:
+            return self.ui("no_effect_studies")
+        forms = direction_forms(self.lang)
+        parts = []
+        for tally in evidence.by_direction:
+            if tally.key in forms:
+                one, other = forms[tally.key]
+                parts.append((one if tally.count == 1 else other).format(n=self.num(tally.count)))
+            else:  # a direction added to the vocabulary since: its label
+                label = self.label("effect-direction", tally.key, "short")
+                parts.append(self.ui("direction_other").format(n=self.num(tally.count), direction=label))
+        return f"{self.counted('effect_study', n)}: {listing(parts, self.lang)}"
+
+    def sources_phrase(self, evidence: Evidence) -> str:
+        return self.counted("source", len(evidence.sources))
+
+    def evidence_summary(self, evidence: Evidence) -> str:
+        """The sentences a topic or an intervention page opens with: its findings (where findings
+        apply), its effect studies and its sources."""
+        phrases = [self.findings_phrase(evidence)] if evidence.findings is not None else []
+        phrases += [self.effects_phrase(evidence), self.sources_phrase(evidence)]
+        return " ".join(f"{phrase}." for phrase in phrases)
 
     # sections -----------------------------------------------------------------------------
     def has_cerqual(self, pub: Publication) -> bool:
@@ -439,3 +485,36 @@ def reading_label(reading: str, lang: str) -> str:
     """Whose reading an effect's direction is (`Effect.reading`), as a table cell says it."""
     labels = {"authors": ui("reading_authors", lang), "editorial": ui("reading_editorial", lang)}
     return labels[reading]
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a sentence: 'Svært lav' -> 'svært lav' (the rest as written)."""
+    return text[:1].lower() + text[1:]
+
+
+def plural_forms(lang: str) -> dict[str, tuple[str, str]]:
+    """Noun -> its singular and plural form with the count (`{n}`), as `Presenter.counted` says them.
+
+    Each form is named by its literal UI key, so a test can tell which keys are used."""
+    return {
+        "finding": (ui("n_findings_one", lang), ui("n_findings", lang)),
+        "effect_study": (ui("n_effect_studies_one", lang), ui("n_effect_studies", lang)),
+        "study": (ui("n_studies_one", lang), ui("n_studies", lang)),
+        "source": (ui("n_sources_one", lang), ui("n_sources", lang)),
+        "intervention": (ui("n_interventions_one", lang), ui("n_interventions", lang)),
+        "implication": (ui("n_implications_one", lang), ui("n_implications", lang)),
+        "case": (ui("n_cases_one", lang), ui("n_cases", lang)),
+        "theme": (ui("n_themes_one", lang), ui("n_themes", lang)),
+    }
+
+
+def direction_forms(lang: str) -> dict[str, tuple[str, str]]:
+    """Effect direction -> how many studies point that way, singular and plural ('1 positiv',
+    '2 positive'): the words agree with the count in Norwegian."""
+    return {
+        "positive": (ui("direction_positive_one", lang), ui("direction_positive", lang)),
+        "positive-uncontrolled": (ui("direction_uncontrolled_one", lang), ui("direction_uncontrolled", lang)),
+        "mixed": (ui("direction_mixed_one", lang), ui("direction_mixed", lang)),
+        "no-effect": (ui("direction_no_effect_one", lang), ui("direction_no_effect", lang)),
+        "negative": (ui("direction_negative_one", lang), ui("direction_negative", lang)),
+    }

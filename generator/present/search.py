@@ -36,10 +36,14 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-profile td:nth-child(2)",  # ... and their levels; the explanations stay
     ".kb-overall",  # an evidence profile's last row: "overall", the badge and the generated sentence
     ".kb-meta",  # the publication, version and theme line under a heading
-    ".kb-finding-ref",  # a finding's title where another page cites it ...
+    ".kb-finding-ref",  # "Funn 16 (Skole-hjem-samarbeid og skolefravær)" where a finding is cited
     ".kb-secondary",  # ... and its "(Funn 16, Skole-hjem-samarbeid og skolefravær)"
-    ".kb-topic-publication > h2",  # on a topic page, the publication each part comes from ...
-    ".kb-topic-publication h3",  # ... and the kind of its items ("Funn (14)", "Tiltak")
+    ".kb-topic-publication h3",  # on a topic page, the publication each part comes from ...
+    ".kb-topic-publication h4",  # ... and the kind of its items ("Funn (14)", "Tiltak")
+    ".kb-count-line",  # ... and what a folded part holds, counted ("14 funn · 5 temaer")
+    ".kb-certain",  # a topic's most certain findings and effects, which its parts below say again
+    ".kb-summary",  # a topic's or an intervention's counts in one sentence ("46 funn: 1 høy ... tillit")
+    ".kb-home-cards",  # the home page's cards: every topic's name and counts, each its own page's
     ".kb-topics",  # "Topics: ..." links under a finding
     ".kb-origin",  # "translated by the editors" and the like
     ".kb-source-location",  # "Source: Tabell 9" and the like

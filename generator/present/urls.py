@@ -13,6 +13,8 @@ from functools import lru_cache
 from generator.model.settings import DEFAULT_LANGUAGE
 
 HOME = "index.md"
+ABOUT = "om.md"
+"""The About page: hand-written (content/<lang>/om.md), linked from the home page and first in the sidebar after it."""
 STUDIES_INDEX = "studies/index.md"
 PUBLICATIONS_INDEX = "publications/index.md"
 

@@ -118,7 +118,9 @@ def generate_pages(project: Project, label: str) -> Path:
     """Generate one side's Markdown with that side's own code, so a change to templates or code
     shows in its pages too. A side without a generator package of its own uses this one."""
     code_root = (
-        project.root if (project.root / "generator" / "__main__.py").is_file() else Path(__file__).parent.parent.parent.parent
+        project.root
+        if (project.root / "generator" / "__main__.py").is_file()
+        else Path(__file__).parent.parent.parent.parent.parent
     )
     env = {**os.environ, "PYTHONPATH": str(code_root), "NO_MKDOCS_2_WARNING": "1"}
     env.pop("GITHUB_ACTIONS", None)  # annotations from the base would land on the pull request's lines

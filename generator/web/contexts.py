@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from generator.model import counts, related
 from generator.model.cerqual import COMPONENT_FIELDS, justification
-from generator.model.counts import Tally
+from generator.model.counts import Evidence, Tally
 from generator.model.i18n import sort_key
 from generator.model.index import Index
 from generator.model.models import (
@@ -66,6 +66,9 @@ class Scope:
     links: Linker
     pdfs: bool
     """Whether this build writes the PDF reports: without them no page links to one."""
+    hand_written: frozenset[str] = frozenset()
+    """The hand-written pages of this language (content/<lang>/*.md, as docs): the home page links
+    the About page when there is one."""
 
     def param(self, name: str) -> str:
         return self.page.params[name]
@@ -318,26 +321,81 @@ def publication_cards(scope: Scope) -> list[PublicationCard]:
 
 
 @dataclass(frozen=True)
-class HomePage:
-    """The home page: what the site is, the ways in (topics, practice, overview) and every publication, newest first."""
+class EvidenceCard:
+    """A card of the home page's grid: a topic or a group of interventions, and what it rests on."""
 
+    title: Link | None
+    """The topic's page; None for a group of interventions (`status` names it)."""
+    status: str | None
+    """The group's evidence status (vocabulary `evidence-status`); None for a topic, or for the
+    interventions whose source states none."""
+    evidence: Evidence
+    interventions: list[Link]
+    """The interventions of a group (empty for a topic)."""
+
+
+@dataclass(frozen=True)
+class RoleLink:
+    """Where a reader in one role starts: the implications for their audience, and how many there are."""
+
+    link: Link
+    implications: int
+
+
+HOME_ROLES = ("teachers", "school-leaders", "municipal-services", "researchers")
+"""The audiences the home page offers a way in to (every audience is on the practice page)."""
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """The home page: what we know, as a grid of cards (a topic each, and the interventions grouped
+    by the evidence of their effect, each with its findings by confidence, effect studies by
+    direction and sources), the search, where each role starts, and every publication, newest first."""
+
+    about_href: str | None
+    """The hand-written About page (content/<lang>/om.md), when there is one."""
     topics_href: str
     practice_href: str
     overview_href: str
-    audiences: list[Link]
+    topics: list[EvidenceCard]
+    interventions: list[EvidenceCard]
+    roles: list[RoleLink]
     publications: list[PublicationCard]
 
 
 def home(scope: Scope) -> HomePage:
-    links = scope.links
-    audiences = [
-        Link(links.href(urls.audience(a.id)), scope.labels.label("audience", a.id)) for a in scope.index.terms("audience")
+    index, links = scope.index, scope.links
+    grid = topic_grid(index)
+    topics = [
+        EvidenceCard(links.entity("topic", t), None, counts.topic_evidence(index, t, grid[t]), []) for t in index.ids("topic")
+    ]
+    by_status: dict[str | None, list[str]] = {}
+    for pub in index.publications():
+        for intervention_id in pub.interventions:
+            by_status.setdefault(index.intervention(intervention_id).evidence, []).append(intervention_id)
+    statuses: list[str | None] = [t.id for t in index.terms("evidence-status")] if by_status else []
+    interventions = [
+        EvidenceCard(None, status, counts.interventions_evidence(index, ids), links.entities("intervention", ids))
+        for status in [*statuses, None]
+        if (ids := by_status.get(status))
+    ]
+    audiences = {t.id for t in index.terms("audience")}
+    table = counts.implications_by_audience(index)
+    roles = [
+        RoleLink(
+            Link(links.href(urls.audience(a)), scope.labels.label("audience", a)), sum(len(ids) for ids in table[a].values())
+        )
+        for a in HOME_ROLES
+        if a in audiences
     ]
     return HomePage(
+        links.href(urls.ABOUT) if urls.ABOUT in scope.hand_written else None,
         links.href(urls.TOPICS_INDEX),
         links.href(urls.AUDIENCES_INDEX),
         links.href(urls.OVERVIEW),
-        audiences,
+        topics,
+        interventions,
+        roles,
         publication_cards(scope),
     )
 
@@ -479,16 +537,46 @@ class TopicPart:
     cases: list[Link]
     studies: list[Link]
     """The studies behind its findings, implications and themes."""
+    counts: list[tuple[str, int]]
+    """(noun, how many) of what it holds, for the line that stands for the part while it is
+    folded: findings, implications, interventions, cases and themes (those it has)."""
+
+
+@dataclass(frozen=True)
+class EffectFound:
+    """A result of an effect study that found an effect, positive or negative (`counts.SHOWS_AN_EFFECT`)."""
+
+    study: Link
+    interventions: list[Link]
+    """The study's interventions the page is about."""
+    effect: Effect
 
 
 @dataclass(frozen=True)
 class TopicPage:
-    """A topic across the knowledge base: per publication, newest first, its findings, themes,
-    implications, interventions and cases tagged with the topic, and the studies behind them."""
+    """A topic across the knowledge base: what it rests on in one sentence (findings by confidence,
+    effect studies by direction, sources), the most certain evidence first (the findings with high
+    or moderate confidence and the effects found), then per publication, newest first, its
+    findings, themes, implications, interventions and cases tagged with the topic, and the studies
+    behind them."""
 
     topic: Topic
     topics_href: str
+    evidence: Evidence
+    certain: list[FindingRef]
+    """The findings at the most certain confidence levels (`counts.MOST_CERTAIN`), the most certain first."""
+    effects: list[EffectFound]
     parts: list[TopicPart]
+
+
+PART_COUNTS = (
+    ("finding", "finding"),
+    ("implication", "implication"),
+    ("intervention", "intervention"),
+    ("case", "case"),
+    ("theme", "theme"),
+)
+"""(noun of `Presenter.counted`, kind) of what a topic's part counts in its summary line, in that order."""
 
 
 def _of_kind(items: list[tuple[str, str]], kind: str) -> list[str]:
@@ -520,9 +608,21 @@ def topic(scope: Scope) -> TopicPage:
                 interventions,
                 links.entities("case", _of_kind(items, "case")),
                 links.studies(counts.topic_studies(index, items)),
+                [(noun, n) for noun, kind in PART_COUNTS if (n := len(_of_kind(items, kind)))],
             )
         )
-    return TopicPage(the_topic, links.href(urls.TOPICS_INDEX), parts)
+    evidence = counts.topic_evidence(index, the_topic.id, grid[the_topic.id])
+    certain = [links.finding_ref(f) for f in counts.most_certain_findings(index, evidence.findings or ())]
+    topic_interventions = {i for items in grid[the_topic.id].values() for i in _of_kind(items, "intervention")}
+    effects = [
+        EffectFound(
+            links.study(s),
+            links.entities("intervention", [i for i in index.study(s).interventions if i in topic_interventions]),
+            e,
+        )
+        for s, e in counts.effects_found(index, evidence.effect_studies)
+    ]
+    return TopicPage(the_topic, links.href(urls.TOPICS_INDEX), evidence, certain, effects, parts)
 
 
 @dataclass(frozen=True)
@@ -882,8 +982,8 @@ def findings_page(scope: Scope) -> FindingsPage:
 
 @dataclass(frozen=True)
 class FindingsListPage(PublicationPart):
-    """A drill-down list behind a count: the publication's findings of one theme, one confidence
-    level or both, as a findings table without filters."""
+    """A drill-down list behind a count: the publication's findings of one theme (with the themes
+    under it), one confidence level or both, as a findings table without filters."""
 
     theme: Theme | None
     confidence: str | None
@@ -901,7 +1001,7 @@ def findings_list(scope: Scope) -> FindingsListPage:
     part = _part(scope)
     pub = part.publication
     theme_id, confidence = scope.param("theme") or None, scope.param("confidence") or None
-    themes = [theme_id] if theme_id else pub.themes
+    themes = counts.theme_and_subthemes(index, theme_id) if theme_id else pub.themes
     findings = [f for f in index.findings_of(pub) if f.theme in themes and (not confidence or f.confidence == confidence)]
     theme = index.theme(theme_id) if theme_id else None
     table = findings_table(scope, pub, findings, with_filters=False) if findings else None
@@ -1007,6 +1107,11 @@ class ThemeSection:
     subthemes: list[ThemeSection]
     topics: list[Link]
     """Shown for top-level themes."""
+    findings_list: Link
+    """The list of the findings under the theme, its sub-themes' included (a drill-down page,
+    planned where there are any: shown on a theme with sub-themes, the others' are in the findings table)."""
+    findings_under: int
+    """How many that list holds."""
 
 
 @dataclass(frozen=True)
@@ -1063,6 +1168,8 @@ def themes(scope: Scope) -> ThemesPage:
             quote_items(scope, index.quotes_by_theme.get(theme_id, []), anchored),
             [section(s, False) for s in index.subthemes.get(theme_id, [])] if top else [],
             links.entities("topic", theme.topics) if top else [],
+            Link(links.href(urls.findings_list(pub.id, theme_id)), scope.labels.ui("findings_under_theme")),
+            len(counts.findings_under_theme(index, pub, theme_id)),
         )
 
     sections_shown = [section(t, True) for t in tops]
@@ -1658,13 +1765,16 @@ def effect_list(scope: Scope) -> EffectListPage:
 
 @dataclass(frozen=True)
 class InterventionPage(PublicationPart):
-    """An intervention: what it is, its components, arenas, programme theory and principles, its
-    evidence, the studies of it with the effects they report, the findings the source sets beside
-    it, and the notes on it."""
+    """An intervention: what it rests on in one sentence (effect studies by direction, sources),
+    the studies of it with the effects they report (those that found an effect first), the findings
+    the source sets beside it, what it is, its components, arenas, programme theory and principles,
+    its evidence, and the notes on it."""
 
     intervention: Intervention
     topics: list[Link]
+    evidence: Evidence
     studies: list[StudyItem]
+    """Those that found an effect first (`counts.certain_first`)."""
     findings: list[FindingRef]
     notes: list[NoteItem]
 
@@ -1673,13 +1783,17 @@ def intervention(scope: Scope) -> InterventionPage:
     index, links = scope.index, scope.links
     part = _part(scope)
     the_intervention = index.intervention(scope.param("intervention"))
-    studies = [StudyItem(index.study(s), links.study(s)) for s in index.studies_by_intervention.get(the_intervention.id, [])]
+    study_ids = counts.certain_first(index, index.studies_by_intervention.get(the_intervention.id, []))
+    studies = [StudyItem(index.study(s), links.study(s)) for s in study_ids]
     topics = links.entities("topic", the_intervention.topics)
     findings = [
         links.finding_ref(f, index.publication_id_of("finding", f) != part.publication.id) for f in the_intervention.findings
     ]
     notes_on_it = note_items(scope, "intervention", the_intervention.id)
-    return InterventionPage(part.publication, part.publication_href, the_intervention, topics, studies, findings, notes_on_it)
+    evidence = counts.interventions_evidence(index, [the_intervention.id])
+    return InterventionPage(
+        part.publication, part.publication_href, the_intervention, topics, evidence, studies, findings, notes_on_it
+    )
 
 
 RELATED_SHOWN = 5

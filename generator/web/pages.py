@@ -12,7 +12,8 @@ from generator.present.sections import has_cerqual
 
 def plan(index: Index) -> list[PageSpec]:
     pages: list[PageSpec] = [
-        PageSpec(urls.HOME, "home.md.j2", nav_key="home"),
+        # The home page leads to the pages that answer a question; a search from it never lists it.
+        PageSpec(urls.HOME, "home.md.j2", nav_key="home", toc=False, searchable=False),
         PageSpec(urls.PUBLICATIONS_INDEX, "publications_index.md.j2", nav_key="publications"),
         PageSpec(urls.OVERVIEW, "overview.md.j2", nav_key="overview", wide=True),
         PageSpec(urls.TOPICS_INDEX, "topics_index.md.j2", nav_key="topics"),
@@ -69,11 +70,17 @@ def glossary_pages(index: Index) -> list[PageSpec]:
 
 def _drill_down_pages(index: Index, pub_id: str, pub_source: str) -> list[PageSpec]:
     """One page per theme, per confidence level and per non-empty pair, and one per matrix
-    column value: the lists behind every count the site shows, readable without JavaScript."""
+    column value: the lists behind every count the site shows, readable without JavaScript.
+
+    A theme's list holds the findings under it, its sub-themes' included; outside a CERQual
+    table (which counts every theme, 0 included) a theme with none has no list: no count leads there."""
     pub = index.publication(pub_id)
     findings = index.findings_of(pub)
-    keys: list[tuple[str | None, str | None]] = [(t, None) for t in pub.themes]
-    if has_cerqual(index, pub):
+    cerqual = has_cerqual(index, pub)
+    keys: list[tuple[str | None, str | None]] = [
+        (t, None) for t in pub.themes if cerqual or counts.findings_under_theme(index, pub, t)
+    ]
+    if cerqual:
         pairs = {(f.theme, f.confidence) for f in findings if f.confidence}
         keys = [(None, c.id) for c in index.terms("confidence")] + keys + sorted(pairs)
     pages = [

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from generator.model.counts import Tally
 from generator.model.i18n import OTHER, resolve
 from generator.model.index import Index
 from generator.present import urls
@@ -136,6 +137,19 @@ class View(Presenter):
         mentions = explain.first_mentions(markdown, self.index.glossary(), self.lang)
         return explain.explain(markdown, mentions, self.explained_term)
 
+    # indicators ---------------------------------------------------------------------------
+    def meter(self, vocabulary: str, tallies: list[Tally], rest: int = 0) -> Markup:
+        """A small bar beside a count in words: one segment per term, as long as its count, in the
+        order the words give them, and a hatched one for `rest` (findings not assessed). The words
+        say everything it shows, so screen readers skip it, and no meaning rests on its colours."""
+        segments = [(f"kb-seg-{vocabulary}-{t.key}", t.count) for t in tallies if t.count]
+        if rest:
+            segments.append(("kb-seg-rest", rest))
+        if not segments:
+            return Markup("")
+        spans = "".join(f'<span class="kb-seg {escape(css)}" style="flex-grow: {n}"></span>' for css, n in segments)
+        return Markup(f'<span class="kb-meter" aria-hidden="true">{spans}</span>')
+
 
 def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> Environment:
     """Every template of ours, Markdown or print HTML: StrictUndefined (a typo is an error,
@@ -157,12 +171,15 @@ def environment() -> Environment:
     return env
 
 
-def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs: bool = True) -> str:
-    """The page's Markdown; `pdfs=False` (a build without the PDF reports) leaves every link to them out."""
+def render_page(
+    env: Environment, index: Index, lang: str, page: PageSpec, pdfs: bool = True, hand_written: frozenset[str] = frozenset()
+) -> str:
+    """The page's Markdown; `pdfs=False` (a build without the PDF reports) leaves every link to them out.
+    `hand_written`: the hand-written pages of the language (content/<lang>/), which a page may link."""
     view = View(index, lang, page, pdfs)
     with index.recording() as reads:
         # Built inside the recording: what the context read is what the page shows, its sources.
-        context = build_context(Scope(index, page, lang, view, view.links, pdfs))
+        context = build_context(Scope(index, page, lang, view, view.links, pdfs, hand_written))
         body = env.get_template(page.template).render(v=view, c=context)
         if page.doc != urls.GLOSSARY:
             body = view.explain_terms(body)
@@ -171,6 +188,8 @@ def render_page(env: Environment, index: Index, lang: str, page: PageSpec, pdfs:
         meta.append(f"edit_source: {yaml_path(page.source)}")
     if page.wide:
         meta.append("hide: [navigation, toc]")
+    elif not page.toc:
+        meta.append("hide: [toc]")
     if not page.searchable:
         meta.append("kb_noindex: true")
     if page.search_weight != 1.0:
