@@ -24,7 +24,7 @@ from pathlib import Path
 from generator.model.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
-COPIED = ("mkdocs.yml", "data", "content", "overrides")
+COPIED = ("mkdocs.yml", "site.yaml", "data", "content", "overrides")
 OK = "ok"
 
 _started: list[subprocess.Popen[bytes]] = []

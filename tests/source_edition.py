@@ -61,7 +61,10 @@ EDITORIAL_FIELDS: dict[type[BaseModel], frozenset[str]] = {
 
 EVERY_MODEL = frozenset({"history", "topics"})
 
-ADDED_AFTER_RECORDING: dict[type[BaseModel], frozenset[str]] = {Finding: frozenset({"title"})}
+ADDED_AFTER_RECORDING: dict[type[BaseModel], frozenset[str]] = {
+    Finding: frozenset({"title"}),
+    Publication: frozenset({"series_number", "issn"}),
+}
 """Fields added to a model after the editions were recorded. One is left out of the fingerprint
 while the source published nothing of it (a title the editors wrote), so adding it changes no
 source's edition; a value in the source's words (a heading the source gives the finding) is

@@ -41,6 +41,7 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-matrix-row",  # a study's row of a matrix: characteristic names and Ja / Delvis / Nei
     ".kb-notes h2",  # "Notes on the source" over the notes of a page ...
     ".kb-notes li > strong",  # ... and each note's category ("Discrepancy in the source:"); the notes stay
+    ".kb-cite",  # "Cite this": the citation repeats the page's title, its authors and its publication
 )
 """CSS selectors (the subset Pagefind's HTML rewriter reads: no sibling combinators) of page
 chrome that is not indexed, anywhere on the site."""
