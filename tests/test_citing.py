@@ -26,6 +26,7 @@ from generator.present.presenter import Presenter
 from generator.print import pdf
 from generator.web.render import SITE
 
+from . import real_build
 from .built_site import BuiltSite, select, select_one, text
 from .conftest import write
 
@@ -134,7 +135,7 @@ def test_every_cited_page_links_files_that_exist(generated: tuple[Project, Index
     project, index = generated
     for lang in LANGUAGES:
         docs = project.staging_docs(lang)
-        pages = [p for p in docs.rglob("*.md") if "## " + ui("cite_this", lang) in p.read_text(encoding="utf-8")]
+        pages = [p for p in docs.rglob("*.md") if '<h2 id="kb-cite">' in p.read_text(encoding="utf-8")]
         assert len(pages) == len(index.publications()) + len(index.ids("finding")) + len(index.ids("topic"))
         for page in pages:
             for href in re.findall(r'href="([^"]+\.(?:bib|ris))"', page.read_text(encoding="utf-8")):
@@ -304,7 +305,8 @@ def test_every_publication_page_carries_scholar_tags_and_json_ld(real_site: Buil
             )
             assert ("citation_publication_date", pub.date.strftime("%Y/%m/%d")) in tags
             assert ("citation_language", lang) in tags and "citation_publisher" in names
-            assert "citation_pdf_url" not in names  # the committed site.yaml has no address
+            pdf_url = real_build.PUBLIC_URL + ("" if lang == "nb" else f"{lang}/") + urls.pdf_path(pub.id, "full", lang)
+            assert ("citation_pdf_url", pdf_url) in tags  # absolute: the tests' real build has an address
             if pub.isbn:
                 assert ("citation_isbn", pub.isbn) in tags
             scripts = select(page, 'head script[type="application/ld+json"]')
@@ -318,6 +320,7 @@ def test_every_publication_page_carries_scholar_tags_and_json_ld(real_site: Buil
                 pub.version,
             )
             assert [d["@type"] for d in graph[1:]] == (["Dataset"] if pub.studies else [])
+            assert work["url"] == real_build.PUBLIC_URL + ("" if lang == "nb" else f"{lang}/") + f"publications/{pub.id}/"
 
 
 def test_the_norce_note_is_cited_with_its_series_number_and_isbn(
