@@ -79,6 +79,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     for result in timings.pdfs:
         print(f"{'':>22}  {result}")
+    for notice in timings.notices:
+        print(f"note: {notice}")
     print(f"site built in {project.site_dir}")
     return 0
 

@@ -73,6 +73,16 @@ def _on_the_real_site(item: pytest.Item) -> bool:
     return "real_project" in getattr(item, "fixturenames", ())
 
 
+@pytest.fixture(autouse=True)
+def _no_deployment_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test builds what its project's site.yaml says: a deployment's KB_SITE_URL or KB_REPO_URL in
+    the environment (CI sets them for the real build) never reaches it unasked."""
+    from generator.model.siteconfig import ENVIRONMENT
+
+    for variable in ENVIRONMENT:
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture(scope="session")
 def pdf_rendering() -> None:
     """Asked for by every test that renders PDF reports, so that it is marked `pdf`."""

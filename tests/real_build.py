@@ -24,8 +24,14 @@ from pathlib import Path
 from generator.model.settings import Project
 
 REPO = Path(__file__).resolve().parent.parent
-COPIED = ("mkdocs.yml", "data", "content", "overrides")
+COPIED = ("mkdocs.yml", "site.yaml", "data", "content", "overrides")
 OK = "ok"
+
+PUBLIC_URL = "https://kunnskap-org.github.io/kunnskapsbase/"
+REPOSITORY = "https://github.com/kunnskap-org/kunnskapsbase"
+"""Where the real site is published in the tests, as the Pages workflow gives it (KB_SITE_URL,
+KB_REPO_URL): canonical and hreflang links, the sitemap, edit links and absolute citation
+addresses are built as on the public site. (A build without them: tests/test_site_config.py.)"""
 
 _started: list[subprocess.Popen[bytes]] = []
 """The builds this process started."""
@@ -92,6 +98,7 @@ def build(folder: Path, source: Path, with_pdf: bool) -> str:
             shutil.copytree(source / name, root / name)
         elif (source / name).exists():
             shutil.copy(source / name, root / name)
+    os.environ.update({"KB_SITE_URL": PUBLIC_URL, "KB_REPO_URL": REPOSITORY})  # this process only
     try:
         build_site(Project(root), strict=True, with_pdf=with_pdf)
     except DataError as error:

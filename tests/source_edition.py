@@ -68,6 +68,7 @@ EVERY_MODEL = frozenset({"history", "topics"})
 ADDED_AFTER_RECORDING: dict[type[BaseModel], frozenset[str]] = {
     Finding: frozenset({"title"}),
     Intervention: frozenset({"findings"}),
+    Publication: frozenset({"series_number", "issn"}),
 }
 """Fields added to a model after the editions were recorded. One is left out of the fingerprint
 while it holds nothing (a title the editors wrote, no findings set beside an intervention), so

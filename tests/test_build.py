@@ -36,11 +36,14 @@ def test_lunr_gets_no_for_bokmal_never_false() -> None:
 
 
 def test_per_language_config(fixture_project: Project) -> None:
+    site_yaml = fixture_project.root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "url: https://owner.github.io/kb/\n", encoding="utf-8")
     index, _ = check(fixture_project)
     assert index is not None
     nb = mkdocs_overrides(fixture_project, index, "nb")
     en = mkdocs_overrides(fixture_project, index, "en")
     assert nb["theme"]["language"] == "nb" and en["theme"]["language"] == "en"
+    assert nb["site_url"] == "https://owner.github.io/kb/"
     assert en["site_url"] == nb["site_url"] + "en/"
     assert nb["site_name"] != en["site_name"]
     links = {alt["lang"]: alt["link"] for alt in en["extra"]["kb_alternate"]}

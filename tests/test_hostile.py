@@ -9,6 +9,7 @@ visible to the reader as text.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -79,6 +80,11 @@ link, `{ .attr }`, `|`), and a word far wider than a phone. It names the finding
 def _title(label: str) -> dict[str, str]:
     """A finding's hostile title, told apart by `label` (titles name findings in lists)."""
     return {"nb": f"{label} {TITLE}", "en": f"{label} {TITLE}", "nb_origin": "editorial"}
+
+
+NAME = TEXT.replace(",", ";") + ", Gunn"
+"""A person's name ('Family, Given': one comma) whose family name is the payloads (given names are
+abbreviated to initials in a citation, so they would not show the payloads whole)."""
 
 
 def _flat(text: str) -> str:
@@ -167,8 +173,9 @@ def _matrix(d: dict[str, Any]) -> None:
 
 
 def _thesis(d: dict[str, Any]) -> None:
-    d["authors"] = [TEXT]
+    d["authors"] = [NAME]
     d["series"] = TEXT
+    d["series_number"] = TEXT
     d["license"] = TEXT
     d["chapters"][0]["heading"] = _text()
     d["chapters"][0]["bullets"] = [_text()]
@@ -297,6 +304,14 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
+def _site_config(project: Project) -> None:
+    """Who publishes the knowledge base, in every citation of a topic and in the PDFs' colophon."""
+    path = project.root / "site.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["publisher"] = _text()
+    write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000))
+
+
 def _copy(tmp: Path) -> Project:
     """The fixture data with the project's real theme: its mkdocs.yml, overrides/ (page chrome,
     Pagefind, PDF links) and content/assets/ (kb.js, kb.css), so the attack meets what readers get;
@@ -328,6 +343,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = _copy(tmp_path_factory.mktemp("hostile"))
     for rel, change in HOSTILE_EDITS.items():
         _edit(project, rel, change)
+    _site_config(project)
     build_site(project, with_pdf=False)
     return project.site_dir
 
@@ -349,8 +365,14 @@ def hostile_pages(hostile_site: Path) -> dict[str, BeautifulSoup]:
     return _pages(hostile_site)
 
 
+JSON_LD = "application/ld+json"
+
+
 def _script(tag: Tag) -> tuple[str, str, str, str]:
-    return (tag.get("src", ""), tag.get("type", ""), tag.get("id", ""), tag.string or "")
+    """What a script is. JSON-LD (a publication's page, citing.py) is data, never run: its text
+    differs with the data, so it is compared by being there; what it holds is tested below."""
+    body = "(data)" if tag.get("type") == JSON_LD else tag.string or ""
+    return (tag.get("src", ""), tag.get("type", ""), tag.get("id", ""), body)
 
 
 # --- the corpus itself -----------------------------------------------------------------
@@ -361,6 +383,7 @@ def test_the_corpus_is_big_enough_and_every_edit_is_valid_data(tmp_path: Path, c
     project = _copy(tmp_path)
     for rel, change in HOSTILE_EDITS.items():
         _edit(project, rel, change)
+    _site_config(project)
     assert main(["--root", str(project.root), "check"]) == 0, capsys.readouterr().err
 
 
@@ -376,6 +399,8 @@ def _allowed_script(script: tuple[str, str, str, str]) -> bool:
         )
     if ident == "__config":
         return kind == "application/json"
+    if kind == JSON_LD:
+        return body == "(data)"
     return body.startswith(("__md_scope=new URL(", "var target=document.getElementById(location.hash.slice(1))"))
 
 
@@ -388,6 +413,7 @@ def test_a_clean_build_has_only_the_themes_scripts(clean_pages: dict[str, Beauti
     names = {re.sub(r"\.[0-9a-f]+\.min\.js$", ".min.js", s[0].rsplit("/", 1)[-1]) for s in scripts if s[0]}
     assert names == {"bundle.min.js", "kb.js", "pagefind-ui.js"}
     assert {s[2] for s in scripts if not s[0]} == {"__config", ""}
+    assert (("", JSON_LD, "", "(data)")) in scripts  # a publication's page
 
 
 def test_the_hostile_site_has_the_same_pages(
@@ -675,6 +701,68 @@ def test_jinja_syntax_in_data_is_printed_not_evaluated(hostile_site: Path, hosti
         assert literal in page
     staged = hostile_site.parent / "build" / "docs" / "nb" / "findings" / "demo-2025-f01.md"
     assert "{{ &#39;kb&#39; ~ &#39;pwned&#39; }}" in staged.read_text(encoding="utf-8")
+
+
+# --- citations: JSON-LD, Scholar's tags, BibTeX, RIS -------------------------------------------
+
+PUBLICATION_PAGES = (
+    "publications/demo-2025/index.html",
+    "en/publications/demo-2025/index.html",
+    "publications/demo-thesis-2022/index.html",
+)
+
+
+@pytest.mark.parametrize("page", PUBLICATION_PAGES)
+def test_json_ld_cannot_end_its_script_and_reads_as_the_data(hostile_site: Path, page: str) -> None:
+    """A title holding `</script>` and `<!--` stays inside the JSON-LD: no <, > or & is left in it
+    (written \\u003c ...), and the JSON reads back as the data, payloads and all."""
+    html = (hostile_site / page).read_text(encoding="utf-8")
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert len(found) == 1
+    assert not set("<>&") & set(found[0])
+    graph = json.loads(found[0])["@graph"]
+    if "thesis" in page:
+        assert _flat(graph[0]["author"][0]["familyName"]) == _flat(TEXT.replace(",", ";"))
+    else:
+        assert _flat(graph[0]["name"]) == _flat(TEXT)
+
+
+def test_scholar_tags_hold_the_data_as_text(hostile_pages: dict[str, BeautifulSoup]) -> None:
+    head = hostile_pages["publications/demo-thesis-2022/index.html"].head
+    tags = [(t["name"], t["content"]) for t in head.find_all("meta") if t.get("name", "").startswith("citation_")]
+    assert ("citation_author", "Gunn " + _flat(TEXT.replace(",", ";"))) in [(name, _flat(content)) for name, content in tags]
+    assert ("citation_technical_report_number" in dict(tags)) is False  # a thesis: no report number
+    assert _flat(dict(tags)["citation_dissertation_institution"]) == "Demouniversitetet"
+
+
+def test_bibtex_and_ris_keep_hostile_fields_in_their_place(hostile_site: Path) -> None:
+    """The BibTeX of the hostile thesis is one entry with exactly the fields written (a brace or a
+    `}, author = {` in the data ends nothing); the RIS is one record whose values are the data."""
+    import bibtexparser
+    import rispy
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    bib = (hostile_site / "downloads" / "cite" / "publication-demo-thesis-2022.bib").read_text(encoding="utf-8")
+    library = bibtexparser.parse_string(bib, append_middleware=[LatexDecodingMiddleware()])
+    assert library.failed_blocks == [] and len(library.entries) == 1
+    entry = library.entries[0]
+    assert entry.entry_type == "mastersthesis"
+    assert set(entry.fields_dict) == {"author", "title", "school", "number", "year", "date", "version", "language"}
+    assert "alert('script-tag')" in entry.fields_dict["number"].value
+    records = rispy.loads((hostile_site / "downloads" / "cite" / "publication-demo-thesis-2022.ris").read_text(encoding="utf-8"))
+    assert len(records) == 1
+    assert records[0]["type_of_reference"] == "THES"
+    assert records[0]["number"] == _flat(TEXT)
+    assert records[0]["authors"] == [_flat(NAME)]
+
+
+def test_the_cite_block_shows_the_data_as_text(hostile_pages: dict[str, BeautifulSoup]) -> None:
+    """The APA citation shows the data as text (citeproc-py is given it escaped): an author's family
+    name on the thesis, the knowledge base's publisher (site.yaml) on a topic."""
+    for page, shown in (("publications/demo-thesis-2022/index.html", NAME.split(", ")[0]), ("en/topics/tidlig/index.html", TEXT)):
+        block = hostile_pages[page].select_one("article .kb-cite")
+        assert block is not None, page
+        assert _flat(shown) in _flat(block.get_text()), page
 
 
 # --- YAML-level attacks: rejected by the loader, with a location ---------------------------

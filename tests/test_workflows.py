@@ -297,3 +297,63 @@ def test_pre_commit_accepts_the_config() -> None:
         cwd=REPO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- publishing on GitHub Pages --------------------------------------------------------------------
+
+
+def _pages_step(build: dict[str, Any]) -> dict[str, Any]:
+    return next(step for step in build["steps"] if "KB_SITE_URL" in step.get("run", ""))
+
+
+def test_main_builds_with_the_pages_address_of_its_repository() -> None:
+    """On main, the step before `make site` gives the build the repository's Pages address and the
+    repository itself (site.yaml's overrides); the pages artifact is site/, deployed by deploy-pages."""
+    workflow = _load(REPO / ".github" / "workflows" / "ci.yml")
+    build = workflow["jobs"]["build"]
+    step = _pages_step(build)
+    assert step["if"] == MAIN_ONLY
+    steps = build["steps"]
+    assert steps.index(step) == steps.index(_step(build, "make site")) - 1
+    assert steps.index(_step(build, "make test")) < steps.index(step)  # the tests never see it
+    assert step["env"]["OWNER"] == "${{ github.repository_owner }}"
+    assert step["env"]["REPOSITORY"] == "${{ github.event.repository.name }}"
+    assert "actions/upload-pages-artifact" in _uses(build) and "actions/deploy-pages" in _uses(workflow["jobs"]["deploy"])
+
+
+@pytest.mark.parametrize(
+    ("owner", "repository", "custom", "expected"),
+    [
+        ("Kunnskap-Org", "kb", "", "https://kunnskap-org.github.io/kb/"),
+        ("Kunnskap-Org", "kunnskap-org.github.io", "", "https://kunnskap-org.github.io/"),
+        ("Kunnskap-Org", "kb", "https://kunnskap.no/", "https://kunnskap.no/"),
+    ],
+)
+def test_the_pages_step_sets_the_address(tmp_path: Path, owner: str, repository: str, custom: str, expected: str) -> None:
+    step = _pages_step(_load(REPO / ".github" / "workflows" / "ci.yml")["jobs"]["build"])
+    github_env = tmp_path / "github_env"
+    env = {
+        "PATH": os.environ["PATH"],
+        "GITHUB_ENV": str(github_env),
+        "OWNER": owner,
+        "REPOSITORY": repository,
+        "SERVER": "https://github.com",
+        "FULL_NAME": f"{owner}/{repository}",
+        "BRANCH": "main",
+        "CUSTOM_URL": custom,
+    }
+    subprocess.run(["bash", "-e", "-c", step["run"]], env=env, check=True, capture_output=True, text=True)
+    assert github_env.read_text(encoding="utf-8").splitlines() == [
+        f"KB_SITE_URL={expected}",
+        f"KB_REPO_URL=https://github.com/{owner}/{repository}",
+        "KB_REPO_BRANCH=main",
+    ]
+    # What it sets is what the site configuration accepts.
+    from generator.model.errors import Report
+    from generator.model.siteconfig import load_site_config
+
+    report = Report()
+    variables = dict(line.split("=", 1) for line in github_env.read_text(encoding="utf-8").splitlines())
+    config = load_site_config(tmp_path, report, variables)
+    assert report.problems == [] and config.base_url == expected
+    assert config.edit_base == f"https://github.com/{owner}/{repository}/edit/main/"

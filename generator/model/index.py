@@ -50,6 +50,7 @@ from generator.model.models import (
 )
 from generator.model.privacy import personal_data
 from generator.model.settings import DATA_DIR, LANGUAGES
+from generator.model.siteconfig import SiteConfig
 from generator.model.sources import format_field_path
 from generator.model.validate import DataSet, Loaded
 
@@ -119,6 +120,9 @@ class Index:
     """When set, every entity, vocabulary and id list a template reads is recorded here: the
     page's dependencies, for incremental rebuilds (see incremental.py), and the data files it
     names as its sources (`source_files`). Set it with `recording`."""
+    site: SiteConfig = field(default_factory=SiteConfig)
+    """The site's configuration (site.yaml and the environment), set by `check`; its defaults
+    (no address, no repository) otherwise."""
     shared: dict[str, tuple[Any, frozenset[Read]]] = field(default_factory=dict)
     """What many pages show, computed once per index, with what computing it read (the topic
     grid): see `contexts.shared`."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from generator.model.fields import KindAndId, Ref, ScaleOf, Vocab, describe_fields
 
@@ -419,6 +419,49 @@ class Method(Strict):
     prisma: Prisma | None = Field(None, description="Counts of the study selection flow diagram.")
 
 
+def _person_name(name: str) -> str:
+    family, comma, given = name.partition(",")
+    if not comma or not family.strip() or not given.strip() or "," in given:
+        raise ValueError(
+            f"write the name as 'Family, Given' (e.g. 'Radlick, Rebecca Lynn'), got {name!r}: "
+            "a citation needs to know the family name"
+        )
+    return name
+
+
+PersonName = Annotated[str, AfterValidator(_person_name)]
+"""A person's name as 'Family, Given': citations abbreviate the given names, pages write 'Given Family'."""
+
+
+def _isbn(value: str) -> str:
+    digits = value.replace("-", "").replace(" ", "")
+    if len(digits) == 13 and digits.isdigit():
+        expected = str((10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10)
+    elif len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] in "Xx"):
+        remainder = (11 - sum(int(d) * (10 - i) for i, d in enumerate(digits[:9])) % 11) % 11
+        expected = "X" if remainder == 10 else str(remainder)
+    else:
+        raise ValueError(f"an ISBN has 10 or 13 digits (hyphens allowed), got {value!r}")
+    if digits[-1].upper() != expected:
+        raise ValueError(f"ISBN {value!r} has the check digit {digits[-1]}, not {expected}: copy it again from the source")
+    return value
+
+
+def _issn(value: str) -> str:
+    digits = value.replace("-", "")
+    if len(value) != 9 or value[4] != "-" or not (digits[:7].isdigit() and (digits[7].isdigit() or digits[7] in "Xx")):
+        raise ValueError(f"an ISSN is written '1234-5679' (eight characters, the last a digit or X), got {value!r}")
+    remainder = (11 - sum(int(d) * (8 - i) for i, d in enumerate(digits[:7])) % 11) % 11
+    expected = "X" if remainder == 10 else str(remainder)
+    if digits[7].upper() != expected:
+        raise ValueError(f"ISSN {value!r} has the check digit {digits[7]}, not {expected}: copy it again from the source")
+    return value
+
+
+Isbn = Annotated[str, AfterValidator(_isbn)]
+Issn = Annotated[str, AfterValidator(_issn)]
+
+
 class Publication(Strict):
     """A report, review or thesis that the knowledge base publishes."""
 
@@ -435,9 +478,17 @@ class Publication(Strict):
     version: str = Field(pattern=r"^\d+\.\d+$", description="Published version, e.g. '1.0'.")
     date: dt.date = Field(description="Date of this version.")
     url: str | None = Field(None, pattern=r"^https://", description="Address of the original publication.")
-    authors: list[str] = Field(default_factory=list, description="Authors, where the source names them.")
-    series: str | None = Field(None, description="Report series and number, e.g. 'AFI-rapport 2022:09'.")
-    isbn: str | None = Field(None, description="ISBN, where given.")
+    authors: list[PersonName] = Field(
+        default_factory=list,
+        description="Authors, where the source names them, each as 'Family, Given' ('Radlick, Rebecca Lynn'): "
+        "citations need the family name, and pages write the names in reading order.",
+    )
+    series: str | None = Field(None, description="The report series, as the source names it, e.g. 'AFI-rapport' or 'Notat'.")
+    series_number: str | None = Field(
+        None, description="The publication's number in its series, as the source prints it, e.g. '2022:09' or '14-2025'."
+    )
+    isbn: Isbn | None = Field(None, description="ISBN, where the source gives one (10 or 13 digits; hyphens as printed).")
+    issn: Issn | None = Field(None, description="ISSN of the series, where the source gives one ('1234-5679').")
     license: str | None = Field(None, description="Licence of the source, e.g. 'CC BY 4.0'.")
     same_as_study: Annotated[str, Ref("study")] | None = Field(
         None, description="The study record this publication is (a thesis that a review includes as a study)."

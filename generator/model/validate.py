@@ -222,9 +222,26 @@ def id_of(model: Strict) -> str:
 
 
 def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | None:
-    model_class = KINDS[kind].model
+    model = validate_model(KINDS[kind].model, kind, source, report)
+    if model is None:
+        return None
+    stem = source.path.stem
+    entity_id = id_of(model)
+    if entity_id != stem:
+        report.add(
+            source.location(("id",)),
+            "id",
+            f"id '{entity_id}' does not match the file name '{source.path.name}'{strange_characters(stem)} "
+            f"(expected id '{stem}')",
+        )
+        return None  # registered under neither id: no duplicate blamed on the file it was copied from
+    return model
+
+
+def validate_model(model_class: type[M], what: str, source: SourceFile, report: Report) -> M | None:
+    """A parsed file as a model of `model_class` (`what` names it in a message), every problem located."""
     if not isinstance(source.value, dict):
-        report.add(source.location(()), "", f"a {kind} file must be a mapping of fields, got {type(source.value).__name__}")
+        report.add(source.location(()), "", f"a {what} file must be a mapping of fields, got {type(source.value).__name__}")
         return None
     nulls: list[FieldPath] = []
     value = _null_fields(source.value, (), source.unreadable, nulls)
@@ -246,16 +263,6 @@ def validate_source(kind: str, source: SourceFile, report: Report) -> Strict | N
         return None
     if nulls:
         return None
-    stem = source.path.stem
-    entity_id = id_of(model)
-    if entity_id != stem:
-        report.add(
-            source.location(("id",)),
-            "id",
-            f"id '{entity_id}' does not match the file name '{source.path.name}'{strange_characters(stem)} "
-            f"(expected id '{stem}')",
-        )
-        return None  # registered under neither id: no duplicate blamed on the file it was copied from
     return model
 
 

@@ -20,14 +20,15 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from generator.model.errors import DataError, Report
+from generator.model.errors import DataError, Location, Report
 from generator.model.i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
 from generator.model.index import Index, build_index
 from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
+from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
 from generator.pipeline.write import StagingWriter
-from generator.present import search, sections, urls
+from generator.present import citing, search, sections, urls
 from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
 from generator.present.references import ReferenceCache, csl_json, ris
@@ -58,6 +59,9 @@ class Timings:
         """The reports' rendering time added up, over the time they took side by side."""
         return sum(r.seconds for r in self.pdfs) / self.pdf_wall if self.pdf_wall else 0.0
 
+    notices: list[str] = field(default_factory=list)
+    """What the build left out and why (no public address, no repository): said once, by the command."""
+
     def record(self, name: str, started: float) -> float:
         now = time.perf_counter()
         self.stages[name] = self.stages.get(name, 0.0) + now - started
@@ -72,8 +76,12 @@ def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]
     # A link out of the project in a folder that is published is a located error like a data
     # problem, found before anything reads through it, and reported in the same pass.
     check_links(project, report)
+    # The site's address, repository and publisher: one file, checked in the same pass.
+    site = load_site_config(project.root, report)
+    check_mkdocs_config(project, report)
     data = load_data(project.data_dir, project.root, report)
     index = build_index(data, report)
+    index.site = site
     # Hand-written pages cite data; a citation of an unknown id is a located error too, reported
     # in the same pass as the data's own problems.
     check_content(project.content_dir, project.root, index, report)
@@ -104,6 +112,27 @@ def check_links(project: Project, report: Report) -> None:
         readable_file(project.mkdocs_config, project.root, report)
 
 
+MOVED_TO_SITE_CONFIG = {"site_url": "url", "repo_url": "repository"}
+"""mkdocs.yml keys whose value the site configuration holds (site.yaml): the build sets them per language."""
+
+
+def check_mkdocs_config(project: Project, report: Report) -> None:
+    """mkdocs.yml does not set what site.yaml holds: a second address there would never be used."""
+    path = project.mkdocs_config
+    if not path.is_file() or path.is_symlink():
+        return
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return  # MkDocs itself reports a broken mkdocs.yml
+    for key, _value in node.value if isinstance(node, yaml.MappingNode) else []:
+        if key.value in MOVED_TO_SITE_CONFIG:
+            where = Location(path.name, key.start_mark.line + 1, key.start_mark.column + 1)
+            report.add(
+                where, key.value, f"the site's configuration holds this: set '{MOVED_TO_SITE_CONFIG[key.value]}' in {SITE_FILE}"
+            )
+
+
 def load_or_fail(project: Project, strict: bool = False) -> Index:
     index, report = check(project, strict)
     if index is None:
@@ -127,6 +156,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
         write_exports(index, writer)
+        write_citations(index, lang, pages, writer)
         copy_content(project, lang, writer, index)
         writer.remove_stale()
         changed[lang] = writer.changed
@@ -139,6 +169,18 @@ def write_exports(index: Index, writer: StagingWriter) -> None:
     for pub in index.publications():
         writer.write(urls.references_path(pub.id, "ris"), ris(pub, index))
         writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
+
+
+def write_citations(index: Index, lang: str, pages: list[PageSpec], writer: StagingWriter) -> None:
+    """BibTeX and RIS of every page that says how to cite it (a publication, a finding, a topic),
+    in the page's language, where its "Cite this" block links them."""
+    for page in pages:
+        cited = citing.cited_entity(page)
+        if cited is None:
+            continue
+        citation = citing.citation(index, *cited, lang)
+        writer.write(urls.citation_path(*cited, "bib"), citing.bibtex(citation))
+        writer.write(urls.citation_path(*cited, "ris"), citing.ris(citation))
 
 
 def copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
@@ -231,8 +273,8 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
     if project.overrides_dir.is_dir():
         readable_files(project.overrides_dir, project.root)  # MkDocs reads and copies them: no link out
         theme["custom_dir"] = str(project.overrides_dir)
-    base_url = raw.get("site_url", "").rstrip("/") + "/"
-    roots = {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}
+    site = index.site
+    roots = language_roots(site)
     # Links are relative so the site works under any base path; the switcher appends page.url.
     to_site_root = "" if lang == DEFAULT_LANGUAGE else "../" * len(lang.split("/"))
     alternate = [
@@ -248,14 +290,18 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_alternate": alternate,
         "kb_lang": lang,
         "kb_default_lang": DEFAULT_LANGUAGE,
-        "kb_roots": roots,
+        "kb_roots": roots or {},
+        "kb_edit_base": site.edit_base or "",
         "kb_pdf_full_title": ui("pdf_full", lang),
         "kb_pdf_summary_title": ui("pdf_summary", lang),
         "kb_pdf_summary_label": ui("pdf_summary_label", lang),
     }
     overrides: dict[str, Any] = {
         "docs_dir": str(project.staging_docs(lang)),
-        "site_url": roots[lang],
+        # No address, no site_url: MkDocs then writes no canonical link (and the sitemap is removed).
+        "site_url": roots[lang] if roots else None,
+        "repo_url": site.repository_url,
+        "edit_uri": "",
         "site_name": ui("site_name", lang),
         "site_description": ui("site_description", lang),
         "theme": theme,
@@ -266,6 +312,14 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
     if plugins is not None:
         overrides["plugins"] = plugins
     return overrides
+
+
+def language_roots(site: SiteConfig) -> dict[str, str] | None:
+    """The public address of each language's site root, or None without a site address."""
+    base_url = site.base_url
+    if base_url is None:
+        return None
+    return {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}
 
 
 def search_plugin_languages(plugins: list[Any], lang: str) -> list[Any] | None:
@@ -353,6 +407,8 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
             if warnings:
                 raise RuntimeError(f"MkDocs ({lang}) warned: " + "; ".join(warnings))
             started = timings.record(f"mkdocs-{lang}", started)
+            if index.site.base_url is None:
+                remove_sitemap(lang_site)
             run_pagefind(lang_site)
             started = timings.record(f"pagefind-{lang}", started)
             shutil.copytree(lang_site, target, dirs_exist_ok=True)
@@ -363,7 +419,18 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
             started = timings.record("pdf (after the site)", started)
     swap_into_place(staging_site, project.site_dir)
     timings.record("swap", started)
+    timings.notices = index.site.missing()
     return timings
+
+
+SITEMAP_FILES = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def remove_sitemap(lang_site: Path) -> None:
+    """A sitemap lists absolute addresses: without the site's address MkDocs would write paths
+    (`<loc>/findings/x/</loc>`), which no search engine reads. None is better than a wrong one."""
+    for name in SITEMAP_FILES:
+        (lang_site / name).unlink(missing_ok=True)
 
 
 def swap_into_place(new: Path, final: Path) -> None:

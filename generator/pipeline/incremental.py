@@ -21,9 +21,17 @@ from generator.model.i18n import ui_problems
 from generator.model.index import Index, build_index
 from generator.model.models import Strict
 from generator.model.settings import LANGUAGES, Project
+from generator.model.siteconfig import load_site_config
 from generator.model.sources import SourceFile
 from generator.model.validate import id_of, load_data
-from generator.pipeline.build import check_links, copy_content, hand_written_docs, write_exports
+from generator.pipeline.build import (
+    check_links,
+    check_mkdocs_config,
+    copy_content,
+    hand_written_docs,
+    write_citations,
+    write_exports,
+)
 from generator.pipeline.write import StagingWriter
 from generator.present import urls
 from generator.present.citations import check_content
@@ -113,10 +121,13 @@ class IncrementalBuilder:
         data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
         check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
         report.extend(ui_problems())  # as in `check`: pages are rendered with these strings
+        site = load_site_config(self.project.root, report)  # as in `check`: read on every refresh
+        check_mkdocs_config(self.project, report)
         for gone in before - {p for p in self.cache if p.exists()}:
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind
         index = build_index(data, report)
+        index.site = site
         # Hand-written pages are expanded below: a citation that does not parse or resolve is a
         # located problem here, as in `check`, never an exception halfway through writing.
         check_content(self.project.content_dir, self.project.root, index, report)
@@ -149,6 +160,8 @@ class IncrementalBuilder:
                 writer.write(page.doc, text)
             if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):
                 write_exports(index, writer)  # the RIS and CSL-JSON of the studies
+            # Every page's BibTeX and RIS: cheap (no citeproc), and only changed files are rewritten.
+            write_citations(index, lang, pages, writer)
             # Hand-written pages cite the data (counts, finding links): re-expanded on every
             # update; the writer rewrites only the pages whose text changed.
             copy_content(self.project, lang, writer, index)

@@ -16,6 +16,7 @@ site, an anchor in print). No method is defined on both views (`tests/test_prese
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ from generator.model.counts import Evidence
 from generator.model.i18n import BABEL_LOCALE, OTHER, Localized, listing, long_date, month_year, number, resolve, ui
 from generator.model.index import Index
 from generator.model.models import Chart, Finding, Prisma, Publication, Quote, Study, Term, Text
-from generator.present import sections
+from generator.present import citing, sections
 from generator.present.svg import grouped_bars
 
 BADGE_VOCABULARIES = ("confidence", "finding-type", "effect-direction", "evidence-status", "matrix-value")
@@ -227,6 +228,24 @@ class Presenter:
         if finding.confidence:
             return escape(self.justification(finding))
         return self.text(finding.strength)
+
+    def author_names(self, pub: Publication) -> str:
+        """'Rebecca Lynn Radlick, Vigdis Sveinsdottir, Tonje Fyhn': the authors in reading order."""
+        return citing.names(pub.authors)
+
+    def kind_and_series(self, pub: Publication) -> str:
+        """What the publication is and its series with its number, each said once: 'Rapport ·
+        AFI-rapport 2022:09' in English ('Report · ...'), but 'Notat 14-2025', not 'Notat · Notat
+        14-2025', where the series is named by the kind."""
+        kind = self.label("publication-type", pub.publication_type)
+        series = citing.series_line(pub)
+        if series is None:
+            return kind
+        named = pub.series or ""
+        words = re.split(r"[\s\-–]+", named.casefold())
+        if named.casefold().startswith(kind.casefold()) or kind.casefold() in words:
+            return series
+        return f"{kind} · {series}"
 
     def chart(self, pub: Publication, chart: Chart) -> Markup:
         """A chart from numbers the source gives; its data table is printed beside it by the template."""

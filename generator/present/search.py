@@ -56,6 +56,7 @@ NOT_INDEXED: tuple[str, ...] = (
     ".kb-related",  # a finding's related evidence: other pages' labels and links, each found on its own page
     ".kb-quote figcaption",  # a quote's informant group, location and "translated by the editors"; the words stay
     ".kb-quote-original",  # a quote's wording in the other language, behind "the source's words": not this index's language
+    ".kb-cite",  # "Cite this": the citation repeats the page's title, its authors and its publication
 )
 """CSS selectors (the subset Pagefind's HTML rewriter reads: no sibling combinators) of page
 chrome that is not indexed, anywhere on the site."""

@@ -122,6 +122,23 @@ def pdf_path(pub_id: str, kind: str, lang: str) -> str:
     return f"downloads/{pub_id}-{kind}-{lang}.pdf"
 
 
+def citation_path(kind: str, entity_id: str, fmt: str) -> str:
+    """How to cite a page's entity, for reference managers ('bib' for BibTeX or 'ris'), relative to
+    its language's site root: the citation is in the page's language."""
+    return f"downloads/cite/{kind}-{entity_id}.{fmt}"
+
+
+def public_page(base_url: str, doc: str, lang: str) -> str:
+    """The public address of a page, from the site's address (`base_url`, ending in '/')."""
+    return base_url.rstrip("/") + site_url(doc, lang)
+
+
+def public_file(base_url: str, path: str, lang: str) -> str:
+    """The public address of a file under a language's site root ('downloads/x.pdf')."""
+    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    return f"{base_url.rstrip('/')}/{prefix}{path}"
+
+
 def findings_list(pub_id: str, theme: str | None = None, confidence: str | None = None) -> str:
     """Drill-down page: the findings of one theme and/or confidence level."""
     return f"publications/{pub_id}/lists/findings-{theme or 'all'}-{confidence or 'all'}.md"

@@ -30,7 +30,7 @@ from generator.model.index import Index
 from generator.model.models import Publication, Study, Text
 from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.sources import readable_files
-from generator.present import sections, urls
+from generator.present import citing, sections, urls
 from generator.present.presenter import Medium, Presenter
 from generator.present.sections import Chapter
 from generator.print.print_contexts import PrintedReport
@@ -148,6 +148,24 @@ class PrintView(Presenter):
     def full_report_file(self) -> str:
         """The file name of the full report in this language (the summary names it)."""
         return urls.pdf_path(self.pub.id, "full", self.lang).rsplit("/", 1)[-1]
+
+    def citation(self) -> Markup:
+        """How to cite the publication (the colophon): the citation its page gives, in APA, in this language."""
+        cite = citing.citation(self.index, "publication", self.pub.id, self.lang)
+        return citing.apa(cite, self.index.references)
+
+    def site_address(self) -> str | None:
+        """The public address of the publication's page in this language, when the site has one."""
+        base = self.index.site.base_url
+        return urls.public_page(base, urls.publication(self.pub.id), self.lang) if base else None
+
+    def site_publisher(self) -> Text | None:
+        """Who publishes the knowledge base (site.yaml), for the colophon."""
+        return self.index.site.publisher
+
+    def contact_address(self) -> str | None:
+        """Where readers write (site.yaml's contact): the issue tracker, a page or a role mailbox."""
+        return self.index.site.contact_url
 
     def result_texts(self, study: Study) -> list[Text]:
         """Result sentences not already said by the study's results summary (sources repeat them)."""

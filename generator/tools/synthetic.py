@@ -14,6 +14,7 @@ import yaml
 from generator.model.cerqual import CONFIDENCE_STEPS, reconcilable
 from generator.model.models import TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS
 from generator.model.settings import Project
+from generator.model.siteconfig import SITE_FILE
 
 
 def _texts(project: Project, folder: str, field: str) -> list[dict[str, str]]:
@@ -70,6 +71,8 @@ def generate(source: Project, target: Path, studies: int, seed: int = 2025, publ
     topics = sorted(path.stem for path in (data / "topics").glob("*.yaml"))
     audiences = ["school-leaders", "teachers", "municipal-services", "school-owners", "policy-makers", "researchers"]
     shutil.copy(source.mkdocs_config, target / "mkdocs.yml")
+    if (source.root / SITE_FILE).is_file():
+        shutil.copy(source.root / SITE_FILE, target / SITE_FILE)
     # Theme overrides and the site's CSS/JS, but not the hand-written pages: they cite real ids.
     for folder in ("content/assets", "overrides"):
         if (source.root / folder).is_dir():

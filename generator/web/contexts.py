@@ -13,6 +13,7 @@ a publication is not computed for it, so the page does not depend on data it doe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ from generator.model.models import (
     Theme,
     Topic,
 )
-from generator.present import search, sections, urls
+from generator.present import citing, search, sections, urls
 from generator.present.links import FindingRef, Labels, Link, Linker
 from generator.present.pagespec import PageSpec
 from generator.present.svg import Bar, Segment, stacked_bars
@@ -2050,6 +2051,37 @@ def study(scope: Scope) -> StudyPage:
         rows,
         appraisal_scale,
         note_items(scope, "study", the_study.id),
+    )
+
+
+# --- how to cite a page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageCitation:
+    """The "Cite this" block of a publication, finding or topic page (citing.py decides what is cited):
+    the citation in APA, the version and date it cites, and its BibTeX and RIS files."""
+
+    apa: Markup
+    version: str
+    date: dt.date
+    bibtex_href: str
+    ris_href: str
+
+
+def page_citation(scope: Scope) -> PageCitation | None:
+    """The page's citation, or None for a page that is not cited on its own (`citing.CITED_TEMPLATES`)."""
+    cited = citing.cited_entity(scope.page)
+    if cited is None:
+        return None
+    cite = citing.citation(scope.index, *cited, scope.lang)
+    asset = scope.links.asset
+    return PageCitation(
+        citing.apa(cite, scope.index.references),
+        cite.version,
+        cite.date,
+        asset(urls.citation_path(*cited, "bib")),
+        asset(urls.citation_path(*cited, "ris")),
     )
 
 

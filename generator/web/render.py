@@ -20,12 +20,12 @@ from markupsafe import Markup, escape
 from generator.model.counts import Tally
 from generator.model.i18n import OTHER, resolve
 from generator.model.index import Index
-from generator.present import urls
+from generator.present import citing, urls
 from generator.present.links import SECONDARY, Linker, entity_page
 from generator.present.pagespec import PageSpec
 from generator.present.presenter import Medium, Presenter
 from generator.web import explain
-from generator.web.contexts import Scope, build_context
+from generator.web.contexts import Scope, build_context, page_citation
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 TEMPLATES_IN_PROJECT = TEMPLATES.relative_to(Path(__file__).parent.parent.parent).as_posix()
@@ -179,10 +179,14 @@ def render_page(
     view = View(index, lang, page, pdfs)
     with index.recording() as reads:
         # Built inside the recording: what the context read is what the page shows, its sources.
-        context = build_context(Scope(index, page, lang, view, view.links, pdfs, hand_written))
-        body = env.get_template(page.template).render(v=view, c=context)
+        scope = Scope(index, page, lang, view, view.links, pdfs, hand_written)
+        context = build_context(scope)
+        # "Cite this" (publication, finding and topic pages): `_cite.j2` formats it.
+        cite = page_citation(scope)
+        body = env.get_template(page.template).render(v=view, c=context, cite=cite)
         if page.doc != urls.GLOSSARY:
             body = view.explain_terms(body)
+        head = head_meta(index, page, lang, pdfs)
     meta = [f"title: {json.dumps(page_title(body), ensure_ascii=False)}"]
     if page.source:
         meta.append(f"edit_source: {yaml_path(page.source)}")
@@ -199,9 +203,23 @@ def render_page(
         # The header links every page to the PDFs of its publication, in the page's language.
         meta.append(f"kb_pdf_full: {urls.pdf_path(pub_id, 'full', lang)}")
         meta.append(f"kb_pdf_summary: {urls.pdf_path(pub_id, 'summary', lang)}")
+    meta += head
     meta += provenance(page.template, index.source_files(reads))
     front = "---\n" + "\n".join(meta) + "\n---\n\n" if meta else ""
     return front + _tidy(body)
+
+
+def head_meta(index: Index, page: PageSpec, lang: str, pdfs: bool) -> list[str]:
+    """Front matter that overrides/main.html writes into a publication page's <head>: the Google
+    Scholar tags (`kb_scholar`, [name, content] pairs) and the schema.org JSON-LD (`kb_jsonld`, safe
+    inside <script>). Each value is a JSON string, which YAML reads as the same text."""
+    cited = citing.cited_entity(page)
+    if cited is None or cited[0] != "publication":
+        return []
+    pub = index.publication(cited[1])
+    pairs = citing.scholar_meta(index, pub, lang, pdfs)
+    lines = ["kb_scholar:"] + [f"  - {json.dumps(list(pair), ensure_ascii=False)}" for pair in pairs]
+    return [*lines, f"kb_jsonld: {json.dumps(citing.json_ld(index, pub, lang, pdfs), ensure_ascii=False)}"]
 
 
 PROVENANCE_KEYS = ("kb_template", "kb_sources")
