@@ -36,6 +36,7 @@ CARDS = (
     "characteristics",
     "matrices",
     "studies",
+    "references",
     "appraisal",
     "method",
     "notes",
@@ -140,7 +141,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         return {s.name for s in sections.SECTIONS.values() if s.present(index, index.publication(pub_id))}
 
     common = {"publication", "summary", "findings", "studies", "notes", "changelog"}
-    review = {"key_messages", "method", "evidence_profiles", "characteristics", "matrices", "appraisal"}
+    review = {"key_messages", "method", "evidence_profiles", "characteristics", "matrices", "appraisal", "references"}
     thesis = {"own_chapters", "charts", "themes", "implications", "interventions", "gap_maps", "cases"}
     assert names("demo-2025") == common | review
     assert names("demo-thesis-2022") == common | thesis
@@ -190,6 +191,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         "Characteristics of a good intervention",
         "Interventions and characteristics",
         "Studies",
+        "Reference list",
         "Quality appraisal per study",
         "Method in brief",
         "Notes on the source",
@@ -289,6 +291,7 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[Index], None]]] = {
     ),
     "themes with names only": ("demo-thesis-2022", "themes", _plain_themes),
     "no cases": ("demo-thesis-2022", "cases", lambda index: _replace(index, "publication", "demo-thesis-2022", cases=[])),
+    "no reference list": ("demo-2025", "references", lambda index: _replace(index, "publication", "demo-2025", references=[])),
 }
 
 

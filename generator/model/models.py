@@ -331,6 +331,48 @@ class Study(Strict):
         return [self.country] if self.country else list(self.countries)
 
 
+class Reference(Strict):
+    """An entry of a publication's reference list, as the source prints it, with its parts as fields.
+
+    `text` is the entry word for word (without the list's typography: italics, the asterisk, link
+    markup); the fields are what a reference manager needs, each as the entry gives it, none added.
+    """
+
+    kind: Literal["reference"] = Field("reference", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    text: NonEmpty = Field(description="The entry as the source's reference list prints it, word for word.")
+    authors: list[NonEmpty] = Field(
+        min_length=1, description="Authors as the entry gives them (surname, initials), or the institution that is its author."
+    )
+    year: int | None = Field(None, ge=1900, le=2100, description="Year of publication, where the entry gives one.")
+    year_suffix: str | None = Field(
+        None, pattern=r"^[a-z]$", description="The letter the entry adds to the year to tell two works apart (2020a)."
+    )
+    title: NonEmpty | None = Field(None, description="Title of the work, where the entry gives one.")
+    container: NonEmpty | None = Field(
+        None, description="The journal, book or website the work appears in, as the entry names it."
+    )
+    volume: str | None = Field(None, description="Volume of the journal.")
+    issue: str | None = Field(None, description="Issue of the journal.")
+    pages: str | None = Field(None, description="Pages or article number, as the entry gives them (e.g. '665-674', 'e0212208').")
+    series: str | None = Field(None, description="Report series and number, e.g. 'Fafo-rapport 2020:02'.")
+    publisher: str | None = Field(None, description="Publisher or issuing institution, where the entry names one.")
+    doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, without 'https://doi.org/'.")
+    url: str | None = Field(None, pattern=r"^https?://\S+$", description="Web address the entry gives (other than its DOI).")
+    note: str | None = Field(
+        None, description="What else the entry says (e.g. a date it was read, '[nettdokument]'), as it says it."
+    )
+    publication_type: Annotated[str, Vocab("publication-type")] | None = Field(
+        None, description="What kind of work it is, where the entry shows it."
+    )
+    included: bool = Field(
+        False, description="The source marks the entry as one of the works its review included (an asterisk in its list)."
+    )
+    study: Annotated[str, Ref("study")] | None = Field(
+        None, description="The study record of the knowledge base this entry is (one of the publication's studies)."
+    )
+
+
 # --- publications ----------------------------------------------------------------------------
 
 
@@ -467,6 +509,9 @@ class Publication(Strict):
     cases: list[Annotated[str, Ref("case", once=True)]] = Field(default_factory=list, description="Its practice cases.")
     quotes: list[Annotated[str, Ref("quote", once=True)]] = Field(
         default_factory=list, description="Its informants' illustrative quotations."
+    )
+    references: list[Annotated[str, Ref("reference", once=True)]] = Field(
+        default_factory=list, description="Its reference list, in the source's order (where the source has one)."
     )
     history: list[Change] = Field(description="Version history of the publication, oldest first.", default_factory=list)
 
@@ -656,8 +701,9 @@ class DataNote(Strict):
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
     # Not yet about a quote or a glossary term: no page shows them until their display is written
-    # (issue 14), so a note about one would have nowhere to be shown.
-    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote", "term"))]] = Field(
+    # (issue 14), so a note about one would have nowhere to be shown. Nor about a reference list
+    # entry: the list shows no notes; a note on a study names the entry in its words.
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "quote", "term", "reference"))]] = Field(
         min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")

@@ -29,7 +29,7 @@ from generator.pipeline.write import StagingWriter
 from generator.present import search, sections, urls
 from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
-from generator.present.references import ReferenceCache, csl_json, ris
+from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
 from generator.print import pdf
 from generator.web.pages import plan
 from generator.web.render import View, environment, render_page, yaml_path
@@ -110,7 +110,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
         writer = StagingWriter(project.staging_docs(lang))
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page, pdfs))
-        write_exports(index, writer)
+        write_exports(index, writer, lang)
         copy_content(project, lang, writer, index)
         writer.remove_stale()
         changed[lang] = writer.changed
@@ -118,11 +118,17 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     return changed
 
 
-def write_exports(index: Index, writer: StagingWriter) -> None:
-    """RIS and CSL-JSON of every publication's studies, for reference managers."""
+def write_exports(index: Index, writer: StagingWriter, lang: str) -> None:
+    """RIS and CSL-JSON of every publication's studies and of its reference list, for reference
+    managers (their notes in the site's language)."""
     for pub in index.publications():
-        writer.write(urls.references_path(pub.id, "ris"), ris(pub, index))
-        writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
+        records = study_records(pub, index, lang)
+        writer.write(urls.references_path(pub.id, "ris"), ris(records))
+        writer.write(urls.references_path(pub.id, "json"), csl_json(records))
+        if pub.references:
+            entries = list_records(pub, index)
+            writer.write(urls.reference_list_path(pub.id, "ris"), ris(entries))
+            writer.write(urls.reference_list_path(pub.id, "json"), csl_json(entries))
 
 
 def copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:

@@ -139,8 +139,9 @@ class IncrementalBuilder:
                 self.deps[key] = reads
                 result.rendered += 1
                 writer.write(page.doc, text)
-            if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):
-                write_exports(index, writer)  # the RIS and CSL-JSON of the studies
+            # The downloads (references, open data, the feed) read every kind: written on every
+            # update, and the writer rewrites only the files whose content changed.
+            write_exports(index, writer, lang)
             # Hand-written pages cite the data (counts, finding links): re-expanded on every
             # update; the writer rewrites only the pages whose text changed.
             copy_content(self.project, lang, writer, index)

@@ -239,6 +239,10 @@ class Presenter:
                 return self.plain(index.case(entity_id).title)
             case "theme":
                 return self.plain(index.theme(entity_id).name)
+            case "reference":
+                entry = index.reference_entry(entity_id)
+                year = f"{entry.year}{entry.year_suffix or ''}" if entry.year else "–"
+                return f"{entry.authors[0].partition(',')[0]} ({year})"
         raise ValueError(f"no label for entities of kind {kind!r}")
 
     def entity_link(self, kind: str, entity_id: str) -> Markup:

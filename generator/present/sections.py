@@ -212,6 +212,12 @@ APPRAISAL = Section(
 STUDIES = Section(
     "studies", _always, "studies", _page(urls.publication_studies, "publication_studies.md.j2", "studies"), anchor="studies"
 )
+REFERENCES = Section(
+    "references",
+    lambda index, pub: bool(pub.references),
+    "reference_list",
+    _page(urls.reference_list, "references.md.j2", "reference_list"),
+)
 NOTES = Section("notes", _always, "notes", _page(urls.notes, "notes.md.j2", "notes"), anchor="notes")
 CHANGELOG = Section("changelog", _always, "changelog", _page(urls.changelog, "changelog.md.j2", "changelog"))
 
@@ -227,6 +233,7 @@ SITE: tuple[Section, ...] = (
     CHARACTERISTICS,
     MATRICES,
     STUDIES,
+    REFERENCES,
     METHOD,
     NOTES,
     CHANGELOG,

@@ -136,6 +136,17 @@ def references_path(pub_id: str, fmt: str) -> str:
     return f"downloads/{pub_id}-references.{suffix}"
 
 
+def reference_list_path(pub_id: str, fmt: str) -> str:
+    """The export of a publication's reference list ('ris' or 'json' for CSL-JSON), relative to a language root."""
+    suffix = {"ris": "ris", "json": "csl.json"}[fmt]
+    return f"downloads/{pub_id}-reference-list.{suffix}"
+
+
+def reference_list(pub_id: str) -> str:
+    """A publication's reference list, where the source has one."""
+    return f"publications/{pub_id}/references.md"
+
+
 # --- the whole knowledge base (issue 6) ------------------------------------------------------
 
 OVERVIEW = "overview.md"

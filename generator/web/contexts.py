@@ -38,13 +38,14 @@ from generator.model.models import (
     Intervention,
     Matrix,
     Publication,
+    Reference,
     Study,
     Text,
     Theme,
     Topic,
 )
 from generator.present import sections, urls
-from generator.present.links import FindingRef, Labels, Link, Linker
+from generator.present.links import FindingRef, Labels, Link, Linker, entity_page
 from generator.present.pagespec import PageSpec
 from generator.present.svg import Bar, Segment, stacked_bars
 
@@ -669,6 +670,7 @@ def _sections(scope: Scope, pub: Publication) -> dict[str, Card]:
         "characteristics": urls.characteristics,
         "matrices": None,
         "studies": urls.publication_studies,
+        "references": urls.reference_list,
         "appraisal": urls.appraisal,
         "method": urls.method,
         "notes": urls.notes,
@@ -1349,6 +1351,45 @@ def publication_studies(scope: Scope) -> PublicationStudiesPage:
     return PublicationStudiesPage(pub, part.publication_href, ris, csl_json, study_tallies, groups)
 
 
+@dataclass(frozen=True)
+class ReferenceItem:
+    """An entry of the reference list, with its place on the page and where it leads."""
+
+    entry: Reference
+    anchor: str
+    study: Link | None
+    """The study record it is, where it is one."""
+    doi_href: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceListPage(PublicationPart):
+    """A publication's reference list, entry by entry as the source prints it, in its order: the
+    entries the source marks as included, and those that are study records here linked to them,
+    with a download for reference managers."""
+
+    entries: list[ReferenceItem]
+    included: int
+    """How many entries the source marks as included in its review."""
+    ris_href: str
+    csl_json_href: str
+
+
+def reference_list(scope: Scope) -> ReferenceListPage:
+    index, links = scope.index, scope.links
+    part = _part(scope)
+    pub = part.publication
+    entries = []
+    for reference_id in pub.references:
+        entry = index.reference_entry(reference_id)
+        study = links.study(entry.study) if entry.study else None
+        doi = f"https://doi.org/{entry.doi}" if entry.doi else None
+        entries.append(ReferenceItem(entry, urls.anchor("reference", reference_id), study, doi))
+    asset = links.asset
+    ris, csl_json = asset(urls.reference_list_path(pub.id, "ris")), asset(urls.reference_list_path(pub.id, "json"))
+    return ReferenceListPage(pub, part.publication_href, entries, sum(1 for e in entries if e.entry.included), ris, csl_json)
+
+
 # --- gap maps ------------------------------------------------------------------------------------
 
 
@@ -1682,6 +1723,10 @@ class StudyPage:
     """The publication that is this study (a thesis a review includes)."""
     reference: Markup
     """Its reference, formatted by citeproc-py (APA) and sanitised."""
+    only_author_and_year: bool
+    """The sources give no more of it than its authors and year: the page says so."""
+    list_entries: list[Link]
+    """Its entries in the sources' reference lists."""
     interventions: list[Link]
     follow_up_of: Link | None
     included_in: list[IncludedIn]
@@ -1693,7 +1738,8 @@ class StudyPage:
 
 
 def study(scope: Scope) -> StudyPage:
-    from generator.present.references import ReferenceCache  # citeproc is imported only when a study page is rendered
+    # citeproc is imported only when a study page is rendered
+    from generator.present.references import ReferenceCache, only_author_and_year
 
     index, links = scope.index, scope.links
     the_study = index.study(scope.param("study"))
@@ -1716,6 +1762,12 @@ def study(scope: Scope) -> StudyPage:
         the_study,
         links.entity("publication", own_pub) if own_pub else None,
         cache.get(the_study, index, scope.lang),
+        only_author_and_year(the_study, index),
+        [
+            Link(links.href(*entity_page(index, "reference", r)), links.labels.plain(index.publication(p).short_title))
+            for r in index.entries_by_study.get(the_study.id, [])
+            for p in [index.publication_of[("reference", r)]]
+        ],
         links.entities("intervention", the_study.interventions),
         links.study(the_study.follow_up_of) if the_study.follow_up_of else None,
         included_in,
@@ -1750,6 +1802,7 @@ CONTEXTS: dict[str, Callable[[Scope], object]] = {
     "notes.md.j2": notes,
     "appraisal.md.j2": appraisal,
     "publication_studies.md.j2": publication_studies,
+    "references.md.j2": reference_list,
     "sector_matrix.md.j2": sector_matrix,
     "sector_list.md.j2": sector_list,
     "effect_map.md.j2": effect_map,
