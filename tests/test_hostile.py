@@ -151,7 +151,6 @@ def _matrix(d: dict[str, Any]) -> None:
 def _thesis(d: dict[str, Any]) -> None:
     d["authors"] = [TEXT]
     d["series"] = TEXT
-    d["license"] = TEXT
     d["chapters"][0]["heading"] = _text()
     d["chapters"][0]["bullets"] = [_text()]
     d["chapters"][0]["source_location"] = TEXT
@@ -246,6 +245,7 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "vocabularies/audience.yaml": _labels("teachers"),
     "vocabularies/outcome.yaml": _labels("work-participation"),
     "vocabularies/sector.yaml": _labels("health"),
+    "vocabularies/license.yaml": _labels("cc-by-4-0"),
 }
 
 

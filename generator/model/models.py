@@ -92,6 +92,7 @@ class Term(Strict):
     )
     group: str | None = Field(None, description="Group of the term (e.g. 'quantitative' or 'qualitative' for study designs).")
     scale: str | None = Field(None, description="For appraisal tools: the vocabulary of the tool's overall rating.")
+    url: str | None = Field(None, pattern=r"^https://\S+$", description="For licences: the address of the licence's text.")
 
 
 class Vocabulary(Strict):
@@ -480,7 +481,11 @@ class Publication(Strict):
     authors: list[str] = Field(default_factory=list, description="Authors, where the source names them.")
     series: str | None = Field(None, description="Report series and number, e.g. 'AFI-rapport 2022:09'.")
     isbn: str | None = Field(None, description="ISBN, where given.")
-    license: str | None = Field(None, description="Licence of the source, e.g. 'CC BY 4.0'.")
+    license: Annotated[str, Vocab("license")] | None = Field(
+        None,
+        description="The licence the source states for itself, e.g. 'cc-by-4-0'; 'not-stated' where it states none. "
+        "The site, the reports and the open data show it.",
+    )
     same_as_study: Annotated[str, Ref("study")] | None = Field(
         None, description="The study record this publication is (a thesis that a review includes as a study)."
     )
