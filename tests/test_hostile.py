@@ -119,6 +119,13 @@ def _publication(d: dict[str, Any]) -> None:
     d["history"][0]["change"] = _text()
 
 
+def _reference(d: dict[str, Any]) -> None:
+    d["text"] = TEXT
+    d["title"] = TEXT
+    d["series"] = TEXT
+    d["authors"] = [TEXT]
+
+
 def _note(d: dict[str, Any]) -> None:
     d["text"] = _text()
     d["source_location"] = TEXT
@@ -223,6 +230,7 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "studies/alpha-2020.yaml": _study,
     "studies/beta-2021.yaml": _study_beta,
     "publications/demo-2025.yaml": _publication,
+    "references/demo-2025-r02.yaml": _reference,
     "notes/note-demo-count.yaml": _note,
     "assessments/demo-2025-tiltak-alpha-2020.yaml": _assessment,
     "characteristics/komp.yaml": _characteristic,
@@ -460,6 +468,8 @@ VISIBLE = [
     ("publications/demo-2025/findings/index.html", "theme name and confidence label"),
     ("publications/demo-2025/method/index.html", "research question"),
     ("publications/demo-2025/studies/index.html", "study citation and country label"),
+    ("publications/demo-2025/references/index.html", "reference list entry"),
+    ("en/publications/demo-2025/references/index.html", "reference list entry (English)"),
 ]
 
 

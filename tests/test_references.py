@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import rispy
 
 from generator.model.settings import Project
@@ -120,3 +121,19 @@ def test_macro_memo_gives_the_same_references() -> None:
     finally:
         model.CitationStylesElement.get_macro = patched
     assert memoized == plain
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("url", "javascript:alert(1)"), ("url", "data:text/html,x"), ("doi", "javascript:alert(1)"), ("url", "https://a b")],
+)
+def test_an_entry_links_only_to_the_web(fixture_project: Project, field: str, value: str) -> None:
+    """The reference list links an entry's address and DOI: nothing but http(s) and a DOI gets in."""
+    path = fixture_project.data_dir / "references" / "demo-2025-r02.yaml"
+    write(path, path.read_text(encoding="utf-8") + f"{field}: {json.dumps(value)}\n".replace("url: ", "url: ", 1))
+    text = path.read_text(encoding="utf-8")
+    if field == "url":
+        text = text.replace('url: "https://example.org/rapport"\n', "", 1)
+    write(path, text)
+    index, report = check(fixture_project)
+    assert index is None and any(f"{field}: string should match pattern" in str(p) for p in report.errors())

@@ -26,7 +26,7 @@ from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
 from generator.pipeline.write import StagingWriter
-from generator.present import search, sections, urls
+from generator.present import opendata, search, sections, urls
 from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
 from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
@@ -120,7 +120,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
 
 def write_exports(index: Index, writer: StagingWriter, lang: str) -> None:
     """RIS and CSL-JSON of every publication's studies and of its reference list, for reference
-    managers (their notes in the site's language)."""
+    managers (their notes in the site's language), and the open data."""
     for pub in index.publications():
         records = study_records(pub, index, lang)
         writer.write(urls.references_path(pub.id, "ris"), ris(records))
@@ -129,6 +129,9 @@ def write_exports(index: Index, writer: StagingWriter, lang: str) -> None:
             entries = list_records(pub, index)
             writer.write(urls.reference_list_path(pub.id, "ris"), ris(entries))
             writer.write(urls.reference_list_path(pub.id, "json"), csl_json(entries))
+    # Open data: the tables as CSV, the knowledge base as JSON, the data package (opendata.py).
+    for path, content in opendata.files(index).items():
+        writer.write(path, content)
 
 
 def copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:

@@ -147,6 +147,29 @@ def reference_list(pub_id: str) -> str:
     return f"publications/{pub_id}/references.md"
 
 
+# --- open data: CSV per table, the whole knowledge base as JSON, a data package ----------------
+
+KNOWLEDGE_BASE_JSON = "downloads/data/knowledge-base.json"
+DATA_PACKAGE = "downloads/data/datapackage.json"
+"""The Frictionless data package: it describes every file beside it."""
+
+
+def findings_data(pub_id: str) -> str:
+    return f"downloads/data/{pub_id}-findings.csv"
+
+
+def studies_data(pub_id: str) -> str:
+    return f"downloads/data/{pub_id}-studies.csv"
+
+
+def effects_data(pub_id: str) -> str:
+    return f"downloads/data/{pub_id}-effects.csv"
+
+
+def matrix_data(matrix_id: str) -> str:
+    return f"downloads/data/{matrix_id}-matrix.csv"
+
+
 # --- the whole knowledge base (issue 6) ------------------------------------------------------
 
 OVERVIEW = "overview.md"

@@ -367,6 +367,9 @@ class OverviewPage:
     by_country: list[Tally]
     by_confidence: list[Tally]
     pyramid: list[PyramidRow]
+    knowledge_base_href: str
+    """The whole knowledge base as JSON (open data)."""
+    data_package_href: str
 
 
 def overview(scope: Scope) -> OverviewPage:
@@ -387,7 +390,8 @@ def overview(scope: Scope) -> OverviewPage:
         PyramidRow(level.id, {kind: links.entities(kind, ids) for kind, ids in tagged[level.id].items()})
         for level in index.terms("pyramid-level")
     ]
-    return OverviewPage(rows, totals, by_design, by_country, by_confidence, pyramid)
+    kb_json, package = links.asset(urls.KNOWLEDGE_BASE_JSON), links.asset(urls.DATA_PACKAGE)
+    return OverviewPage(rows, totals, by_design, by_country, by_confidence, pyramid, kb_json, package)
 
 
 def topic_grid(index: Index) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -653,6 +657,20 @@ class PublicationPage:
     """The first text of the summary: where its language comes from is said once."""
     charts: list[ChartItem]
     notes: list[NoteItem]
+    data: list[Link]
+    """Its tables as CSV (open data), in the order of its pages."""
+    data_package_href: str
+
+
+def _data_files(scope: Scope, pub: Publication, cards: dict[str, Card]) -> list[Link]:
+    """The CSV files of the publication's tables: one for each table page it has (opendata.py writes them)."""
+    asset, ui = scope.links.asset, scope.labels.ui
+    files = [Link(asset(urls.findings_data(pub.id)), cards["findings"].title)] if "findings" in cards else []
+    files += [Link(asset(urls.matrix_data(m)), scope.labels.plain(scope.index.matrix(m).title)) for m in pub.matrices]
+    files.append(Link(asset(urls.studies_data(pub.id)), cards["studies"].title))
+    if "gap_maps" in cards:
+        files.append(Link(asset(urls.effects_data(pub.id)), ui("effect_map")))
+    return files
 
 
 def _sections(scope: Scope, pub: Publication) -> dict[str, Card]:
@@ -717,6 +735,8 @@ def publication(scope: Scope) -> PublicationPage:
         (first.paragraphs or first.bullets)[0],
         [ChartItem(chart, urls.anchor("chart", chart.id)) for chart in pub.charts],
         note_items(scope, "publication", pub.id),
+        _data_files(scope, pub, cards),
+        links.asset(urls.DATA_PACKAGE),
     )
 
 
@@ -768,6 +788,8 @@ class FindingsPage(PublicationPart):
     totals: list[Tally]
     """Findings per confidence level."""
     findings: int
+    data_href: str
+    """The findings table as CSV (open data)."""
 
 
 def _confidence_chart(scope: Scope, pub: Publication, table: dict[str, Counter[str]]) -> Markup:
@@ -801,7 +823,8 @@ def findings_page(scope: Scope) -> FindingsPage:
     title = scope.section_title(pub, "findings")
     table = findings_table(scope, pub, findings, with_filters=True)
     if not table.cerqual:
-        return FindingsPage(pub, part.publication_href, title, table, [], None, [], [], len(findings))
+        data = scope.links.asset(urls.findings_data(pub.id))
+        return FindingsPage(pub, part.publication_href, title, table, [], None, [], [], len(findings), data)
     terms = index.terms("confidence")
     levels = [LevelLink(t.id, href(urls.findings_list(pub.id, None, t.id)), t.description) for t in terms]
     by_theme = counts.confidence_by_theme(index, pub)
@@ -813,7 +836,8 @@ def findings_page(scope: Scope) -> FindingsPage:
         rows.append(ConfidenceRow(theme, href(urls.findings_list(pub.id, theme_id)), cells, sum(tally.values())))
     chart = _confidence_chart(scope, pub, by_theme)
     totals = counts.findings_by_confidence(index, pub)
-    return FindingsPage(pub, part.publication_href, title, table, levels, chart, rows, totals, len(findings))
+    data = scope.links.asset(urls.findings_data(pub.id))
+    return FindingsPage(pub, part.publication_href, title, table, levels, chart, rows, totals, len(findings), data)
 
 
 @dataclass(frozen=True)
@@ -1159,6 +1183,8 @@ class MatrixPage(PublicationPart):
     """The matrix values, in vocabulary order."""
     totals: list[MatrixTotal]
     notes: list[NoteItem]
+    data_href: str
+    """The matrix as CSV (open data)."""
 
 
 def matrix(scope: Scope) -> MatrixPage:
@@ -1201,8 +1227,9 @@ def matrix(scope: Scope) -> MatrixPage:
     for row_id in the_matrix.rows:
         notes += [note for note in index.notes_about("assessment", row_id) if note not in notes]
     note_list = [NoteItem(note, urls.anchor("note", note.id)) for note in notes]
+    data = links.asset(urls.matrix_data(the_matrix.id))
     return MatrixPage(
-        pub, part.publication_href, the_matrix, characteristics_href, columns, filters, rows, values, totals, note_list
+        pub, part.publication_href, the_matrix, characteristics_href, columns, filters, rows, values, totals, note_list, data
     )
 
 
@@ -1339,6 +1366,8 @@ class PublicationStudiesPage(PublicationPart):
     csl_json_href: str
     study_counts: StudyCounts
     groups: list[StudyGroup]
+    data_href: str
+    """The studies as CSV (open data)."""
 
 
 def publication_studies(scope: Scope) -> PublicationStudiesPage:
@@ -1348,7 +1377,8 @@ def publication_studies(scope: Scope) -> PublicationStudiesPage:
     groups = [StudyGroup(tally.key, study_rows(scope, tally.ids)) for tally in study_tallies.by_design_group]
     asset = scope.links.asset
     ris, csl_json = asset(urls.references_path(pub.id, "ris")), asset(urls.references_path(pub.id, "json"))
-    return PublicationStudiesPage(pub, part.publication_href, ris, csl_json, study_tallies, groups)
+    data = asset(urls.studies_data(pub.id))
+    return PublicationStudiesPage(pub, part.publication_href, ris, csl_json, study_tallies, groups, data)
 
 
 @dataclass(frozen=True)
@@ -1557,6 +1587,8 @@ class EffectMapPage(PublicationPart):
     """Per outcome, the distinct studies reporting it."""
     directions: list[DirectionTerm]
     """The legend."""
+    data_href: str
+    """Every effect behind the map as CSV (open data)."""
 
 
 def effect_map(scope: Scope) -> EffectMapPage:
@@ -1579,8 +1611,9 @@ def effect_map(scope: Scope) -> EffectMapPage:
     column_studies = [len(gap_map.column_studies[outcome]) for outcome in gap_map.columns]
     directions = [DirectionTerm(t.id, t.description) for t in index.terms("effect-direction")]
     sector_matrix_href = href(urls.sector_matrix(pub.id))
+    data = links.asset(urls.effects_data(pub.id))
     return EffectMapPage(
-        pub, part.publication_href, sector_matrix_href, list(gap_map.columns), groups, column_studies, directions
+        pub, part.publication_href, sector_matrix_href, list(gap_map.columns), groups, column_studies, directions, data
     )
 
 
