@@ -58,7 +58,7 @@ def test_each_changed_field_under_its_file(typical: tuple[Repo, diff.Review]) ->
     assert '      confidence: "moderate" -> "high"' in f01
     assert '      studies: removed "beta-2021"' in f01
     assert '      studies: added "alpha-2020"' in f01
-    assert '      history[0].change.nb: added "Funnet er omformulert."' in f01
+    assert '      history[1].change.nb: added "Funnet er omformulert."' in f01
     assert _section(text, PUBLICATION) == ["    publication demo-2025 changed", '      version: "1.1" -> "1.2"']
 
 

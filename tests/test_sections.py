@@ -143,7 +143,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
     common = {"publication", "summary", "findings", "studies", "notes", "changelog"}
     review = {"key_messages", "method", "evidence_profiles", "characteristics", "matrices", "appraisal", "references"}
     thesis = {"own_chapters", "charts", "themes", "implications", "interventions", "gap_maps", "cases"}
-    assert names("demo-2025") == common | review
+    assert names("demo-2025") == common | review | {"changes"}  # version 1.1 follows 1.0 in its history
     assert names("demo-thesis-2022") == common | thesis
 
     contents, _ = report_contents(index, "demo-2025", "en")
@@ -158,6 +158,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         "Quality appraisal per study",
         "Studies",
         "Notes on the source",
+        "Changes in this version",
     ]
     contents, _ = report_contents(index, "demo-thesis-2022", "nb")
     assert [anchor for anchor, _ in contents] == [

@@ -153,6 +153,48 @@ TITLE_EXAMPLE = {"nb": "Hjemmebesøk ga blandede erfaringer", "en": "Home visits
 """A finding's title as it should be: what the finding is about and what it says."""
 
 
+class FindingState(Strict):
+    """What a finding said before a change: each field the change altered, as it was. A field left
+    out did not change. From these and the finding as it is, the changelog computes every version's
+    before and after (present/changelog.py), and `check --base` holds them against the base."""
+
+    statement: Text | None = Field(None, description="The statement before the change.")
+    finding_type: Annotated[str, Vocab("finding-type")] | None = Field(None, description="The kind of finding before the change.")
+    confidence: Annotated[str, Vocab("confidence")] | None = Field(None, description="The overall confidence before the change.")
+    components: Components | None = Field(None, description="The four GRADE-CERQual components before the change.")
+    strength: Text | None = Field(None, description="The source's qualification before the change.")
+    direction: Annotated[str, Vocab("effect-direction")] | None = Field(None, description="The direction before the change.")
+    studies: list[Annotated[str, Ref("study", once=True)]] | None = Field(
+        None, min_length=1, description="The contributing studies before the change, in the source's order."
+    )
+
+    @model_validator(mode="after")
+    def _records_something(self) -> FindingState:
+        if not self.model_fields_set:
+            raise ValueError("'previous' records no field: give the fields the change altered, as they were")
+        return self
+
+
+class FindingChange(Change):
+    """One entry in a finding's history: what changed and, for the changelog, what it said before."""
+
+    added: bool = Field(False, description="The finding is new in this version (its first entry).")
+    previous: FindingState | None = Field(
+        None,
+        description=(
+            "What the finding said before this change: every field of its substance the change altered (statement, "
+            "finding_type, confidence, components, strength, direction, studies), as it was. The changelog shows before "
+            "and after from it."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _added_or_changed(self) -> FindingChange:
+        if self.added and self.previous is not None:
+            raise ValueError("a new finding ('added: true') has no 'previous': leave one of them out")
+        return self
+
+
 class Finding(Strict):
     """A review finding with its GRADE-CERQual assessment."""
 
@@ -192,7 +234,13 @@ class Finding(Strict):
         default_factory=list, description="Cross-source topics the finding belongs to."
     )
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Kapittel 6.2.2'.")
-    history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
+    history: list[FindingChange] = Field(description="Version history of the finding, oldest first.", default_factory=list)
+
+    @model_validator(mode="after")
+    def _added_first(self) -> Finding:
+        if any(change.added for change in self.history[1:]):
+            raise ValueError("history: only the first entry can say the finding was added ('added: true')")
+        return self
 
 
 class Characteristic(Strict):

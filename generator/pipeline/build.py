@@ -31,6 +31,7 @@ from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
 from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
 from generator.print import pdf
+from generator.web import feed
 from generator.web.pages import plan
 from generator.web.render import View, environment, render_page, yaml_path
 
@@ -110,7 +111,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
         writer = StagingWriter(project.staging_docs(lang))
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page, pdfs))
-        write_exports(index, writer, lang)
+        write_exports(index, writer, lang, public_url(project))
         copy_content(project, lang, writer, index)
         writer.remove_stale()
         changed[lang] = writer.changed
@@ -118,7 +119,15 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     return changed
 
 
-def write_exports(index: Index, writer: StagingWriter, lang: str) -> None:
+def public_url(project: Project) -> str | None:
+    """The site's public address, where the project has one (mkdocs.yml's `site_url`): the one
+    place that reads it, for MkDocs' canonical links and the feed's absolute links."""
+    raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8")) if project.mkdocs_config.is_file() else {}
+    value = (raw or {}).get("site_url") or ""
+    return value.rstrip("/") + "/" if value else None
+
+
+def write_exports(index: Index, writer: StagingWriter, lang: str, site_url: str | None = None) -> None:
     """RIS and CSL-JSON of every publication's studies and of its reference list, for reference
     managers (their notes in the site's language), and the open data."""
     for pub in index.publications():
@@ -132,6 +141,8 @@ def write_exports(index: Index, writer: StagingWriter, lang: str) -> None:
     # Open data: the tables as CSV, the knowledge base as JSON, the data package (opendata.py).
     for path, content in opendata.files(index).items():
         writer.write(path, content)
+    # What changed, to follow: the Atom feed of the language (web/feed.py).
+    writer.write(urls.FEED, feed.atom(index, lang, site_url))
 
 
 def copy_content(project: Project, lang: str, writer: StagingWriter, index: Index) -> None:
@@ -214,7 +225,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
     if project.overrides_dir.is_dir():
         readable_files(project.overrides_dir, project.root)  # MkDocs reads and copies them: no link out
         theme["custom_dir"] = str(project.overrides_dir)
-    base_url = raw.get("site_url", "").rstrip("/") + "/"
+    base_url = public_url(project) or "/"
     roots = {code: base_url if code == DEFAULT_LANGUAGE else f"{base_url}{code}/" for code in LANGUAGES}
     # Links are relative so the site works under any base path; the switcher appends page.url.
     to_site_root = "" if lang == DEFAULT_LANGUAGE else "../" * len(lang.split("/"))
@@ -235,6 +246,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_pdf_full_title": ui("pdf_full", lang),
         "kb_pdf_summary_title": ui("pdf_summary", lang),
         "kb_pdf_summary_label": ui("pdf_summary_label", lang),
+        "kb_feed_title": ui("feed_title", lang),
     }
     overrides: dict[str, Any] = {
         "docs_dir": str(project.staging_docs(lang)),

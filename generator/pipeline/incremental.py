@@ -23,7 +23,7 @@ from generator.model.models import Strict
 from generator.model.settings import LANGUAGES, Project
 from generator.model.sources import SourceFile
 from generator.model.validate import id_of, load_data
-from generator.pipeline.build import check_links, copy_content, write_exports
+from generator.pipeline.build import check_links, copy_content, public_url, write_exports
 from generator.pipeline.write import StagingWriter
 from generator.present.citations import check_content
 from generator.present.references import ReferenceCache
@@ -141,7 +141,7 @@ class IncrementalBuilder:
                 writer.write(page.doc, text)
             # The downloads (references, open data, the feed) read every kind: written on every
             # update, and the writer rewrites only the files whose content changed.
-            write_exports(index, writer, lang)
+            write_exports(index, writer, lang, public_url(self.project))
             # Hand-written pages cite the data (counts, finding links): re-expanded on every
             # update; the writer rewrites only the pages whose text changed.
             copy_content(self.project, lang, writer, index)

@@ -22,6 +22,7 @@ from generator.model.counts import effect_studies
 from generator.model.index import Index
 from generator.model.models import Publication, Text
 from generator.present import urls
+from generator.present.changelog import has_changes
 from generator.present.pagespec import PageSpec
 
 Question = Callable[[Index, Publication], bool]
@@ -220,6 +221,7 @@ REFERENCES = Section(
 )
 NOTES = Section("notes", _always, "notes", _page(urls.notes, "notes.md.j2", "notes"), anchor="notes")
 CHANGELOG = Section("changelog", _always, "changelog", _page(urls.changelog, "changelog.md.j2", "changelog"))
+CHANGES = Section("changes", has_changes, "changes_in_version", anchor="changes")
 
 SITE: tuple[Section, ...] = (
     PUBLICATION,
@@ -258,6 +260,7 @@ REPORT: tuple[Section, ...] = (
     APPRAISAL,
     STUDIES,
     NOTES,
+    CHANGES,
 )
 """The chapters of the full printed report, in reading order (after the cover, the colophon and the contents)."""
 

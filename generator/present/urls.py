@@ -149,6 +149,9 @@ def reference_list(pub_id: str) -> str:
 
 # --- open data: CSV per table, the whole knowledge base as JSON, a data package ----------------
 
+FEED = "feed.xml"
+"""The Atom feed of what changed, one per language, at the language's site root."""
+
 KNOWLEDGE_BASE_JSON = "downloads/data/knowledge-base.json"
 DATA_PACKAGE = "downloads/data/datapackage.json"
 """The Frictionless data package: it describes every file beside it."""

@@ -45,6 +45,8 @@ from generator.model.models import (
     Topic,
 )
 from generator.present import sections, urls
+from generator.present.changelog import FindingDiff, Version
+from generator.present.changelog import changelog as compute_changelog
 from generator.present.links import FindingRef, Labels, Link, Linker, entity_page
 from generator.present.pagespec import PageSpec
 from generator.present.svg import Bar, Segment, stacked_bars
@@ -1070,28 +1072,74 @@ def cases(scope: Scope) -> CasesPage:
 
 
 @dataclass(frozen=True)
-class ChangeRow:
-    """A change and what it changed."""
+class ChangedFinding:
+    """A change to a finding (changelog.FindingDiff) with its links: the finding, and the studies
+    the change added and removed."""
 
-    change: Change
+    diff: FindingDiff
+    ref: FindingRef
+    studies_added: list[Link]
+    studies_removed: list[Link]
+
+
+@dataclass(frozen=True)
+class OtherChange:
+    """A history entry that records no change to a finding's substance: the publication's, a
+    study's, a finding's other fields."""
+
     entity: Link
-    """What changed: the publication, one of its findings or one of its studies."""
+    change: Change
+
+
+@dataclass(frozen=True)
+class VersionSection:
+    """A version of the publication and what changed in it since the one before."""
+
+    version: Version
+    anchor: str
+    added: list[ChangedFinding]
+    changed: list[ChangedFinding]
+    others: list[OtherChange]
 
 
 @dataclass(frozen=True)
 class ChangelogPage(PublicationPart):
-    """Every change to the publication, its findings and its studies, newest first."""
+    """Every version of the publication, newest first, with what changed since the one before,
+    computed from the data's history (present/changelog.py): new findings; changed findings with
+    their text, confidence and component levels before and after and the studies added and removed;
+    the other entries. Then the corrections made between versions, and the feed to follow it."""
 
-    changes: list[ChangeRow]
+    versions: list[VersionSection]
+    corrections: list[ChangedFinding | OtherChange]
+    feed_href: str
+
+
+def _changed(scope: Scope, diff: FindingDiff) -> ChangedFinding:
+    links = scope.links
+    return ChangedFinding(
+        diff, links.finding_ref(diff.finding.id, False), links.studies(diff.studies_added), links.studies(diff.studies_removed)
+    )
 
 
 def changelog(scope: Scope) -> ChangelogPage:
     part = _part(scope)
-    rows = [
-        ChangeRow(change, scope.links.entity(kind, entity_id))
-        for change, kind, entity_id in scope.index.changes_in(part.publication)
+    pub = part.publication
+    computed = compute_changelog(scope.index, pub)
+    sections_shown = [
+        VersionSection(
+            version,
+            urls.anchor("version", version.version.replace(".", "-")),
+            [_changed(scope, d) for d in version.added],
+            [_changed(scope, d) for d in version.changed],
+            [OtherChange(scope.links.entity(o.kind, o.entity_id), o.change) for o in version.others],
+        )
+        for version in computed.versions
     ]
-    return ChangelogPage(part.publication, part.publication_href, rows)
+    corrections = [
+        _changed(scope, c) if isinstance(c, FindingDiff) else OtherChange(scope.links.entity(c.kind, c.entity_id), c.change)
+        for c in computed.corrections
+    ]
+    return ChangelogPage(pub, part.publication_href, sections_shown, corrections, scope.links.asset(urls.FEED))
 
 
 @dataclass(frozen=True)
