@@ -89,6 +89,10 @@ def _text(label: str = "") -> dict[str, str]:
 def _finding(d: dict[str, Any]) -> None:
     d["statement"] = _text()
     d["components"]["methodological_limitations"]["explanation"] = _text()
+    for change in d.get("history", []):  # the changelog shows what changed, and the text before
+        change["change"] = _text()
+        if "previous" in change:
+            change["previous"]["statement"] = _text()
 
 
 def _study(d: dict[str, Any]) -> None:
@@ -469,6 +473,8 @@ VISIBLE = [
     ("publications/demo-2025/method/index.html", "research question"),
     ("publications/demo-2025/studies/index.html", "study citation and country label"),
     ("publications/demo-2025/references/index.html", "reference list entry"),
+    ("publications/demo-2025/changelog/index.html", "what changed and the text before and after"),
+    ("en/publications/demo-2025/changelog/index.html", "what changed and the text before and after (English)"),
     ("en/publications/demo-2025/references/index.html", "reference list entry (English)"),
 ]
 
