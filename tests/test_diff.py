@@ -210,7 +210,7 @@ def test_both_sides_broken_are_both_reported(tmp_path: Path, capsys: pytest.Capt
     repo.commit("broken on main")
     repo.git("checkout", "-q", "change")
     f01_appended = _lines(repo, F01) + 1
-    repo.append(F01, "  - [\n")
+    repo.append(F01, "- [\n")  # a syntax error on the appended line (the file ends with a list)
     _, err = _fails(repo, capsys, "--base", "main")
     assert "this branch (working tree): the data has 1 error(s)" in err
     assert f"{F01}:{f01_appended}:" in err
