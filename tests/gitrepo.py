@@ -58,8 +58,13 @@ def fixture_repo(parent: Path) -> Repo:
 F01 = "data/findings/demo-2025-f01.yaml"
 F03 = "data/findings/demo-2025-f03.yaml"
 PUBLICATION = "data/publications/demo-2025.yaml"
-HISTORY_ENTRY = """history:
-  - date: 2026-03-01
+HISTORY_ENTRY = """  - date: 2026-03-01
     version: "1.2"
     change: {nb: "Funnet er omformulert.", en: "The finding was reworded.", nb_origin: editorial}
+    previous:
+      statement: {nb: "Foresatte ønsket tidlig kontakt.", en: "Parents wanted early contact."}
+      confidence: moderate
+      studies: [beta-2021, gamma-2022]
 """
+"""A new entry at the end of finding 1's history (its file ends with the list), recording what the
+finding said at the fixture's version 1.1."""

@@ -82,6 +82,7 @@ PAGE_KINDS: dict[str, Callable[[Index], str]] = {
     "method": lambda index: urls.method(_pub(index).id),
     "notes": lambda index: urls.notes(_pub(index).id),
     "changelog": lambda index: urls.changelog(_pub(index).id),
+    "reference list": lambda index: urls.reference_list(_pub_with(index, lambda p: p.references).id),
     # the list of one theme at one confidence level, for a finding with a note marker in the table
     "findings drill-down list": lambda index: urls.findings_list(
         _pub(index).id, _finding_with_notes(index).theme, _finding_with_notes(index).confidence

@@ -87,6 +87,7 @@ def second_publication(findings: str) -> Breakage:
             ("findings: [demo-2025-f01, demo-2025-f02, demo-2025-f03]", f"findings: [{findings}]"),
             ("characteristics: [komp, tidlig]", "characteristics: []"),
             ("matrices: [demo-2025-matrise]", "matrices: []"),
+            ("references: [demo-2025-r01, demo-2025-r02]", "references: []"),
         ):
             assert old in text
             text = text.replace(old, new)

@@ -58,7 +58,7 @@ def test_each_changed_field_under_its_file(typical: tuple[Repo, diff.Review]) ->
     assert '      confidence: "moderate" -> "high"' in f01
     assert '      studies: removed "beta-2021"' in f01
     assert '      studies: added "alpha-2020"' in f01
-    assert '      history[0].change.nb: added "Funnet er omformulert."' in f01
+    assert '      history[1].change.nb: added "Funnet er omformulert."' in f01
     assert _section(text, PUBLICATION) == ["    publication demo-2025 changed", '      version: "1.1" -> "1.2"']
 
 
@@ -210,7 +210,7 @@ def test_both_sides_broken_are_both_reported(tmp_path: Path, capsys: pytest.Capt
     repo.commit("broken on main")
     repo.git("checkout", "-q", "change")
     f01_appended = _lines(repo, F01) + 1
-    repo.append(F01, "  - [\n")
+    repo.append(F01, "- [\n")  # a syntax error on the appended line (the file ends with a list)
     _, err = _fails(repo, capsys, "--base", "main")
     assert "this branch (working tree): the data has 1 error(s)" in err
     assert f"{F01}:{f01_appended}:" in err

@@ -149,3 +149,26 @@ def test_a_base_that_does_not_load_fails_clearly(repo: Repo, capsys: pytest.Capt
     )
     assert err[1].startswith(f"{F03}:{appended_line}:1: unknown_field: unknown field 'unknown_field'")
     assert repo.worktrees() == [f"worktree {repo.root.resolve()}"]
+
+
+def test_a_new_entry_records_what_the_finding_was(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The changelog shows before and after from `previous`: a new entry that leaves out a changed
+    field, or records another value than the base has, is a warning at the entry."""
+    repo.replace(F01, "confidence: moderate", "confidence: low")
+    repo.append(F01, HISTORY_ENTRY.replace("      confidence: moderate\n", ""))
+    code, err = _check(repo, capsys, "--strict", "--base", "main")
+    line = _line_of(repo, F01, "date: 2026-03-01")
+    assert err[0] == (
+        f"{F01}:{line}:5: history[1]: warning: confidence changed since main: record what it was under 'previous' "
+        "(confidence: the value main has), so the changelog can show it before and after"
+    )
+    assert code == 1 and len(err) == 2
+    repo.replace(
+        F01, "      studies: [beta-2021, gamma-2022]\n", "      studies: [beta-2021, gamma-2022]\n      confidence: high\n"
+    )
+    code, err = _check(repo, capsys, "--strict", "--base", "main")
+    line = _line_of(repo, F01, "confidence: high")
+    assert err[0] == (
+        f"{F01}:{line}:7: history[1].previous.confidence: warning: previous.confidence is not what main has: "
+        "record the value the finding had before this change"
+    )

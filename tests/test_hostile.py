@@ -109,6 +109,10 @@ def _finding(d: dict[str, Any]) -> None:
     d["statement"] = _text()
     d["components"]["methodological_limitations"]["explanation"] = _text()
     d["title"] = _title(d["id"])
+    for change in d.get("history", []):  # the changelog shows what changed, and the text before
+        change["change"] = _text()
+        if "previous" in change:
+            change["previous"]["statement"] = _text()
 
 
 def _finding_title(d: dict[str, Any]) -> None:
@@ -141,6 +145,13 @@ def _publication(d: dict[str, Any]) -> None:
     d["summary"][0]["paragraphs"] = [_text()]
     d["method"]["research_question"] = _text()
     d["history"][0]["change"] = _text()
+
+
+def _reference(d: dict[str, Any]) -> None:
+    d["text"] = TEXT
+    d["title"] = TEXT
+    d["series"] = TEXT
+    d["authors"] = [TEXT]
 
 
 def _note(d: dict[str, Any]) -> None:
@@ -176,7 +187,6 @@ def _thesis(d: dict[str, Any]) -> None:
     d["authors"] = [NAME]
     d["series"] = TEXT
     d["series_number"] = TEXT
-    d["license"] = TEXT
     d["chapters"][0]["heading"] = _text()
     d["chapters"][0]["bullets"] = [_text()]
     d["chapters"][0]["source_location"] = TEXT
@@ -274,6 +284,7 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "studies/alpha-2020.yaml": _study,
     "studies/beta-2021.yaml": _study_beta,
     "publications/demo-2025.yaml": _publication,
+    "references/demo-2025-r02.yaml": _reference,
     "notes/note-demo-count.yaml": _note,
     "assessments/demo-2025-tiltak-alpha-2020.yaml": _assessment,
     "characteristics/komp.yaml": _characteristic,
@@ -301,6 +312,7 @@ HOSTILE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "quotes/demo-thesis-2022-q01.yaml": _quote,
     "vocabularies/informant-group.yaml": _labels("parents"),
     "vocabularies/evidence-status.yaml": _labels("promising"),  # a group of interventions on the home page
+    "vocabularies/license.yaml": _labels("cc-by-4-0"),
 }
 
 
@@ -545,6 +557,10 @@ VISIBLE = [
     ("findings/demo-thesis-2022-f01/index.html", "quote location and informant group"),
     ("en/findings/demo-thesis-2022-f01/index.html", "quote location and informant group (English)"),
     ("publications/demo-thesis-2022/themes/index.html", "quote location and informant group on the themes page"),
+    ("publications/demo-2025/references/index.html", "reference list entry"),
+    ("publications/demo-2025/changelog/index.html", "what changed and the text before and after"),
+    ("en/publications/demo-2025/changelog/index.html", "what changed and the text before and after (English)"),
+    ("en/publications/demo-2025/references/index.html", "reference list entry (English)"),
 ]
 
 

@@ -234,6 +234,8 @@ def test_print_links_lead_to_what_the_report_prints(whole: Index, lang: str) -> 
         printed = pdf.render_html(env, whole, pub, "full", lang)
         view, site = pdf.PrintView(whole, pub, lang), View(whole, lang, PageSpec("index.md", ""))
         for kind, entity_id in sorted(whole.entities_of(pub)):
+            if kind == "reference":  # a source's reference list is a page of the site; no report prints it yet
+                continue
             link = view.entity_link(kind, entity_id)
             if kind == "publication":
                 assert link == view.ui("whole_report")

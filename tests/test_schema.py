@@ -370,7 +370,11 @@ def _kind_of(slot: Slot) -> str:
     return next(kind for kind, entry in KINDS.items() if entry.model is slot.model)
 
 
-REFERENCE_SLOTS = [(s, s.marker.kind) for _, s in slots() if isinstance(s.marker, Ref)]
+REFERENCE_SLOTS = [
+    (s, s.marker.kind) for _, s in slots() if isinstance(s.marker, Ref) and any(k.model is s.model for k in KINDS.values())
+]
+"""The references in a kind's own fields; one in a nested model (what a history entry's `previous`
+records) is tested on its own below."""
 SLOT_IDS = [f"{slot.model.__name__}.{slot.field}{'-key' if slot.part == 'key' else ''}" for slot, _ in REFERENCE_SLOTS]
 
 
@@ -476,6 +480,21 @@ def test_no_description_names_a_vocabulary_or_kind_by_hand() -> None:
             if by_hand:
                 typed_by_hand.append(f"{model.__name__}.{name}: {typed!r}")
     assert not typed_by_hand, "\n".join(typed_by_hand)
+
+
+def test_a_reference_in_a_history_entry_completes_and_resolves(whole_project: Project) -> None:
+    """`previous.studies` of a finding's history entry: the schema completes study ids, `check`
+    resolves them like the finding's own `studies`."""
+    catalogue = schema.read_catalogue(PROJECT, Report())
+    document = schema.schema_for("finding", catalogue)
+    node = document["$defs"]["FindingState"]["properties"]["studies"]["items"]
+    assert _completions(document, node) == sorted(p.stem for p in discover(PROJECT.data_dir / "studies"))
+    path = whole_project.data_dir / "findings" / "demo-2025-f01.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("studies: [beta-2021]\n", "studies: [zz-unknown]\n"))
+    _, report = check(whole_project)
+    assert any("history[0].previous.studies[0]: unknown study 'zz-unknown'" in str(problem) for problem in report.errors()), [
+        str(p) for p in report.errors()
+    ]
 
 
 def test_adding_or_removing_an_entity_makes_the_schemas_that_refer_to_it_stale(fixture_project: Project) -> None:

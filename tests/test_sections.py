@@ -36,6 +36,7 @@ CARDS = (
     "characteristics",
     "matrices",
     "studies",
+    "references",
     "appraisal",
     "method",
     "notes",
@@ -140,10 +141,10 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         return {s.name for s in sections.SECTIONS.values() if s.present(index, index.publication(pub_id))}
 
     common = {"publication", "summary", "findings", "studies", "notes", "changelog"}
-    review = {"key_messages", "method", "evidence_profiles", "characteristics", "matrices", "appraisal"}
+    review = {"key_messages", "method", "evidence_profiles", "characteristics", "matrices", "appraisal", "references"}
     # the thesis names a glossary term (helsesykepleier) in its texts; the review only in labels
     thesis = {"own_chapters", "charts", "themes", "implications", "interventions", "gap_maps", "cases", "glossary"}
-    assert names("demo-2025") == common | review
+    assert names("demo-2025") == common | review | {"changes"}  # version 1.1 follows 1.0 in its history
     assert names("demo-thesis-2022") == common | thesis
 
     contents, _ = report_contents(index, "demo-2025", "en")
@@ -158,6 +159,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         "Quality appraisal per study",
         "Studies",
         "Notes on the source",
+        "Changes in this version",
     ]
     contents, _ = report_contents(index, "demo-thesis-2022", "nb")
     assert [anchor for anchor, _ in contents] == [
@@ -192,6 +194,7 @@ def test_fixture_publications_have_the_sections_their_data_holds(whole: tuple[Pr
         "Characteristics of a good intervention",
         "Interventions and characteristics",
         "Studies",
+        "Reference list",
         "Quality appraisal per study",
         "Method in brief",
         "Notes on the source",
@@ -294,6 +297,7 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[Index], None]]] = {
     ),
     "themes with names only": ("demo-thesis-2022", "themes", _plain_themes),
     "no cases": ("demo-thesis-2022", "cases", lambda index: _replace(index, "publication", "demo-thesis-2022", cases=[])),
+    "no reference list": ("demo-2025", "references", lambda index: _replace(index, "publication", "demo-2025", references=[])),
 }
 
 

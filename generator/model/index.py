@@ -41,6 +41,7 @@ from generator.model.models import (
     Matrix,
     Publication,
     Quote,
+    Reference,
     Study,
     Term,
     Text,
@@ -111,6 +112,8 @@ class Index:
     quotes_by_finding: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     quotes_by_theme: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """finding or theme id -> the quotes that illustrate it, in their publication's order."""
+    entries_by_study: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """study id -> the reference list entries that are that study (one per publication that lists it)."""
     subthemes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     publication_as_study: dict[str, str] = field(default_factory=dict)
     """study id -> the publication that *is* that study (a thesis that a review includes)."""
@@ -214,6 +217,10 @@ class Index:
 
     def quote(self, quote_id: str) -> Quote:
         return cast(Quote, self._get("quote", quote_id))
+
+    def reference_entry(self, reference_id: str) -> Reference:
+        """An entry of a reference list (kind 'reference'; `references` is the formatted-citation cache)."""
+        return cast(Reference, self._get("reference", reference_id))
 
     def topic(self, topic_id: str) -> Topic:
         return cast(Topic, self._get("topic", topic_id))
@@ -422,6 +429,7 @@ class _Checker:
         self.findings_in_their_publication()
         self.quotes_in_their_publication()
         self.quotes_without_personal_data()
+        self.entries_in_their_publication()
         self.numbering("finding", naming_publication=True)
         self.numbering("implication", naming_publication=False)
         self.titles()
@@ -617,6 +625,26 @@ class _Checker:
                 for path, target in self.targets("quote", quote_id, f"{kind}s"):
                     self.same_publication(entity, path, ("quote", quote_id), (kind, target))
                     back_links[target].append(quote_id)
+
+    def entries_in_their_publication(self) -> None:
+        """A reference list entry that is a study record names one of its publication's studies,
+        and a study is at most one entry of each list."""
+        order = {r: i for pub in self.data.entities["publication"].values() for i, r in enumerate(pub.model.references)}
+        taken: dict[tuple[str, str], str] = {}
+        for reference_id, entity in sorted(
+            self.data.entities["reference"].items(), key=lambda item: (order.get(item[0], -1), item[0])
+        ):
+            pub_id = self.index.publication_of.get(("reference", reference_id))
+            for path, study_id in self.targets("reference", reference_id, "study"):
+                if pub_id and pub_id not in self.index.publications_by_study.get(study_id, []):
+                    self.problem(entity, path, f"study '{study_id}' is not among the studies of publication '{pub_id}'")
+                    continue
+                other = taken.get((pub_id or "", study_id))
+                if other is not None:
+                    self.problem(entity, path, f"study '{study_id}' is already reference list entry '{other}'")
+                    continue
+                taken[(pub_id or "", study_id)] = reference_id
+                self.index.entries_by_study[study_id].append(reference_id)
 
     def quotes_without_personal_data(self) -> None:
         """A quotation carries no e-mail address, phone number or web address (privacy.py), in any language."""

@@ -92,6 +92,7 @@ class Term(Strict):
     )
     group: str | None = Field(None, description="Group of the term (e.g. 'quantitative' or 'qualitative' for study designs).")
     scale: str | None = Field(None, description="For appraisal tools: the vocabulary of the tool's overall rating.")
+    url: str | None = Field(None, pattern=r"^https://\S+$", description="For licences: the address of the licence's text.")
 
 
 class Vocabulary(Strict):
@@ -152,6 +153,48 @@ TITLE_EXAMPLE = {"nb": "Hjemmebesøk ga blandede erfaringer", "en": "Home visits
 """A finding's title as it should be: what the finding is about and what it says."""
 
 
+class FindingState(Strict):
+    """What a finding said before a change: each field the change altered, as it was. A field left
+    out did not change. From these and the finding as it is, the changelog computes every version's
+    before and after (present/changelog.py), and `check --base` holds them against the base."""
+
+    statement: Text | None = Field(None, description="The statement before the change.")
+    finding_type: Annotated[str, Vocab("finding-type")] | None = Field(None, description="The kind of finding before the change.")
+    confidence: Annotated[str, Vocab("confidence")] | None = Field(None, description="The overall confidence before the change.")
+    components: Components | None = Field(None, description="The four GRADE-CERQual components before the change.")
+    strength: Text | None = Field(None, description="The source's qualification before the change.")
+    direction: Annotated[str, Vocab("effect-direction")] | None = Field(None, description="The direction before the change.")
+    studies: list[Annotated[str, Ref("study", once=True)]] | None = Field(
+        None, min_length=1, description="The contributing studies before the change, in the source's order."
+    )
+
+    @model_validator(mode="after")
+    def _records_something(self) -> FindingState:
+        if not self.model_fields_set:
+            raise ValueError("'previous' records no field: give the fields the change altered, as they were")
+        return self
+
+
+class FindingChange(Change):
+    """One entry in a finding's history: what changed and, for the changelog, what it said before."""
+
+    added: bool = Field(False, description="The finding is new in this version (its first entry).")
+    previous: FindingState | None = Field(
+        None,
+        description=(
+            "What the finding said before this change: every field of its substance the change altered (statement, "
+            "finding_type, confidence, components, strength, direction, studies), as it was. The changelog shows before "
+            "and after from it."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _added_or_changed(self) -> FindingChange:
+        if self.added and self.previous is not None:
+            raise ValueError("a new finding ('added: true') has no 'previous': leave one of them out")
+        return self
+
+
 class Finding(Strict):
     """A review finding with its GRADE-CERQual assessment."""
 
@@ -191,7 +234,13 @@ class Finding(Strict):
         default_factory=list, description="Cross-source topics the finding belongs to."
     )
     source_location: str | None = Field(None, description="Where in the source, e.g. 'Kapittel 6.2.2'.")
-    history: list[Change] = Field(description="Version history of the finding, oldest first.", default_factory=list)
+    history: list[FindingChange] = Field(description="Version history of the finding, oldest first.", default_factory=list)
+
+    @model_validator(mode="after")
+    def _added_first(self) -> Finding:
+        if any(change.added for change in self.history[1:]):
+            raise ValueError("history: only the first entry can say the finding was added ('added: true')")
+        return self
 
 
 class Characteristic(Strict):
@@ -329,6 +378,48 @@ class Study(Strict):
     @property
     def all_countries(self) -> list[str]:
         return [self.country] if self.country else list(self.countries)
+
+
+class Reference(Strict):
+    """An entry of a publication's reference list, as the source prints it, with its parts as fields.
+
+    `text` is the entry word for word (without the list's typography: italics, the asterisk, link
+    markup); the fields are what a reference manager needs, each as the entry gives it, none added.
+    """
+
+    kind: Literal["reference"] = Field("reference", description="Entity kind; optional, the folder under data/ decides it.")
+    id: Id
+    text: NonEmpty = Field(description="The entry as the source's reference list prints it, word for word.")
+    authors: list[NonEmpty] = Field(
+        min_length=1, description="Authors as the entry gives them (surname, initials), or the institution that is its author."
+    )
+    year: int | None = Field(None, ge=1900, le=2100, description="Year of publication, where the entry gives one.")
+    year_suffix: str | None = Field(
+        None, pattern=r"^[a-z]$", description="The letter the entry adds to the year to tell two works apart (2020a)."
+    )
+    title: NonEmpty | None = Field(None, description="Title of the work, where the entry gives one.")
+    container: NonEmpty | None = Field(
+        None, description="The journal, book or website the work appears in, as the entry names it."
+    )
+    volume: str | None = Field(None, description="Volume of the journal.")
+    issue: str | None = Field(None, description="Issue of the journal.")
+    pages: str | None = Field(None, description="Pages or article number, as the entry gives them (e.g. '665-674', 'e0212208').")
+    series: str | None = Field(None, description="Report series and number, e.g. 'Fafo-rapport 2020:02'.")
+    publisher: str | None = Field(None, description="Publisher or issuing institution, where the entry names one.")
+    doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, without 'https://doi.org/'.")
+    url: str | None = Field(None, pattern=r"^https?://\S+$", description="Web address the entry gives (other than its DOI).")
+    note: str | None = Field(
+        None, description="What else the entry says (e.g. a date it was read, '[nettdokument]'), as it says it."
+    )
+    publication_type: Annotated[str, Vocab("publication-type")] | None = Field(
+        None, description="What kind of work it is, where the entry shows it."
+    )
+    included: bool = Field(
+        False, description="The source marks the entry as one of the works its review included (an asterisk in its list)."
+    )
+    study: Annotated[str, Ref("study")] | None = Field(
+        None, description="The study record of the knowledge base this entry is (one of the publication's studies)."
+    )
 
 
 # --- publications ----------------------------------------------------------------------------
@@ -489,7 +580,11 @@ class Publication(Strict):
     )
     isbn: Isbn | None = Field(None, description="ISBN, where the source gives one (10 or 13 digits; hyphens as printed).")
     issn: Issn | None = Field(None, description="ISSN of the series, where the source gives one ('1234-5679').")
-    license: str | None = Field(None, description="Licence of the source, e.g. 'CC BY 4.0'.")
+    license: Annotated[str, Vocab("license")] | None = Field(
+        None,
+        description="The licence the source states for itself, e.g. 'cc-by-4-0'; 'not-stated' where it states none. "
+        "The site, the reports and the open data show it.",
+    )
     same_as_study: Annotated[str, Ref("study")] | None = Field(
         None, description="The study record this publication is (a thesis that a review includes as a study)."
     )
@@ -518,6 +613,9 @@ class Publication(Strict):
     cases: list[Annotated[str, Ref("case", once=True)]] = Field(default_factory=list, description="Its practice cases.")
     quotes: list[Annotated[str, Ref("quote", once=True)]] = Field(
         default_factory=list, description="Its informants' illustrative quotations."
+    )
+    references: list[Annotated[str, Ref("reference", once=True)]] = Field(
+        default_factory=list, description="Its reference list, in the source's order (where the source has one)."
     )
     history: list[Change] = Field(description="Version history of the publication, oldest first.", default_factory=list)
 
@@ -711,8 +809,10 @@ class DataNote(Strict):
 
     kind: Literal["note"] = Field("note", description="Entity kind; optional, the folder under data/ decides it.")
     id: Id
-    # A quote is shown beside what it illustrates and a glossary term in its entry, each with its notes.
-    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary"))]] = Field(
+    # A quote is shown beside what it illustrates and a glossary term in its entry, each with its
+    # notes. Not about a reference list entry: the list shows no notes; a note on a study names the
+    # entry in its words.
+    applies_to: list[Annotated[str, KindAndId(excluding=("note", "vocabulary", "reference"))]] = Field(
         min_length=1, description="Entities the note concerns (e.g. 'finding:skole-hjem-2025-f04')."
     )
     category: Annotated[str, Vocab("note-category")] = Field(description="What kind of note it is.")

@@ -28,11 +28,12 @@ from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
 from generator.pipeline.write import StagingWriter
-from generator.present import citing, search, sections, urls
+from generator.present import citing, opendata, search, sections, urls
 from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
-from generator.present.references import ReferenceCache, csl_json, ris
+from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
 from generator.print import pdf
+from generator.web import feed
 from generator.web.pages import glossary_pages, plan
 from generator.web.render import View, environment, render_page, yaml_path
 
@@ -155,7 +156,7 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
         hand_written = hand_written_docs(project, lang)
         for page in pages:
             writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
-        write_exports(index, writer)
+        write_exports(index, writer, lang, public_url(index))
         write_citations(index, lang, pages, writer)
         copy_content(project, lang, writer, index)
         writer.remove_stale()
@@ -164,11 +165,28 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     return changed
 
 
-def write_exports(index: Index, writer: StagingWriter) -> None:
-    """RIS and CSL-JSON of every publication's studies, for reference managers."""
+def public_url(index: Index) -> str | None:
+    """The site's public address, ending in '/', where the site configuration has one (site.yaml's
+    `url`, or KB_SITE_URL): for the feed's absolute links."""
+    return index.site.base_url
+
+
+def write_exports(index: Index, writer: StagingWriter, lang: str, site_url: str | None = None) -> None:
+    """RIS and CSL-JSON of every publication's studies and of its reference list, for reference
+    managers (their notes in the site's language), and the open data."""
     for pub in index.publications():
-        writer.write(urls.references_path(pub.id, "ris"), ris(pub, index))
-        writer.write(urls.references_path(pub.id, "json"), csl_json(pub, index))
+        records = study_records(pub, index, lang)
+        writer.write(urls.references_path(pub.id, "ris"), ris(records))
+        writer.write(urls.references_path(pub.id, "json"), csl_json(records))
+        if pub.references:
+            entries = list_records(pub, index)
+            writer.write(urls.reference_list_path(pub.id, "ris"), ris(entries))
+            writer.write(urls.reference_list_path(pub.id, "json"), csl_json(entries))
+    # Open data: the tables as CSV, the knowledge base as JSON, the data package (opendata.py).
+    for path, content in opendata.files(index).items():
+        writer.write(path, content)
+    # What changed, to follow: the Atom feed of the language (web/feed.py).
+    writer.write(urls.FEED, feed.atom(index, lang, site_url))
 
 
 def write_citations(index: Index, lang: str, pages: list[PageSpec], writer: StagingWriter) -> None:
@@ -295,6 +313,7 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_pdf_full_title": ui("pdf_full", lang),
         "kb_pdf_summary_title": ui("pdf_summary", lang),
         "kb_pdf_summary_label": ui("pdf_summary_label", lang),
+        "kb_feed_title": ui("feed_title", lang),
     }
     overrides: dict[str, Any] = {
         "docs_dir": str(project.staging_docs(lang)),

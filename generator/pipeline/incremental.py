@@ -29,6 +29,7 @@ from generator.pipeline.build import (
     check_mkdocs_config,
     copy_content,
     hand_written_docs,
+    public_url,
     write_citations,
     write_exports,
 )
@@ -158,8 +159,9 @@ class IncrementalBuilder:
                 self.deps[key] = reads
                 result.rendered += 1
                 writer.write(page.doc, text)
-            if not same_layout or any(kind in ("publication", "study") for kind, _ in changed):
-                write_exports(index, writer)  # the RIS and CSL-JSON of the studies
+            # The downloads (references, open data, the feed) read every kind: written on every
+            # update, and the writer rewrites only the files whose content changed.
+            write_exports(index, writer, lang, public_url(index))
             # Every page's BibTeX and RIS: cheap (no citeproc), and only changed files are rewritten.
             write_citations(index, lang, pages, writer)
             # Hand-written pages cite the data (counts, finding links): re-expanded on every

@@ -149,7 +149,12 @@ def entity_page(index: Index, kind: str, entity_id: str) -> tuple[str, str | Non
         # Themes with sub-themes, code counts or studies have a themes page; others live in the findings table.
         page = urls.themes if sections.has(index, index.publication(pub_id), "themes") else urls.findings_table
         return page(pub_id), urls.anchor("theme", entity_id)
-    in_lists = {"characteristic": urls.characteristics, "implication": urls.implications, "case": urls.cases}
+    in_lists = {
+        "characteristic": urls.characteristics,
+        "implication": urls.implications,
+        "case": urls.cases,
+        "reference": urls.reference_list,
+    }
     return in_lists[kind](pub_id), urls.anchor(kind, entity_id)
 
 

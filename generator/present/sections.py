@@ -22,6 +22,7 @@ from generator.model.counts import effect_studies, glossary_terms
 from generator.model.index import Index
 from generator.model.models import Publication, Text
 from generator.present import urls
+from generator.present.changelog import has_changes
 from generator.present.pagespec import PageSpec
 
 Question = Callable[[Index, Publication], bool]
@@ -212,6 +213,12 @@ APPRAISAL = Section(
 STUDIES = Section(
     "studies", _always, "studies", _page(urls.publication_studies, "publication_studies.md.j2", "studies"), anchor="studies"
 )
+REFERENCES = Section(
+    "references",
+    lambda index, pub: bool(pub.references),
+    "reference_list",
+    _page(urls.reference_list, "references.md.j2", "reference_list"),
+)
 NOTES = Section("notes", _always, "notes", _page(urls.notes, "notes.md.j2", "notes"), anchor="notes")
 CHANGELOG = Section("changelog", _always, "changelog", _page(urls.changelog, "changelog.md.j2", "changelog"))
 GLOSSARY = Section(
@@ -221,6 +228,7 @@ GLOSSARY = Section(
     "glossary",
     anchor="glossary",
 )
+CHANGES = Section("changes", has_changes, "changes_in_version", anchor="changes")
 
 SITE: tuple[Section, ...] = (
     PUBLICATION,
@@ -234,6 +242,7 @@ SITE: tuple[Section, ...] = (
     CHARACTERISTICS,
     MATRICES,
     STUDIES,
+    REFERENCES,
     METHOD,
     NOTES,
     CHANGELOG,
@@ -259,6 +268,7 @@ REPORT: tuple[Section, ...] = (
     STUDIES,
     NOTES,
     GLOSSARY,
+    CHANGES,
 )
 """The chapters of the full printed report, in reading order (after the cover, the colophon and the contents)."""
 

@@ -155,6 +155,43 @@ def references_path(pub_id: str, fmt: str) -> str:
     return f"downloads/{pub_id}-references.{suffix}"
 
 
+def reference_list_path(pub_id: str, fmt: str) -> str:
+    """The export of a publication's reference list ('ris' or 'json' for CSL-JSON), relative to a language root."""
+    suffix = {"ris": "ris", "json": "csl.json"}[fmt]
+    return f"downloads/{pub_id}-reference-list.{suffix}"
+
+
+def reference_list(pub_id: str) -> str:
+    """A publication's reference list, where the source has one."""
+    return f"publications/{pub_id}/references.md"
+
+
+# --- open data: CSV per table, the whole knowledge base as JSON, a data package ----------------
+
+FEED = "feed.xml"
+"""The Atom feed of what changed, one per language, at the language's site root."""
+
+KNOWLEDGE_BASE_JSON = "downloads/data/knowledge-base.json"
+DATA_PACKAGE = "downloads/data/datapackage.json"
+"""The Frictionless data package: it describes every file beside it."""
+
+
+def findings_data(pub_id: str) -> str:
+    return f"downloads/data/{pub_id}-findings.csv"
+
+
+def studies_data(pub_id: str) -> str:
+    return f"downloads/data/{pub_id}-studies.csv"
+
+
+def effects_data(pub_id: str) -> str:
+    return f"downloads/data/{pub_id}-effects.csv"
+
+
+def matrix_data(matrix_id: str) -> str:
+    return f"downloads/data/{matrix_id}-matrix.csv"
+
+
 # --- the whole knowledge base (issue 6) ------------------------------------------------------
 
 OVERVIEW = "overview.md"

@@ -38,6 +38,7 @@ from generator.model.models import (
     Theme,
 )
 from generator.present import sections, urls
+from generator.present.changelog import Version, changelog
 
 STUDIES_PER_APPRAISAL_TABLE = 8
 """Study columns an appraisal grid has on one landscape page; more studies continue in another table."""
@@ -564,6 +565,12 @@ class PrintedReport:
             [self.index.assessment(a) for a in rows],
             self.index.notes_about("study", study_id),
         )
+
+    def changes(self) -> Version:
+        """The report's version and what changed since the one before (present/changelog.py)."""
+        current = changelog(self.index, self.pub).current(self.pub)
+        assert current is not None  # the chapter is printed only when the history has the version (sections.CHANGES)
+        return current
 
     def notes(self) -> list[NoteEntry]:
         return [NoteEntry(note, targets) for note, targets in self.index.notes_in_publication(self.pub)]

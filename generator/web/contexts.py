@@ -42,13 +42,16 @@ from generator.model.models import (
     Matrix,
     Publication,
     Quote,
+    Reference,
     Study,
     Text,
     Theme,
     Topic,
 )
 from generator.present import citing, search, sections, urls
-from generator.present.links import FindingRef, Labels, Link, Linker
+from generator.present.changelog import FindingDiff, Version
+from generator.present.changelog import changelog as compute_changelog
+from generator.present.links import FindingRef, Labels, Link, Linker, entity_page
 from generator.present.pagespec import PageSpec
 from generator.present.svg import Bar, Segment, stacked_bars
 
@@ -443,6 +446,9 @@ class OverviewPage:
     by_country: list[Tally]
     by_confidence: list[Tally]
     pyramid: list[PyramidRow]
+    knowledge_base_href: str
+    """The whole knowledge base as JSON (open data)."""
+    data_package_href: str
 
 
 def overview(scope: Scope) -> OverviewPage:
@@ -463,7 +469,8 @@ def overview(scope: Scope) -> OverviewPage:
         PyramidRow(level.id, {kind: links.entities(kind, ids) for kind, ids in tagged[level.id].items()})
         for level in index.terms("pyramid-level")
     ]
-    return OverviewPage(rows, totals, by_design, by_country, by_confidence, pyramid)
+    kb_json, package = links.asset(urls.KNOWLEDGE_BASE_JSON), links.asset(urls.DATA_PACKAGE)
+    return OverviewPage(rows, totals, by_design, by_country, by_confidence, pyramid, kb_json, package)
 
 
 def topic_grid(index: Index) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -819,6 +826,20 @@ class PublicationPage:
     """The first text of the summary: where its language comes from is said once."""
     charts: list[ChartItem]
     notes: list[NoteItem]
+    data: list[Link]
+    """Its tables as CSV (open data), in the order of its pages."""
+    data_package_href: str
+
+
+def _data_files(scope: Scope, pub: Publication, cards: dict[str, Card]) -> list[Link]:
+    """The CSV files of the publication's tables: one for each table page it has (opendata.py writes them)."""
+    asset, ui = scope.links.asset, scope.labels.ui
+    files = [Link(asset(urls.findings_data(pub.id)), cards["findings"].title)] if "findings" in cards else []
+    files += [Link(asset(urls.matrix_data(m)), scope.labels.plain(scope.index.matrix(m).title)) for m in pub.matrices]
+    files.append(Link(asset(urls.studies_data(pub.id)), cards["studies"].title))
+    if "gap_maps" in cards:
+        files.append(Link(asset(urls.effects_data(pub.id)), ui("effect_map")))
+    return files
 
 
 def _sections(scope: Scope, pub: Publication) -> dict[str, Card]:
@@ -836,6 +857,7 @@ def _sections(scope: Scope, pub: Publication) -> dict[str, Card]:
         "characteristics": urls.characteristics,
         "matrices": None,
         "studies": urls.publication_studies,
+        "references": urls.reference_list,
         "appraisal": urls.appraisal,
         "method": urls.method,
         "notes": urls.notes,
@@ -882,6 +904,8 @@ def publication(scope: Scope) -> PublicationPage:
         (first.paragraphs or first.bullets)[0],
         [ChartItem(chart, urls.anchor("chart", chart.id)) for chart in pub.charts],
         note_items(scope, "publication", pub.id),
+        _data_files(scope, pub, cards),
+        links.asset(urls.DATA_PACKAGE),
     )
 
 
@@ -933,6 +957,8 @@ class FindingsPage(PublicationPart):
     totals: list[Tally]
     """Findings per confidence level."""
     findings: int
+    data_href: str
+    """The findings table as CSV (open data)."""
 
 
 def _confidence_chart(scope: Scope, pub: Publication, table: dict[str, Counter[str]]) -> Markup:
@@ -966,7 +992,8 @@ def findings_page(scope: Scope) -> FindingsPage:
     title = scope.section_title(pub, "findings")
     table = findings_table(scope, pub, findings, with_filters=True)
     if not table.cerqual:
-        return FindingsPage(pub, part.publication_href, title, table, [], None, [], [], len(findings))
+        data = scope.links.asset(urls.findings_data(pub.id))
+        return FindingsPage(pub, part.publication_href, title, table, [], None, [], [], len(findings), data)
     terms = index.terms("confidence")
     levels = [LevelLink(t.id, href(urls.findings_list(pub.id, None, t.id)), t.description) for t in terms]
     by_theme = counts.confidence_by_theme(index, pub)
@@ -978,7 +1005,8 @@ def findings_page(scope: Scope) -> FindingsPage:
         rows.append(ConfidenceRow(theme, href(urls.findings_list(pub.id, theme_id)), cells, sum(tally.values())))
     chart = _confidence_chart(scope, pub, by_theme)
     totals = counts.findings_by_confidence(index, pub)
-    return FindingsPage(pub, part.publication_href, title, table, levels, chart, rows, totals, len(findings))
+    data = scope.links.asset(urls.findings_data(pub.id))
+    return FindingsPage(pub, part.publication_href, title, table, levels, chart, rows, totals, len(findings), data)
 
 
 @dataclass(frozen=True)
@@ -1228,28 +1256,74 @@ def cases(scope: Scope) -> CasesPage:
 
 
 @dataclass(frozen=True)
-class ChangeRow:
-    """A change and what it changed."""
+class ChangedFinding:
+    """A change to a finding (changelog.FindingDiff) with its links: the finding, and the studies
+    the change added and removed."""
 
-    change: Change
+    diff: FindingDiff
+    ref: FindingRef
+    studies_added: list[Link]
+    studies_removed: list[Link]
+
+
+@dataclass(frozen=True)
+class OtherChange:
+    """A history entry that records no change to a finding's substance: the publication's, a
+    study's, a finding's other fields."""
+
     entity: Link
-    """What changed: the publication, one of its findings or one of its studies."""
+    change: Change
+
+
+@dataclass(frozen=True)
+class VersionSection:
+    """A version of the publication and what changed in it since the one before."""
+
+    version: Version
+    anchor: str
+    added: list[ChangedFinding]
+    changed: list[ChangedFinding]
+    others: list[OtherChange]
 
 
 @dataclass(frozen=True)
 class ChangelogPage(PublicationPart):
-    """Every change to the publication, its findings and its studies, newest first."""
+    """Every version of the publication, newest first, with what changed since the one before,
+    computed from the data's history (present/changelog.py): new findings; changed findings with
+    their text, confidence and component levels before and after and the studies added and removed;
+    the other entries. Then the corrections made between versions, and the feed to follow it."""
 
-    changes: list[ChangeRow]
+    versions: list[VersionSection]
+    corrections: list[ChangedFinding | OtherChange]
+    feed_href: str
+
+
+def _changed(scope: Scope, diff: FindingDiff) -> ChangedFinding:
+    links = scope.links
+    return ChangedFinding(
+        diff, links.finding_ref(diff.finding.id, False), links.studies(diff.studies_added), links.studies(diff.studies_removed)
+    )
 
 
 def changelog(scope: Scope) -> ChangelogPage:
     part = _part(scope)
-    rows = [
-        ChangeRow(change, scope.links.entity(kind, entity_id))
-        for change, kind, entity_id in scope.index.changes_in(part.publication)
+    pub = part.publication
+    computed = compute_changelog(scope.index, pub)
+    sections_shown = [
+        VersionSection(
+            version,
+            urls.anchor("version", version.version.replace(".", "-")),
+            [_changed(scope, d) for d in version.added],
+            [_changed(scope, d) for d in version.changed],
+            [OtherChange(scope.links.entity(o.kind, o.entity_id), o.change) for o in version.others],
+        )
+        for version in computed.versions
     ]
-    return ChangelogPage(part.publication, part.publication_href, rows)
+    corrections = [
+        _changed(scope, c) if isinstance(c, FindingDiff) else OtherChange(scope.links.entity(c.kind, c.entity_id), c.change)
+        for c in computed.corrections
+    ]
+    return ChangelogPage(pub, part.publication_href, sections_shown, corrections, scope.links.asset(urls.FEED))
 
 
 @dataclass(frozen=True)
@@ -1341,6 +1415,8 @@ class MatrixPage(PublicationPart):
     """The matrix values, in vocabulary order."""
     totals: list[MatrixTotal]
     notes: list[NoteItem]
+    data_href: str
+    """The matrix as CSV (open data)."""
 
 
 def matrix(scope: Scope) -> MatrixPage:
@@ -1383,8 +1459,9 @@ def matrix(scope: Scope) -> MatrixPage:
     for row_id in the_matrix.rows:
         notes += [note for note in index.notes_about("assessment", row_id) if note not in notes]
     note_list = [NoteItem(note, urls.anchor("note", note.id)) for note in notes]
+    data = links.asset(urls.matrix_data(the_matrix.id))
     return MatrixPage(
-        pub, part.publication_href, the_matrix, characteristics_href, columns, filters, rows, values, totals, note_list
+        pub, part.publication_href, the_matrix, characteristics_href, columns, filters, rows, values, totals, note_list, data
     )
 
 
@@ -1521,6 +1598,8 @@ class PublicationStudiesPage(PublicationPart):
     csl_json_href: str
     study_counts: StudyCounts
     groups: list[StudyGroup]
+    data_href: str
+    """The studies as CSV (open data)."""
 
 
 def publication_studies(scope: Scope) -> PublicationStudiesPage:
@@ -1530,7 +1609,47 @@ def publication_studies(scope: Scope) -> PublicationStudiesPage:
     groups = [StudyGroup(tally.key, study_rows(scope, tally.ids)) for tally in study_tallies.by_design_group]
     asset = scope.links.asset
     ris, csl_json = asset(urls.references_path(pub.id, "ris")), asset(urls.references_path(pub.id, "json"))
-    return PublicationStudiesPage(pub, part.publication_href, ris, csl_json, study_tallies, groups)
+    data = asset(urls.studies_data(pub.id))
+    return PublicationStudiesPage(pub, part.publication_href, ris, csl_json, study_tallies, groups, data)
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    """An entry of the reference list, with its place on the page and where it leads."""
+
+    entry: Reference
+    anchor: str
+    study: Link | None
+    """The study record it is, where it is one."""
+    doi_href: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceListPage(PublicationPart):
+    """A publication's reference list, entry by entry as the source prints it, in its order: the
+    entries the source marks as included, and those that are study records here linked to them,
+    with a download for reference managers."""
+
+    entries: list[ReferenceItem]
+    included: int
+    """How many entries the source marks as included in its review."""
+    ris_href: str
+    csl_json_href: str
+
+
+def reference_list(scope: Scope) -> ReferenceListPage:
+    index, links = scope.index, scope.links
+    part = _part(scope)
+    pub = part.publication
+    entries = []
+    for reference_id in pub.references:
+        entry = index.reference_entry(reference_id)
+        study = links.study(entry.study) if entry.study else None
+        doi = f"https://doi.org/{entry.doi}" if entry.doi else None
+        entries.append(ReferenceItem(entry, urls.anchor("reference", reference_id), study, doi))
+    asset = links.asset
+    ris, csl_json = asset(urls.reference_list_path(pub.id, "ris")), asset(urls.reference_list_path(pub.id, "json"))
+    return ReferenceListPage(pub, part.publication_href, entries, sum(1 for e in entries if e.entry.included), ris, csl_json)
 
 
 # --- gap maps ------------------------------------------------------------------------------------
@@ -1700,6 +1819,8 @@ class EffectMapPage(PublicationPart):
     """Per outcome, the distinct studies reporting it."""
     directions: list[DirectionTerm]
     """The legend."""
+    data_href: str
+    """Every effect behind the map as CSV (open data)."""
 
 
 def effect_map(scope: Scope) -> EffectMapPage:
@@ -1722,8 +1843,9 @@ def effect_map(scope: Scope) -> EffectMapPage:
     column_studies = [len(gap_map.column_studies[outcome]) for outcome in gap_map.columns]
     directions = [DirectionTerm(t.id, t.description) for t in index.terms("effect-direction")]
     sector_matrix_href = href(urls.sector_matrix(pub.id))
+    data = links.asset(urls.effects_data(pub.id))
     return EffectMapPage(
-        pub, part.publication_href, sector_matrix_href, list(gap_map.columns), groups, column_studies, directions
+        pub, part.publication_href, sector_matrix_href, list(gap_map.columns), groups, column_studies, directions, data
     )
 
 
@@ -2010,6 +2132,10 @@ class StudyPage:
     """The publication that is this study (a thesis a review includes)."""
     reference: Markup
     """Its reference, formatted by citeproc-py (APA) and sanitised."""
+    only_author_and_year: bool
+    """The sources give no more of it than its authors and year: the page says so."""
+    list_entries: list[Link]
+    """Its entries in the sources' reference lists."""
     interventions: list[Link]
     follow_up_of: Link | None
     included_in: list[IncludedIn]
@@ -2021,7 +2147,8 @@ class StudyPage:
 
 
 def study(scope: Scope) -> StudyPage:
-    from generator.present.references import ReferenceCache  # citeproc is imported only when a study page is rendered
+    # citeproc is imported only when a study page is rendered
+    from generator.present.references import ReferenceCache, only_author_and_year
 
     index, links = scope.index, scope.links
     the_study = index.study(scope.param("study"))
@@ -2044,6 +2171,12 @@ def study(scope: Scope) -> StudyPage:
         the_study,
         links.entity("publication", own_pub) if own_pub else None,
         cache.get(the_study, index, scope.lang),
+        only_author_and_year(the_study, index),
+        [
+            Link(links.href(*entity_page(index, "reference", r)), links.labels.plain(index.publication(p).short_title))
+            for r in index.entries_by_study.get(the_study.id, [])
+            for p in [index.publication_of[("reference", r)]]
+        ],
         links.entities("intervention", the_study.interventions),
         links.study(the_study.follow_up_of) if the_study.follow_up_of else None,
         included_in,
@@ -2110,6 +2243,7 @@ CONTEXTS: dict[str, Callable[[Scope], object]] = {
     "notes.md.j2": notes,
     "appraisal.md.j2": appraisal,
     "publication_studies.md.j2": publication_studies,
+    "references.md.j2": reference_list,
     "sector_matrix.md.j2": sector_matrix,
     "sector_list.md.j2": sector_list,
     "effect_map.md.j2": effect_map,
