@@ -53,7 +53,7 @@ def test_the_reference_list_exports_every_entry_in_order(fixture_project: Projec
     pub = index.publication("demo-2025")
     entries = rispy.loads(ris(list_records(pub, index)))
     assert [e["id"] for e in entries] == pub.references
-    assert entries[1]["type_of_reference"] == "RPRT" and entries[1]["urls"] == ["https://example.org/rapport"]
+    assert entries[1]["type_of_reference"] == "RPRT" and entries[1]["urls"] == ["https://demoinstituttet.no/rapport"]
     assert entries[1]["tertiary_title"] == "Demorapport 2019:1"
 
 
@@ -133,7 +133,7 @@ def test_an_entry_links_only_to_the_web(fixture_project: Project, field: str, va
     write(path, path.read_text(encoding="utf-8") + f"{field}: {json.dumps(value)}\n".replace("url: ", "url: ", 1))
     text = path.read_text(encoding="utf-8")
     if field == "url":
-        text = text.replace('url: "https://example.org/rapport"\n', "", 1)
+        text = text.replace('url: "https://demoinstituttet.no/rapport"\n', "", 1)
     write(path, text)
     index, report = check(fixture_project)
     assert index is None and any(f"{field}: string should match pattern" in str(p) for p in report.errors())
