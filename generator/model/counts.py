@@ -359,8 +359,9 @@ def group_column_studies(index: Index, pub: Publication, gap_map: GapMap, rows: 
 
 # --- the glossary ----------------------------------------------------------------------------------
 
-NOT_PRINTED_KINDS = ("quote",)
-"""Members of a publication whose texts no page or report shows yet: the terms they name are not its terms."""
+NOT_PRINTED_KINDS = ("reference",)
+"""Members of a publication whose texts its report does not print (a source's reference list is a
+page of the site only): the terms they name are not the report's terms. Quotes are printed."""
 
 
 def glossary_terms(index: Index, pub: Publication) -> list[str]:
