@@ -77,16 +77,30 @@ def _phone(browser: Browser, width: int) -> Iterator[Page]:
         context.close()
 
 
+@contextmanager
+def _screen(browser: Browser, width: int) -> Iterator[Page]:
+    """A phone at a phone's width, else a desktop browser window."""
+    if width in PHONE_WIDTHS:
+        with _phone(browser, width) as page:
+            yield page
+        return
+    context = browser.new_context(viewport={"width": width, "height": DESKTOP["height"]})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("width", PHONE_WIDTHS)
-def test_no_page_is_wider_than_a_phone(
+@pytest.mark.parametrize("width", (*PHONE_WIDTHS, DESKTOP["width"]))
+def test_no_page_is_wider_than_the_screen(
     browser: Browser, site_server: str, real_index: Index, real_project: Project, width: int, lang: str
 ) -> None:
-    """Sideways swiping never shows a blank screen: the document is exactly as wide as the phone.
-    A wide table scrolls inside its own box."""
+    """Sideways swiping or scrolling never shows a blank strip: the document is exactly as wide as
+    the screen, on a phone and on a desktop. A wide table scrolls inside its own box."""
     pages = _every_kind_of_page(real_index, real_project, lang)
     too_wide = []
-    with _phone(browser, width) as page:
+    with _screen(browser, width) as page:
         for kind, path in pages:
             page.goto(site_server + path)
             page.evaluate(UNFOLD)  # what a folded part holds must fit too, once it is opened
@@ -278,3 +292,18 @@ def test_the_home_pages_search_is_in_the_page_and_fits_a_phone(
         assert heading is not None and box["y"] < heading["y"] + heading["height"] + 400, "the search comes right after the title"
         measured = page.evaluate(WIDER_THAN_THE_SCREEN)
         assert measured["document"] == width, measured
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_language_menu_stays_on_a_desktop_screen_when_it_is_the_headers_last_item(
+    browser: Browser, site_server: str, lang: str
+) -> None:
+    """Without a repository link (a build with no repository configured) the language button is the
+    header's last item; its menu must open leftwards, not centred past the screen's right edge."""
+    with _screen(browser, DESKTOP["width"]) as page:
+        page.goto(site_server + urls.site_url(urls.HOME, lang))
+        page.evaluate("() => document.querySelectorAll('.md-header__source, .md-header .kb-search').forEach((e) => e.remove())")
+        menu = page.locator(".md-header .md-select__inner").first
+        box = menu.bounding_box()
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert box is not None and box["x"] + box["width"] <= width, (box, width)
