@@ -15,6 +15,7 @@ from generator.model.index import Index
 from generator.model.settings import Project
 from generator.pipeline.build import check, load_or_fail
 from generator.present import urls
+from generator.present.links import FindingRef, Linker
 from generator.present.pagespec import PageSpec
 from generator.web import contexts
 from generator.web.contexts import FindingPage, Scope, build_context
@@ -211,6 +212,40 @@ def test_each_kind_is_capped_with_the_rest_behind_show_more(grown: Index, monkey
         '<a href="../../studies/gamma-2022/">Study: Gamma et al. 2022</a> · <a href="../../topics/tidlig/">Topic: Early intervention</a>'
         in section
     )
+
+
+def test_a_long_list_names_how_many_it_leaves_out_and_builds_only_what_it_lists(
+    grown: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding shares a topic with every finding of the topic, so the page lists the most certain
+    (`RELATED_LISTED`) and says how many more there are, in the heading and under the list."""
+    monkeypatch.setattr(contexts, "RELATED_SHOWN", 1)
+    monkeypatch.setattr(contexts, "RELATED_LISTED", 3)
+    page = _finding_page(grown, "demo-thesis-2022-f01")
+    findings = page.related.findings
+    assert [item.ref.finding.id for item in findings.shown] == ["demo-2025-f03"]
+    assert [item.ref.finding.id for item in findings.more] == ["demo-2025-f01", "demo-2025-f04"]
+    assert (findings.unlisted, findings.total) == (2, 5)
+    spec = next(p for p in _plan(grown) if p.params.get("finding") == "demo-thesis-2022-f01")
+    for lang, heading, left_out in [
+        ("en", "<h3>Related findings (5)</h3>", "2 more are not listed here."),
+        ("nb", "<h3>Relaterte funn (5)</h3>", "2 til er ikke listet her."),
+    ]:
+        text = render_page(environment(), grown, lang, spec)
+        section = text[text.index(heading) : text.index("</div>", text.index(heading))]
+        assert section.count('<li><a class="kb-finding-ref"') == 3
+        assert f'<p class="kb-unlisted">{left_out}' in section
+    # the ones left out are not even made into links (a page at 10,000 studies would make thousands)
+    made: list[str] = []
+    cite = Linker.finding_ref
+
+    def counted(linker: Linker, finding_id: str, with_publication: bool = True) -> FindingRef:
+        made.append(finding_id)
+        return cite(linker, finding_id, with_publication)
+
+    monkeypatch.setattr(Linker, "finding_ref", counted)
+    _finding_page(grown, "demo-thesis-2022-f01")
+    assert not {"demo-2025-f02", "demo-thesis-2022-f02"} & set(made)
 
 
 def test_a_finding_with_nothing_around_it_has_no_related_part(fixture_project: Project) -> None:

@@ -186,11 +186,34 @@ def skipped_spans(markdown: str) -> Spans:
     return Spans(spans)
 
 
-@dataclass
-class _Element:
+@dataclass(frozen=True)
+class _Tag:
+    """What a tag does to the elements open after it, read once per distinct tag text (a page
+    repeats the same few tags hundreds of times: a badge, a link's span, a list item)."""
+
+    close: bool
     name: str
+    opens: bool
+    """Whether it opens an element (not a closing, void or self-closing tag)."""
     skipped: bool
     lang: str | None
+
+
+def _read_tag(tag: re.Match[str]) -> _Tag:
+    name = tag.group("name").lower()
+    if tag.group("close"):
+        return _Tag(True, name, False, False, None)
+    attrs = tag.group("attrs")
+    found = _CLASS.search(attrs) if "class" in attrs.lower() else None
+    classes = set(next(g for g in found.groups() if g is not None).split()) if found else set()
+    lang = _LANG.search(attrs) if "lang" in attrs.lower() else None
+    return _Tag(
+        False,
+        name,
+        not (name in VOID_ELEMENTS or tag.group("self")),
+        name in SKIPPED_ELEMENTS or bool(classes & SKIPPED_CLASSES),
+        next(g for g in lang.groups() if g is not None).split("-")[0].lower() if lang else None,
+    )
 
 
 class _Elements:
@@ -199,7 +222,12 @@ class _Elements:
     def __init__(self, markdown: str, lang: str) -> None:
         self.tags = _TAG.finditer(markdown)
         self.page_lang = lang
-        self.open: list[_Element] = []
+        self.open: list[_Tag] = []
+        self.skipped_open = 0
+        """How many of the open elements are skipped (text inside any one of them is not searched)."""
+        self.named: dict[str, int] = {}
+        """How many elements of each name are open (a closing tag without one is ignored)."""
+        self.read: dict[str, _Tag] = {}
         self.next = next(self.tags, None)
         self.last: tuple[int, int] = (0, 0)
         """The span of the last tag walked."""
@@ -209,38 +237,39 @@ class _Elements:
         while self.next is not None and self.next.start() < position:
             self._step(self.next)
             self.next = next(self.tags, None)
-        skipped = any(element.skipped for element in self.open)
         lang = next((element.lang for element in reversed(self.open) if element.lang), self.page_lang)
-        return skipped, lang
+        return self.skipped_open > 0, lang
 
     def inside_tag(self, start: int, end: int) -> bool:
         """Whether the stretch overlaps a tag walked so far or the next one."""
         upcoming = [self.next.span()] if self.next is not None else []
         return any(s < end and start < e for s, e in [self.last, *upcoming])
 
-    def _step(self, tag: re.Match[str]) -> None:
-        self.last = tag.span()
-        name = tag.group("name").lower()
-        if tag.group("close"):
-            if any(element.name == name for element in self.open):
-                while self.open.pop().name != name:
+    def _step(self, match: re.Match[str]) -> None:
+        self.last = match.span()
+        text = match.group(0)
+        tag = self.read.get(text)
+        if tag is None:
+            tag = self.read[text] = _read_tag(match)
+        name, open_ = tag.name, self.open
+        if tag.close:
+            if self.named.get(name):
+                while self._pop().name != name:
                     pass
             return
-        while self.open and self.open[-1].name in CLOSED_BY.get(name, ()):
-            self.open.pop()
-        if name in VOID_ELEMENTS or tag.group("self"):
-            return
-        attrs = tag.group("attrs")
-        found = _CLASS.search(attrs) if "class" in attrs.lower() else None
-        classes = set(next(g for g in found.groups() if g is not None).split()) if found else set()
-        lang = _LANG.search(attrs) if "lang" in attrs.lower() else None
-        self.open.append(
-            _Element(
-                name,
-                name in SKIPPED_ELEMENTS or bool(classes & SKIPPED_CLASSES),
-                next(g for g in lang.groups() if g is not None).split("-")[0].lower() if lang else None,
-            )
-        )
+        closed_by = CLOSED_BY.get(name)
+        while closed_by and open_ and open_[-1].name in closed_by:
+            self._pop()
+        if tag.opens:
+            open_.append(tag)
+            self.skipped_open += tag.skipped
+            self.named[name] = self.named.get(name, 0) + 1
+
+    def _pop(self) -> _Tag:
+        popped = self.open.pop()
+        self.skipped_open -= popped.skipped
+        self.named[popped.name] -= 1
+        return popped
 
 
 def _candidates(markdown: str, glossary: Glossary, languages: list[str]) -> Iterator[tuple[str, str, re.Match[str]]]:
