@@ -36,8 +36,8 @@ test: setup ## the whole test suite, as CI runs it
 
 # The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES), and `tool`
 # from the modules that run a tool end to end (the preview, make diff, make bench, the YAML server).
-test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser, PDF or tool run
-	$(PY) -m pytest -q -n auto --dist loadgroup -m "not site and not browser and not pdf and not tool" --hypothesis-profile=fast
+test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser, PDF, tool run or site build but the hostile one
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not site and not browser and not pdf and not tool and (not build or hostile)" --hypothesis-profile=fast
 
 # BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
 # without a new history entry is a warning, and --strict makes every warning fail.

@@ -34,6 +34,7 @@ SLOW_FIXTURES = {
     "real_project": "site",
     "browser": "browser",
     "pdf_rendering": "pdf",
+    "site_building": "build",
 }
 """A test that uses one of these fixtures (directly or through another fixture) gets the marker:
 `make test-fast` runs the tests that have none of them, `make test` runs all."""
@@ -42,6 +43,9 @@ MARKERS = {
     "site": "uses the real knowledge base, built once per session with its PDFs (real_project; minutes)",
     "browser": "drives Chromium through Playwright (the browser fixture)",
     "pdf": "renders PDF reports with WeasyPrint, seconds each (the pdf_rendering fixture)",
+    "build": "builds a whole site of a fixture with MkDocs and Pagefind, seconds each (the site_building fixture)",
+    "hostile": "a hostile pull request's data, built and printed (tests/test_hostile.py): in `make test-fast` "
+    "although it builds sites, since a hole it finds is the one mistake that must never wait for CI",
     "tool": "runs a tool end to end in processes and git repositories of its own: the live preview, "
     "make diff, make bench, the YAML language server (marked per module)",
 }
@@ -86,6 +90,29 @@ def _no_deployment_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def pdf_rendering() -> None:
     """Asked for by every test that renders PDF reports, so that it is marked `pdf`."""
+
+
+@pytest.fixture(scope="session")
+def site_building() -> None:
+    """Asked for by every test that builds a whole site with MkDocs, so that it is marked `build`."""
+
+
+@pytest.fixture(autouse=True)
+def _site_builds_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that runs MkDocs without asking for `site_building` fails and says so, as for PDFs.
+    (A module fixture that builds is set up before this; the tests that use it ask for the marker.)"""
+    if "site_building" in request.fixturenames:
+        return
+    from generator.pipeline import build
+
+    def unmarked(*args: object, **kwargs: object) -> None:
+        pytest.fail(
+            "this test builds a whole site with MkDocs (seconds each): ask for the `site_building` fixture, which "
+            "marks it `build` so that `make test-fast` leaves it out",
+            pytrace=False,
+        )
+
+    monkeypatch.setattr(build, "build_mkdocs", unmarked)
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,9 @@ from generator.pipeline.build import build_site
 
 from .conftest import FIXTURE, REPO, WHOLE, write
 
+pytestmark = pytest.mark.hostile
+"""In `make test-fast` although it builds sites (conftest.MARKERS)."""
+
 PAYLOADS: list[str] = [
     "<script>alert('script-tag')</script>",
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
@@ -344,14 +347,14 @@ def _copy(tmp: Path) -> Project:
 
 
 @pytest.fixture(scope="module")
-def clean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def clean_site(tmp_path_factory: pytest.TempPathFactory, site_building: None) -> Path:
     project = _copy(tmp_path_factory.mktemp("clean"))
     build_site(project, with_pdf=False)
     return project.site_dir
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hostile_site(tmp_path_factory: pytest.TempPathFactory, site_building: None) -> Path:
     project = _copy(tmp_path_factory.mktemp("hostile"))
     for rel, change in HOSTILE_EDITS.items():
         _edit(project, rel, change)

@@ -128,14 +128,14 @@ def _built_fixture(tmp: Path, with_whole: bool) -> tuple[Project, Index]:
 
 
 @pytest.mark.parametrize("with_whole", [False, True], ids=["kb", "kb+kb-whole"])
-def test_nothing_in_the_fixtures_is_lost(tmp_path: Path, with_whole: bool) -> None:
+def test_nothing_in_the_fixtures_is_lost(tmp_path: Path, with_whole: bool, site_building: None) -> None:
     project, index = _built_fixture(tmp_path, with_whole)
     site = BuiltSite.parse(project.site_dir)
     assert_nothing_is_lost(site, index)
     assert unreached(site) == []  # and every page is reached by links from the home pages
 
 
-def test_the_check_itself_sees_a_lost_entity(tmp_path: Path) -> None:
+def test_the_check_itself_sees_a_lost_entity(tmp_path: Path, site_building: None) -> None:
     """The invariant can fail: a finding page removed from the built site is noticed."""
     project, index = _built_fixture(tmp_path, with_whole=False)
     finding_id = index.ids("finding")[0]

@@ -131,7 +131,7 @@ def _project(tmp: Path) -> Project:
 
 
 @pytest.fixture(scope="module")
-def without_address(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, str]:
+def without_address(tmp_path_factory: pytest.TempPathFactory, site_building: None) -> tuple[Project, str]:
     """Built by the command line, to see what it says."""
     import contextlib
     import io
@@ -144,7 +144,7 @@ def without_address(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, 
 
 
 @pytest.fixture(scope="module")
-def with_address(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def with_address(tmp_path_factory: pytest.TempPathFactory, site_building: None) -> Project:
     """The address in site.yaml, the repository from the environment (as the Pages workflow gives it)."""
     project = _project(tmp_path_factory.mktemp("with"))
     site_yaml = project.root / "site.yaml"
@@ -176,7 +176,7 @@ def _html(site: Path) -> dict[str, BeautifulSoup]:
 
 
 @pytest.mark.parametrize("build", ["without_address", "with_address"])
-def test_no_placeholder_address_anywhere(request: pytest.FixtureRequest, build: str) -> None:
+def test_no_placeholder_address_anywhere(request: pytest.FixtureRequest, build: str, site_building: None) -> None:
     built = request.getfixturevalue(build)
     project = built[0] if isinstance(built, tuple) else built
     files = _text_files(project.site_dir)

@@ -31,8 +31,12 @@ def test_make_test_fast_leaves_out_every_slow_marker() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^test-fast:.*\n\t(.*)$", makefile, re.MULTILINE)
     assert recipe, "no test-fast target"
+    selection = re.search(r'-m "([^"]*)"', recipe.group(1))
+    assert selection, "make test-fast selects no markers"
     for marker in SLOW_FIXTURES.values():
-        assert f"not {marker}" in recipe.group(1), f"make test-fast runs the tests marked {marker}"
+        # The hostile pull request's site builds are the one kind of `build` the fast loop keeps.
+        left_out = f"(not {marker} or hostile)" if marker == "build" else f"not {marker}"
+        assert left_out in selection.group(1), f"make test-fast runs the tests marked {marker}"
 
 
 def test_the_tests_on_the_real_site_run_last(request: pytest.FixtureRequest) -> None:

@@ -9,6 +9,7 @@ duplicate keys are rejected, and the YAML 1.1 boolean trap (`no` -> false) can b
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -25,6 +26,18 @@ try:  # libyaml is the fast path; fall back only where it is not compiled in
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
+
+def read_yaml(text: str) -> object:
+    """A YAML document as plain values, read with libyaml (no locations: `load_file` keeps those)."""
+    return yaml.load(text, Loader=_Loader)
+
+
+@functools.lru_cache(maxsize=65536)
+def read_scalar(text: str) -> object:
+    """What YAML reads `text` as, on its own (`"no"` is False, `"2024"` a number): asked for every id
+    of every data file when a schema or a new file is written, so remembered."""
+    return read_yaml(text)
+
 
 MAX_FILE_BYTES = 1_000_000
 """One entity per file: anything larger is a mistake (or an attack), not a study."""

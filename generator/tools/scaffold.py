@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator.model import fields
+from generator.model import fields, sources
 from generator.model.errors import Report
 from generator.model.fields import Ref, ScaleOf, Vocab
 from generator.model.kinds import KINDS, folder_of
@@ -217,7 +217,7 @@ def _choices(values: list[str]) -> str:
 def _scalar(value: str) -> str:
     """A YAML scalar that reads back as the same string ('no' and '1.0' get quotes)."""
     try:
-        plain = yaml.safe_load(value) == value
+        plain = sources.read_scalar(value) == value
     except yaml.YAMLError:
         plain = False
     return value if plain and value.strip() == value and ":" not in value and "#" not in value else f'"{value}"'
@@ -398,7 +398,7 @@ def _append_to_list(path: Path, key: str, item: str) -> bool:
     """
     try:
         text = path.read_text(encoding="utf-8")
-        before = yaml.safe_load(text)
+        before = sources.read_yaml(text)
     except (OSError, yaml.YAMLError):
         return False
     if not isinstance(before, dict) or not isinstance(before.get(key, []), list):
@@ -409,7 +409,7 @@ def _append_to_list(path: Path, key: str, item: str) -> bool:
         return False
     new_text = "".join(new_lines)
     try:
-        after = yaml.safe_load(new_text)
+        after = sources.read_yaml(new_text)
     except yaml.YAMLError:
         return False
     expected = {**before, key: [*(before.get(key) or []), item]}

@@ -42,10 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import BaseModel
 
-from generator.model import fields
+from generator.model import fields, sources
 from generator.model.errors import Report
 from generator.model.fields import KindAndId, Ref, ScaleOf, Slot, Vocab
 from generator.model.kinds import KINDS, folder_of
@@ -182,7 +181,7 @@ def _offer_ids(target: dict[str, Any], part: str, name: str, ids: list[str], def
 
 def _yaml_scalar(value: str) -> str:
     """`value` as it must be written in a data file to be read back as that string (`"no"`, `"2024"`)."""
-    return value if yaml.safe_load(value) == value else json.dumps(value)
+    return value if sources.read_scalar(value) == value else json.dumps(value)
 
 
 def _scale_rules(slot: Slot, marker: ScaleOf, vocabularies: dict[str, list[Term]]) -> list[dict[str, Any]]:
