@@ -27,6 +27,7 @@ try:  # libyaml is the fast path; fall back only where it is not compiled in
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
+
 def read_yaml(text: str) -> object:
     """A YAML document as plain values, read with libyaml (no locations: `load_file` keeps those)."""
     return yaml.load(text, Loader=_Loader)
