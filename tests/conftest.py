@@ -10,6 +10,8 @@ import jinja2.bccache
 import pytest
 from hypothesis import HealthCheck, settings
 
+from generator.model.errors import Report
+from generator.model.index import Index
 from generator.model.settings import Project
 from scripts import chromium
 
@@ -224,6 +226,22 @@ def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     shared = _session_temp(tmp_path_factory)
     real_build.start(shared)
     return real_build.wait(shared)
+
+
+@pytest.fixture(scope="session")
+def repo_checked() -> tuple[Index, Report]:
+    """The repository's own data as `make check --strict` reads it (nothing built), once per test
+    process: a dozen modules read it, at about a second each. Read it, never change it."""
+    from generator.pipeline.build import check
+
+    index, report = check(Project(REPO))
+    assert index is not None and not report.failed(True), [str(p) for p in report.errors(strict=True)]
+    return index, report
+
+
+@pytest.fixture(scope="session")
+def repo_index(repo_checked: tuple[Index, Report]) -> Index:
+    return repo_checked[0]
 
 
 @pytest.fixture(scope="session")

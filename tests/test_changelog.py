@@ -60,9 +60,9 @@ def test_a_later_change_gives_the_earlier_ones_their_after(index: Index) -> None
     assert first.statement is not None and first.statement[1].en == "Parents wanted early contact."
 
 
-def test_entries_without_a_version_are_corrections(index: Index) -> None:
+def test_entries_without_a_version_are_corrections(repo_index: Index) -> None:
     """The real data's translation fixes carry no version: they are corrections, newest first."""
-    real = load_or_fail(Project(FIXTURE.parents[2]))
+    real = repo_index
     log = changelog(real, real.publication("levik-2023-masteroppgave"))
     assert [v.version for v in log.versions] == []
     assert {c.entity_id for c in log.corrections if hasattr(c, "entity_id")} >= {"levik-2023-f07"}

@@ -9,14 +9,13 @@ raw HTML block and in a hand-written paragraph alike.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from generator.model.glossary import Glossary
+from generator.model.index import Index
 from generator.model.settings import Project
 from generator.pipeline.build import load_or_fail
 from generator.present.pagespec import PageSpec
@@ -241,11 +240,10 @@ def test_no_glossary_no_change(fixture_project: Project) -> None:
     assert View(index, "nb", PageSpec("x.md", "")).explain_terms(page) == page
 
 
-def test_a_long_page_of_the_real_glossary_names_each_term_once() -> None:
+def test_a_long_page_of_the_real_glossary_names_each_term_once(repo_index: Index) -> None:
     """On a page as long as the real data's largest, each term is found once, at its first mention
     in body text, never in a link or a badge. (How long it takes is measured by `make bench`, not here.)"""
-    index = load_or_fail(Project(Path(__file__).resolve().parents[1]))
-    glossary = index.glossary()
+    glossary = repo_index.glossary()
     page = " ".join(
         f"<p>Kontaktlæreren {i} <a href='x'>PPT</a> <span class='kb-badge'>Høy tillit</span></p>" for i in range(3000)
     )

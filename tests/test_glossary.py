@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from generator.model.errors import Report
 from generator.model.glossary import Glossary, conflicts
+from generator.model.index import Index
 from generator.model.models import GlossaryTerm
 from generator.model.settings import Project
 from generator.pipeline.build import check
@@ -292,10 +294,9 @@ Real = tuple[list[str], dict[str, GlossaryTerm]]
 
 
 @pytest.fixture(scope="module")
-def real() -> Real:
+def real(repo_checked: tuple[Index, Report]) -> Real:
     """The real data's problems and glossary (read, not built)."""
-    index, report = check(Project(ROOT))
-    assert index is not None
+    index, report = repo_checked
     return [str(p) for p in report.problems], {t: index.glossary_term(t) for t in index.ids("term")}
 
 

@@ -18,7 +18,7 @@ from generator.model.settings import LANGUAGES, Project
 from generator.pipeline.build import generate, load_or_fail
 from generator.present import opendata, urls
 
-from .conftest import REPO, write
+from .conftest import write
 
 DATA = Path(urls.DATA_PACKAGE).parent.as_posix()
 
@@ -112,8 +112,8 @@ def test_the_data_package_describes_types_and_each_sources_licence(whole_project
     assert resources["knowledge-base"]["format"] == "json"
 
 
-def test_the_real_knowledge_base_is_a_valid_data_package(tmp_path: Path) -> None:
-    index = load_or_fail(Project(REPO))
+def test_the_real_knowledge_base_is_a_valid_data_package(tmp_path: Path, repo_index: Index) -> None:
+    index = repo_index
     package = _files(index, tmp_path)
     _valid(package)
     described = json.loads(package.read_text(encoding="utf-8"))

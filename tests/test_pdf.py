@@ -548,13 +548,13 @@ def test_hostile_data_is_printed_as_text(tmp_path: Path, pdf_rendering: None) ->
             assert action is None or action.get_object().get("/S") != "/URI", "a link out of the document"
 
 
-def test_every_vocabulary_symbol_is_in_our_fonts() -> None:
+def test_every_vocabulary_symbol_is_in_our_fonts(repo_index: Index) -> None:
     """A symbol missing from the embedded fonts would fall back to a system font (and differ by machine)."""
 
     covered: set[int] = set()
     for name in ("NotoSans-Regular.ttf", "NotoSansSymbols2-Regular.ttf"):
         covered |= set(TTFont(REPO / "fonts" / name).getBestCmap())
-    index = load_or_fail(Project(REPO))
+    index = repo_index
     missing = [
         (vocabulary, term.id, char)
         for vocabulary, terms in index.vocabularies.items()

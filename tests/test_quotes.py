@@ -291,10 +291,8 @@ def test_recording_adds_the_quotes_to_the_sources_edition(whole_project: Project
 
 
 @pytest.fixture(scope="module")
-def live() -> Index:
-    found, report = check(Project(ROOT), strict=True)
-    assert found is not None, [str(p) for p in report.errors(strict=True)]
-    return found
+def live(repo_index: Index) -> Index:
+    return repo_index
 
 
 def test_every_quote_illustrates_findings_or_themes_of_its_own_publication(live: Index) -> None:

@@ -5,6 +5,7 @@ import json
 import pytest
 import rispy
 
+from generator.model.index import Index
 from generator.model.settings import Project
 from generator.pipeline.build import check
 from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
@@ -57,14 +58,10 @@ def test_the_reference_list_exports_every_entry_in_order(fixture_project: Projec
     assert entries[1]["tertiary_title"] == "Demorapport 2019:1"
 
 
-def test_every_field_of_an_entry_is_in_its_text() -> None:
+def test_every_field_of_an_entry_is_in_its_text(repo_index: Index) -> None:
     """A reference list entry's fields are parts of the entry as the source prints it (`text`),
     never added: what the tool tests/source_references.py found in the source holds them all."""
-    from pathlib import Path
-
-    from generator.pipeline.build import load_or_fail
-
-    index = load_or_fail(Project(Path(__file__).resolve().parents[1]))
+    index = repo_index
     assert index.ids("reference")
     for reference_id in index.ids("reference"):
         entry = index.reference_entry(reference_id)

@@ -261,10 +261,8 @@ def test_a_finding_with_nothing_around_it_has_no_related_part(fixture_project: P
 
 
 @pytest.fixture(scope="module")
-def live() -> Index:
-    found, report = check(Project(ROOT), strict=True)
-    assert found is not None, [str(p) for p in report.errors(strict=True)]
-    return found
+def live(repo_index: Index) -> Index:
+    return repo_index
 
 
 def test_home_visits_finding_shows_the_home_visit_studies_of_the_matrix(live: Index) -> None:

@@ -45,8 +45,8 @@ def load_live(root: Path) -> Index:
 
 
 @pytest.fixture(scope="module")
-def live() -> Index:
-    return load_live(ROOT)
+def live(repo_index: Index) -> Index:
+    return repo_index
 
 
 @pytest.fixture(scope="module")

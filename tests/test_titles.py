@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.model.errors import Problem, Severity
-from generator.model.index import title_length
+from generator.model.errors import Problem, Report, Severity
+from generator.model.index import Index, title_length
 from generator.model.models import TITLE_EXAMPLE, TITLE_MAX_CHARACTERS, TITLE_MAX_WORDS, TITLE_MIN_WORDS
 from generator.model.settings import LANGUAGES, Project
 from generator.pipeline.build import check
@@ -182,9 +182,8 @@ def test_the_same_title_in_another_publication_is_no_problem(whole_project: Proj
 # --- the real data ---------------------------------------------------------------------------
 
 
-def test_every_real_finding_has_a_title_in_both_languages_within_the_limits() -> None:
-    index, report = check(Project(REPO))
-    assert index is not None, [str(p) for p in report.errors()]
+def test_every_real_finding_has_a_title_in_both_languages_within_the_limits(repo_checked: tuple[Index, Report]) -> None:
+    index, report = repo_checked
     findings = [index.finding(f) for f in index.ids("finding")]
     assert len(findings) > 200
     for finding in findings:
