@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -99,22 +100,38 @@ def site_building() -> None:
     """Asked for by every test that builds a whole site with MkDocs, so that it is marked `build`."""
 
 
-@pytest.fixture(autouse=True)
-def _site_builds_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test that runs MkDocs without asking for `site_building` fails and says so, as for PDFs.
-    (A module fixture that builds is set up before this; the tests that use it ask for the marker.)"""
-    if "site_building" in request.fixturenames:
-        return
+_running: list[pytest.Item] = []
+"""The test being set up, run or torn down (its module's fixtures are set up with it)."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running[:] = [item]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _site_builds_only_where_marked() -> Iterator[None]:
+    """A test that runs MkDocs, or whose module's fixture does, fails and says so unless it is left
+    out of `make test-fast` by a marker (`build` through the `site_building` fixture, or `pdf`,
+    `site`, `browser`, `tool`): a site build is seconds, and the fast loop must not grow unseen."""
     from generator.pipeline import build
 
-    def unmarked(*args: object, **kwargs: object) -> None:
-        pytest.fail(
-            "this test builds a whole site with MkDocs (seconds each): ask for the `site_building` fixture, which "
-            "marks it `build` so that `make test-fast` leaves it out",
-            pytrace=False,
-        )
+    make = build.build_mkdocs
+    allowed = {*SLOW_FIXTURES.values(), "tool"}
 
-    monkeypatch.setattr(build, "build_mkdocs", unmarked)
+    def guarded(*args: Any, **kwargs: Any) -> list[str]:
+        item = _running[0] if _running else None
+        if item is not None and not any(item.get_closest_marker(marker) for marker in allowed):
+            pytest.fail(
+                f"{item.nodeid} builds a whole site with MkDocs (seconds each): ask for the `site_building` fixture "
+                "(in the fixture that builds), which marks it `build` so that `make test-fast` leaves it out",
+                pytrace=False,
+            )
+        return make(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "build_mkdocs", guarded)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -196,6 +213,15 @@ def whole_project(fixture_project: Project) -> Project:
     """The fixture plus the second publication (kb-whole/)."""
     shutil.copytree(WHOLE, fixture_project.root, dirs_exist_ok=True)
     return fixture_project
+
+
+def whole_copy(folder: Path) -> Project:
+    """A copy of the fixture plus the second publication in `folder`: for a module's fixture that
+    builds it once for tests that only read what was built."""
+    root = folder / "kb"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
+    shutil.copytree(WHOLE, root, dirs_exist_ok=True)
+    return Project(root)
 
 
 def write(path: Path, text: str) -> Path:

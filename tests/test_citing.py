@@ -28,13 +28,15 @@ from generator.web.render import SITE
 
 from . import real_build
 from .built_site import BuiltSite, select, select_one, text
-from .conftest import write
+from .conftest import whole_copy, write
 
 # --- the citations of the fixture ------------------------------------------------------------------
 
 
-@pytest.fixture
-def generated(whole_project: Project) -> tuple[Project, Index]:
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Index]:
+    """Generated once: the tests read it."""
+    whole_project = whole_copy(tmp_path_factory.mktemp("whole"))
     index = load_or_fail(whole_project)
     generate(whole_project, index)
     return whole_project, index

@@ -21,7 +21,7 @@ from generator.print.print_contexts import PrintedReport
 from generator.web.pages import plan
 from generator.web.render import View
 
-from .conftest import write
+from .conftest import whole_copy, write
 
 
 def _term(project: Project, term_id: str, nb: str, en: str, forms: list[str], abbreviation: str | None = None) -> None:
@@ -33,8 +33,10 @@ def _term(project: Project, term_id: str, nb: str, en: str, forms: list[str], ab
     )
 
 
-@pytest.fixture
-def built(whole_project: Project) -> tuple[Project, Index]:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Index]:
+    """Generated once: the tests read it."""
+    whole_project = whole_copy(tmp_path_factory.mktemp("whole"))
     _term(whole_project, "orkla", "Ørkla-tjenesten", "Orkla service", ["Ørkla-tjenesten"])
     _term(whole_project, "apen", "åpen omsorg", "open care", ["åpen omsorg"])
     _term(whole_project, "zeta", "zeta-teamet", "Zeta team", ["zeta-teamet"])

@@ -12,9 +12,13 @@ from generator.model.index import Index
 from generator.model.settings import Project
 from generator.pipeline.build import check, generate
 
+from .conftest import whole_copy
 
-@pytest.fixture
-def built(whole_project: Project) -> tuple[Project, Index]:
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Index]:
+    """Generated once: the tests read it."""
+    whole_project = whole_copy(tmp_path_factory.mktemp("whole"))
     index, report = check(whole_project)
     assert index is not None, [str(p) for p in report.problems]
     generate(whole_project, index)

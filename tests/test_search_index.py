@@ -28,7 +28,7 @@ Fragments = dict[str, dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def built(tmp_path_factory: pytest.TempPathFactory, site_building: None) -> Project:
     """The fixture and its second publication, built with the real theme overrides and assets."""
     root = tmp_path_factory.mktemp("search") / "kb"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build", "site"))
