@@ -68,8 +68,14 @@ search-relevance: setup ## how often search puts the answer first (tests/relevan
 screenshots: site ## README screenshots of the findings table and the matrix, both languages
 	$(PY) scripts/screenshots.py
 
-bench: setup ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage -> bench-results.json
-	$(PY) -m generator.tools.bench --sizes 1000,10000 --incremental
+# Zensical (requirements-bench.txt) is installed here only: it is measured, never used to build.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench: setup $(BENCH_STAMP) ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage, beside MkDocs alone and Zensical -> bench-results.json
+	$(PY) -m generator.tools.bench --sizes 1000,10000
 
 diff: setup ## what a change does compared with BASE (default origin/main): entities field by field, pages affected (FORMAT=markdown)
 	$(PY) -m generator.tools.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"

@@ -40,3 +40,42 @@ def test_make_bench_entry_point_writes_results(tmp_path: Path, monkeypatch) -> N
     runs = json.loads(output.read_text())["runs"]
     assert [(r["studies"], r["findings"]) for r in runs] == [(60, 30), (120, 60)]
     assert all({"floor_s", "generate_s", "peak_rss_mb"} <= set(r) for r in runs)
+
+
+def test_make_bench_measures_the_engines_the_warm_rebuild_and_the_preview(tmp_path: Path, monkeypatch) -> None:
+    """The whole site at a tiny size: MkDocs alone beside our build, Zensical (installed by make bench
+    only: here its absence is recorded, never a crash), one finding edited warm and in the preview."""
+    import json
+    import os
+
+    from generator.tools.bench import main
+
+    monkeypatch.chdir(REPO)
+    output = tmp_path / "bench-results.json"
+    assert main(["--sizes", "30", "--no-pdf", "--output", str(output)]) == 0
+    (run,) = json.loads(output.read_text())["runs"]
+    assert {"studies", "findings", "floor_s", "generate_s", "site_s", "peak_rss_mb"} <= set(run)
+    assert run["mkdocs_alone_s"] > 0 and run["mkdocs_alone_peak_mb"] > 0
+    assert set(run["mkdocs_alone"]) == {"nb", "en"}
+    assert "seconds" in run["zensical"] or run["zensical"]["error"]
+    assert 0 < run["warm_generate_s"] and 0 < run["warm"]["pages_rendered"] < run["warm"]["pages_rendered_cold"]
+    assert any(doc.startswith("nb/findings/") for doc in run["warm"]["written"])
+    assert run["edit_to_screen_s"] > 0 and len(run["preview_said"]) >= 2
+    assert run["cores"] == os.cpu_count() and run["cores_busy"] > 0
+
+
+def test_a_measured_command_has_its_own_peak_memory_not_the_bench_s() -> None:
+    """Linux carries a parent's peak into the ru_maxrss of a command it starts: run_measured starts
+    it from a small launcher, so a 200 MB bench does not make MkDocs look 200 MB."""
+    import sys
+
+    from generator.tools.bench import run_measured
+
+    held = bytearray(200 * 1024 * 1024)
+    small = run_measured(["/bin/true"], REPO)
+    large = run_measured([sys.executable, "-c", "x = bytearray(150 * 1024 * 1024)"], REPO)
+    assert small.returncode == 0 and small.peak_mb < 50
+    assert large.returncode == 0 and 150 < large.peak_mb < 250
+    stopped = run_measured(["/bin/sleep", "30"], REPO, timeout=0.5)
+    assert stopped.returncode != 0 and "stopped after" in stopped.output
+    del held

@@ -308,7 +308,10 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_alternate": alternate,
         "kb_lang": lang,
         "kb_default_lang": DEFAULT_LANGUAGE,
-        "kb_roots": roots or {},
+        # A list, not a mapping: the templates iterate it without `.items()`, which Zensical's
+        # template engine lacks (overrides/ is written for both engines: tests/test_overrides.py).
+        "kb_roots": [{"code": code, "root": root} for code, root in (roots or {}).items()],
+        "kb_default_root": roots[DEFAULT_LANGUAGE] if roots else "",
         "kb_edit_base": site.edit_base or "",
         "kb_pdf_full_title": ui("pdf_full", lang),
         "kb_pdf_summary_title": ui("pdf_summary", lang),

@@ -2,7 +2,12 @@
 
 For each size it reports wall time and peak memory of load, validate, index, render, write,
 MkDocs per language, Pagefind and the PDF, and the floor: parsing the same YAML with
-PyYAML's C loader and writing the same number of bytes. Results go to bench-results.json.
+PyYAML's C loader and writing the same number of bytes. Beside them, on the same staged pages:
+MkDocs alone (the plain Material theme, none of our overrides: the engine's own limit) and
+Zensical (requirements-bench.txt; its failure is recorded, never fatal). Then one finding is
+edited: the preview's incremental regeneration (warm_generate_s) and, with `make serve` running
+on the knowledge base, the time from the file write to the changed page being served
+(edit_to_screen_s). Results go to bench-results.json.
 """
 
 from __future__ import annotations
@@ -13,9 +18,14 @@ import os
 import platform
 import resource
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -27,8 +37,9 @@ from generator.model.kinds import kind_of_folder
 from generator.model.settings import LANGUAGES, Project
 from generator.model.sources import discover, load_file
 from generator.model.validate import DataSet, Loaded, id_of, validate_source
-from generator.pipeline.build import build_mkdocs, run_pagefind
+from generator.pipeline.build import build_mkdocs, mkdocs_overrides, run_pagefind
 from generator.pipeline.write import StagingWriter
+from generator.present import urls
 from generator.tools.synthetic import generate
 from generator.web.pages import plan
 from generator.web.render import environment, render_page
@@ -72,8 +83,152 @@ def floor(project: Project, output_sizes: list[int], scratch: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with_pdf: bool) -> dict[str, Any]:
+def _cpu_s() -> float:
+    """CPU time of this process and of the children it waited for, user and system."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Measured:
+    """One command run in a process of its own: wall time, its own peak memory and CPU time."""
+
+    seconds: float
+    peak_mb: float
+    cpu_s: float
+    returncode: int
+    output: str
+
+    def figures(self) -> dict[str, float]:
+        return {"seconds": round(self.seconds, 3), "peak_mb": round(self.peak_mb, 1), "cpu_s": round(self.cpu_s, 3)}
+
+    def error(self) -> str:
+        """The end of what the command printed: why it failed."""
+        return f"exit code {self.returncode}: " + self.output.strip()[-2000:]
+
+
+LAUNCHER = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+"""Runs a command and writes its rusage. Linux carries the peak memory of the process that started
+a command into the command's own ru_maxrss (exec keeps the larger of the two), so the command is
+started from this small interpreter (python -S, about 8 MB) rather than from the bench (hundreds of MB)."""
+
+
+def run_measured(command: list[str], cwd: Path, timeout: float | None = None) -> Measured:
+    """Run `command` (an absolute executable first): wall time, and its own peak memory and CPU time."""
+    with tempfile.TemporaryDirectory(prefix="kb-measured-") as tmp:
+        usage_file = Path(tmp) / "usage"
+        with (Path(tmp) / "output").open("w+b") as out:
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [sys.executable, "-S", "-c", LAUNCHER, str(usage_file), *command],
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # a timeout stops the command with its launcher
+            )
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+                out.write(f"\nstopped after {timeout:.0f} s".encode())
+            seconds = time.perf_counter() - started
+            out.seek(0)
+            output = out.read().decode("utf-8", "replace")
+        peak_kb, cpu_s = usage_file.read_text().split() if usage_file.is_file() else ("0", "0")
+    return Measured(seconds, int(peak_kb) / 1024, float(cpu_s), process.returncode, output)
+
+
+ZENSICAL_TIMEOUT_S = 3600.0
+
+
+def engine_config(project: Project, index: Any, lang: str, engine: str) -> Path:
+    """The configuration file our build gives MkDocs for one language (`build.mkdocs_overrides` over
+    mkdocs.yml), written into the project's root with paths relative to it (Zensical wants its
+    folders inside the folder of its configuration file). `engine`:
+    - "mkdocs-alone": the plain Material theme, no overrides, hooks or plugins; same pages and sidebar.
+    - "zensical": as our build has it, overrides included; its own search off (ours is Pagefind)."""
+    raw = yaml.safe_load(project.mkdocs_config.read_text(encoding="utf-8"))
+    config = {**raw, **mkdocs_overrides(project, index, lang)}
+    config["docs_dir"] = os.path.relpath(config["docs_dir"], project.root)
+    config["site_dir"] = f"build/{engine}-{lang}"
+    theme = dict(config["theme"])
+    if engine == "mkdocs-alone":
+        theme.pop("custom_dir", None)
+        config["plugins"] = []
+        config.pop("hooks", None)
+    else:
+        if "custom_dir" in theme:
+            theme["custom_dir"] = os.path.relpath(theme["custom_dir"], project.root)
+        config["plugins"] = [{"search": {"enabled": False}}]
+    config["theme"] = theme
+    path = project.root / f"{engine}-{lang}.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def engines(project: Project, index: Any, with_zensical: bool) -> dict[str, Any]:
+    """MkDocs alone and Zensical on the staged pages of both languages, one process per language each.
+    Run after the pipeline's own peak memory was taken: their memory is reported apart."""
+    alone = []
+    for lang in LANGUAGES:
+        config = engine_config(project, index, lang, "mkdocs-alone")
+        measured = run_measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)], project.root)
+        if measured.returncode != 0:
+            raise RuntimeError(f"MkDocs alone failed for {lang}: {measured.error()}")
+        alone.append(measured)
+    result: dict[str, Any] = {
+        "mkdocs_alone_s": round(sum(m.seconds for m in alone), 3),
+        "mkdocs_alone_peak_mb": round(max(m.peak_mb for m in alone), 1),
+        "mkdocs_alone": {lang: m.figures() for lang, m in zip(LANGUAGES, alone, strict=True)},
+    }
+    result["zensical"] = zensical_run(project, index) if with_zensical else {"error": "not run (--no-zensical)"}
+    return result
+
+
+def zensical_run(project: Project, index: Any) -> dict[str, Any]:
+    """Zensical on the same staging folder and overrides: time and memory, or why it failed."""
+    import importlib.metadata
+
+    try:
+        version = importlib.metadata.version("zensical")
+    except importlib.metadata.PackageNotFoundError:
+        return {"error": "zensical is not installed (make bench installs requirements-bench.txt)"}
+    result: dict[str, Any] = {"version": version, "search": "off (the site's search is Pagefind)"}
+    runs: dict[str, dict[str, float]] = {}
+    for lang in LANGUAGES:
+        try:
+            config = engine_config(project, index, lang, "zensical")
+            command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(config)]
+            measured = run_measured(command, project.root, ZENSICAL_TIMEOUT_S)
+        except Exception as exc:  # the bench goes on: the failure is the result
+            return {**result, "error": f"{lang}: {type(exc).__name__}: {exc}"}
+        # Zensical reports a template error after "Build started" and may still exit 0: the site must be there.
+        if measured.returncode != 0 or not (project.root / f"build/zensical-{lang}/index.html").is_file():
+            return {**result, "error": f"{lang}: {measured.error()}", **({"done": runs} if runs else {})}
+        runs[lang] = measured.figures()
+    return {
+        **result,
+        "seconds": round(sum(r["seconds"] for r in runs.values()), 3),
+        "peak_mb": max(r["peak_mb"] for r in runs.values()),
+        "per_language": runs,
+    }
+
+
+def run_size(
+    source: Project, workdir: Path, studies: int, with_site: bool, with_pdf: bool, with_zensical: bool = True
+) -> dict[str, Any]:
     project = generate(source, workdir / f"kb-{studies}", studies)
+    started_cpu, started_wall = _cpu_s(), time.perf_counter()
     findings = studies // 2
     stages = Stages()
     report = Report()
@@ -132,8 +287,15 @@ def run_size(source: Project, workdir: Path, studies: int, with_site: bool, with
         result["search_index"] = index_sizes
     if with_pdf:
         result.update(pdf_run(source, workdir, stages))
+    # The pipeline's own peak (Pagefind included), taken before the engines compared below run.
     result["peak_rss_mb"] = round(max(_rss_mb(), _children_rss_mb()), 1)
     result["stages"] = [{"stage": n, "seconds": round(s, 3), "rss_mb": round(m, 1)} for n, s, m in stages.rows]
+    # What the run used: CPU seconds over wall seconds (1.0: one core busy throughout).
+    result["cores"] = os.cpu_count()
+    result["cores_busy"] = round((_cpu_s() - started_cpu) / (time.perf_counter() - started_wall), 2)
+    if with_site:
+        result.update(engines(project, index, with_zensical))
+        result["site_over_mkdocs_alone"] = round(result["site_s"] / result["mkdocs_alone_s"], 2)
     shutil.rmtree(project.root, ignore_errors=True)
     return result
 
@@ -158,44 +320,135 @@ def pdf_run(source: Project, workdir: Path, stages: Stages) -> dict[str, Any]:
     }
 
 
-def incremental_run(source: Project, workdir: Path, studies: int) -> dict[str, Any]:
-    """What `make serve` does after an editor saves one finding: incremental regeneration,
-    then MkDocs' dirty rebuild (only changed pages) of one language."""
-    from mkdocs.commands.build import build
+CODE = Path(__file__).resolve().parent.parent.parent
+"""Where `python -m generator` runs from."""
+PREVIEW_START_S = 3600.0
+"""How long the preview may take to build the site before it serves (10,000 studies: minutes)."""
+PREVIEW_EDIT_S = 300.0
 
-    from generator.pipeline.build import mkdocs_config
+
+def edit_finding(project: Project, finding: str, words: str) -> Path:
+    """Put `words` in front of one finding's Norwegian statement: one YAML file rewritten."""
+    path = project.data_dir / "findings" / f"{finding}.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data["statement"]["nb"] = f"{words} {data['statement']['nb']}"
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _get(url: str) -> tuple[int, str] | None:
+    """(status, body) of a page; None while nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, wanted: str, seconds: float, server: subprocess.Popen[bytes], pause: float) -> float:
+    """Poll `url` until its page contains `wanted`; the seconds it took. Fails when the preview stops."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if server.poll() is not None:
+            raise RuntimeError(f"the preview stopped (exit code {server.returncode})")
+        answer = _get(url)
+        if answer is not None and answer[0] == 200 and wanted in answer[1]:
+            return time.perf_counter() - started
+        time.sleep(pause)
+    raise RuntimeError(f"{url} did not show {wanted!r} within {seconds:.0f} s")
+
+
+def _said(log: Any) -> list[str]:
+    """The preview's "regenerated: ..." lines so far. Read with pread: the preview writes through the
+    same open file, and moving its offset would make it write over what it wrote."""
+    text = os.pread(log.fileno(), os.fstat(log.fileno()).st_size, 0).decode("utf-8", "replace")
+    return [line for line in text.splitlines() if line.startswith("regenerated:")]
+
+
+def edit_to_screen(project: Project, finding: str) -> dict[str, Any]:
+    """`make serve` on the knowledge base (nb), then one finding's statement edited: the time from
+    the file write to the finding's page being served with the new words, polled over HTTP."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    url = f"http://127.0.0.1:{port}/{urls.finding(finding).removesuffix('.md')}/"
+    command = [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port), "--lang", "nb"]
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        server = subprocess.Popen(command, cwd=CODE, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            _wait_for(url, "<html", PREVIEW_START_S, server, 0.5)
+            start_s = time.perf_counter() - started
+            words = f"Redigert{time.time_ns()}"
+            edit_finding(project, finding, words)  # the clock starts when the file is written
+            seconds = _wait_for(url, words, PREVIEW_EDIT_S, server, 0.02)
+            # The page can be served before the regeneration has finished (the other language, the
+            # downloads): its report line is waited for, so that the result says what it re-rendered.
+            deadline = time.perf_counter() + PREVIEW_EDIT_S
+            while len(_said(log)) < 2 and time.perf_counter() < deadline and server.poll() is None:
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        said = _said(log)
+    return {
+        "edit_to_screen_s": round(seconds, 3),
+        "preview_start_s": round(start_s, 3),
+        "preview_said": said,  # the start, then the edit: what the preview re-rendered
+    }
+
+
+def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> dict[str, Any]:
+    """One finding edited after a cold generation: the incremental path of the preview
+    (`IncrementalBuilder`, held warm in this process) regenerates; then, with a site, the same
+    kind of edit in a running `make serve`, from the write to the page served."""
     from generator.pipeline.incremental import IncrementalBuilder
 
-    project = generate(source, workdir / f"kb-incremental-{studies}", studies)
+    project = generate(source, workdir / f"kb-warm-{studies}", studies)
+    findings = sorted(path.stem for path in (project.data_dir / "findings").glob("*.yaml"))
     builder = IncrementalBuilder(project)
     started = time.perf_counter()
     first = builder.refresh()
     cold_s = time.perf_counter() - started
-    assert builder.index is not None
-    site = workdir / f"site-incremental-{studies}"
-    build(mkdocs_config(project, builder.index, "nb", site, strict=False))
-    finding = sorted((project.data_dir / "findings").glob("*.yaml"))[
-        len(list((project.data_dir / "findings").glob("*.yaml"))) // 2
-    ]
-    text = finding.read_text(encoding="utf-8")
-    finding.write_text(text.replace("nb: ", "nb: Redigert. ", 1), encoding="utf-8")
+    assert first.ok, first.report.problems[:5]
+    edit_finding(project, findings[len(findings) // 2], "Redigert.")
     started = time.perf_counter()
-    result = builder.refresh()
-    regenerate_s = time.perf_counter() - started
-    started = time.perf_counter()
-    build(mkdocs_config(project, builder.index, "nb", site, strict=False), dirty=True)
-    mkdocs_dirty_s = time.perf_counter() - started
-    shutil.rmtree(project.root, ignore_errors=True)
-    return {
-        "studies": studies,
-        "cold_generate_s": round(cold_s, 3),
-        "pages_rendered_cold": first.rendered,
-        "edit_pages_rendered": result.rendered,
-        "edit_files_written": len(result.written),
-        "edit_regenerate_s": round(regenerate_s, 3),
-        "edit_mkdocs_dirty_s": round(mkdocs_dirty_s, 3),
-        "edit_total_s": round(regenerate_s + mkdocs_dirty_s, 3),
+    warm = builder.refresh()
+    warm_s = time.perf_counter() - started
+    assert warm.ok, warm.report.problems[:5]
+    result: dict[str, Any] = {
+        "warm_generate_s": round(warm_s, 3),
+        "warm": {
+            "what": (
+                "IncrementalBuilder.refresh() (the preview's path, in a warm process) after one finding's statement "
+                "changed: every data file's stamp checked, the changed one reparsed, the index rebuilt, the pages whose "
+                "recorded reads include the finding (or what it refers to) re-rendered in both languages, the downloads "
+                "and hand-written pages regenerated, and only files whose bytes changed rewritten"
+            ),
+            "cold_generate_s": round(cold_s, 3),
+            "pages_rendered_cold": first.rendered,
+            "pages_rendered": warm.rendered,
+            "files_written": len(warm.written),
+            "written": warm.written[:20],
+        },
     }
+    if with_site:
+        result.update(edit_to_screen(project, findings[len(findings) // 2 + 1]))
+    shutil.rmtree(project.root, ignore_errors=True)
+    return result
+
+
+SUMMARY = (
+    "floor_s", "generate_s", "warm_generate_s", "site_s", "mkdocs_alone_s", "mkdocs_alone_peak_mb",
+    "site_over_mkdocs_alone", "edit_to_screen_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb",
+    "cores", "cores_busy", "search_index",
+)  # fmt: skip
 
 
 def print_table(runs: list[dict[str, Any]]) -> None:
@@ -204,16 +457,23 @@ def print_table(runs: list[dict[str, Any]]) -> None:
         print(f"{'stage':>12} {'seconds':>9} {'peak MB':>9}")
         for row in run["stages"]:
             print(f"{row['stage']:>12} {row['seconds']:>9.2f} {row['rss_mb']:>9.0f}")
-        for key in ("floor_s", "generate_s", "site_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb", "search_index"):
+        for key in SUMMARY:
             if key in run:
-                print(f"{key:>16}: {run[key]}")
+                print(f"{key:>22}: {run[key]}")
+        if "warm" in run:
+            print(
+                f"{'warm re-rendered':>22}: {run['warm']['pages_rendered']} pages, {run['warm']['files_written']} files written"
+            )
+        if "zensical" in run:
+            print(f"{'zensical':>22}: {json.dumps(run['zensical'])[:300]}")
 
 
 def _child(what: str, args: argparse.Namespace) -> dict[str, Any]:
-    import subprocess
-
-    command = [sys.executable, "-m", "generator.tools.bench", "--one", what] + (["--no-site"] if args.no_site else [])
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    command = [sys.executable, "-m", "generator.tools.bench", "--one", what]
+    command += (["--no-site"] if args.no_site else []) + (["--no-zensical"] if args.no_zensical else [])
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench {what} failed (exit code {done.returncode}):\n{done.stderr[-4000:]}")
     # The child's last line is the one `json.dumps(result)` of a dict that --one prints.
     return cast(dict[str, Any], json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -221,12 +481,11 @@ def _child(what: str, args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.tools.bench")
     parser.add_argument("--sizes", default="1000,10000", help="numbers of studies, comma separated")
-    parser.add_argument("--no-site", action="store_true", help="skip MkDocs and Pagefind")
+    parser.add_argument("--no-site", action="store_true", help="skip MkDocs, Pagefind, the engines compared and the preview")
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
+    parser.add_argument("--no-warm", action="store_true", help="skip the edited finding (warm_generate_s, edit_to_screen_s)")
     parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
-    parser.add_argument(
-        "--incremental", action="store_true", help="also measure one edit in the live preview at the largest size"
-    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -239,29 +498,28 @@ def main(argv: list[str] | None = None) -> int:
         kind, size = args.one.split(":")
         with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
             if kind == "size":
-                result = run_size(source, Path(tmp), int(size), not args.no_site, False)
+                result = run_size(source, Path(tmp), int(size), not args.no_site, False, not args.no_zensical)
             elif kind == "pdf":
                 result = pdf_run(source, Path(tmp), Stages())
                 result["pdf_process_peak_mb"] = round(max(_rss_mb(), _children_rss_mb()), 1)
             else:
-                result = incremental_run(source, Path(tmp), int(size))
+                result = warm_run(source, Path(tmp), int(size), not args.no_site)
         print(json.dumps(result))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     runs = [_child(f"size:{size}", args) for size in sizes]
+    for run in runs if not args.no_warm else []:
+        run.update(_child(f"warm:{run['studies']}", args))
     if not args.no_pdf:
         runs[0].update(_child("pdf:1000", args))
-    incremental = _child(f"incremental:{max(sizes)}", args) if args.incremental else None
     machine = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "available_cpus": len(os.sched_getaffinity(0)),
         "machine": platform.machine(),
         "system": platform.platform(),
     }
     results: dict[str, Any] = {"machine": machine, "runs": runs}
-    if incremental:
-        results["incremental"] = incremental
-        print("\nincremental (one finding edited):", json.dumps(incremental))
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(runs)
     print(f"\nwritten {args.output}")
