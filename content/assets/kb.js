@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every table is complete without JavaScript.
-   1. Mount Pagefind's search UI in the header, or on the home page in the page (per-language
-      index, chosen by <html lang>), with the site's ranking and a result titled like its page.
+   1. Put a search field in the header, or on the home page in the page, and load Pagefind's
+      search UI into it on first use (per-language index, chosen by <html lang>), with the
+      site's ranking and a result titled like its page.
    2. Add filters (native <select>s, so keyboard and screen readers work) above tables that
       declare data-kb-filters="attr1 attr2"; rows carry data-<attr> values.
    3. Place a glossary term's tooltip beside its link, inside the screen (kb.css shows it on hover
@@ -25,21 +26,85 @@
 
   // The home page has its own search box in the page (#kb-home-search): the one search of
   // that page, so the header's is left empty there (kb.css hides it).
+  //
+  // Pagefind's UI (a script of some 120 KB and its style sheet) is loaded when the search is
+  // first used, not with every page: until then the box is a plain field of the same look
+  // (kb.css), with the same words (the header's data-placeholder and data-label, from ui.yaml).
+  // Pointing at it or focusing it loads the UI, which then takes the field's place with what
+  // was typed in it, the focus and the caret, and searches for it.
+  var searchUI = null;
+
   function mountSearch() {
     var header = document.getElementById("kb-search");
     var home = document.getElementById("kb-home-search");
     var host = home || header;
-    if (!header || !host || host.dataset.mounted || typeof PagefindUI === "undefined") return;
+    if (!header || !host || host.dataset.mounted) return;
     host.dataset.mounted = "1";
-    new PagefindUI({
-      element: "#" + host.id,
-      bundlePath: new URL(header.dataset.bundle, document.baseURI).href,
-      showImages: false,
-      resetStyles: false,
-      showSubResults: true,
-      excerptLength: 20,
-      ranking: SEARCH.ranking,
-      processResult: showResult
+    var wrap = document.createElement("div");
+    wrap.className = "pagefind-ui kb-search-field";
+    var form = document.createElement("form");
+    form.className = "pagefind-ui__form";
+    form.setAttribute("role", "search");
+    form.setAttribute("aria-label", header.dataset.label || "");
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    var input = document.createElement("input");
+    input.className = "pagefind-ui__search-input";
+    input.type = "text";
+    input.placeholder = input.title = header.dataset.placeholder || "";
+    input.setAttribute("autocapitalize", "none");
+    input.setAttribute("enterkeyhint", "search");
+    form.appendChild(input);
+    wrap.appendChild(form);
+    host.appendChild(wrap);
+    var load = function () { loadSearch(header, host, wrap); };
+    ["pointerenter", "pointerdown", "focusin", "touchstart"].forEach(function (type) {
+      wrap.addEventListener(type, load, { once: true, passive: true });
+    });
+  }
+
+  function loadSearch(header, host, field) {
+    if (searchUI) return;
+    var bundle = new URL(header.dataset.bundle, document.baseURI).href;
+    searchUI = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = bundle + "pagefind-ui.css";
+      var script = document.createElement("script");
+      script.src = bundle + "pagefind-ui.js";
+      var waiting = 2;
+      var done = function () { if (--waiting === 0) resolve(); };
+      css.onload = css.onerror = done;  // without its style sheet the UI still works
+      script.onload = done;
+      script.onerror = reject;
+      document.head.appendChild(css);
+      document.head.appendChild(script);
+    }).then(function () {
+      var old = field.querySelector("input");
+      var typed = old.value;
+      var focused = document.activeElement === old;
+      var caret = [old.selectionStart, old.selectionEnd];
+      var ui = new PagefindUI({
+        element: "#" + host.id,
+        bundlePath: bundle,
+        showImages: false,
+        resetStyles: false,
+        showSubResults: true,
+        excerptLength: 20,
+        ranking: SEARCH.ranking,
+        processResult: showResult,
+        translations: { placeholder: header.dataset.placeholder, search_label: header.dataset.label }
+      });
+      field.remove();
+      var input = host.querySelector(".pagefind-ui__search-input");
+      if (!input) return;
+      if (typed) {
+        input.value = typed;
+        ui.triggerSearch(typed);
+      }
+      if (focused) {
+        input.focus();
+        if (caret[0] !== null) input.setSelectionRange(caret[0], caret[1]);
+      }
     });
   }
 

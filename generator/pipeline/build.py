@@ -317,6 +317,8 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_pdf_summary_title": ui("pdf_summary", lang),
         "kb_pdf_summary_label": ui("pdf_summary_label", lang),
         "kb_feed_title": ui("feed_title", lang),
+        "kb_search_placeholder": ui("search_placeholder", lang),
+        "kb_search_label": ui("search_label", lang),
     }
     overrides: dict[str, Any] = {
         "docs_dir": str(project.staging_docs(lang)),
