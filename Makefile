@@ -74,8 +74,8 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $(BENCH_STAMP)
 
-bench: setup $(BENCH_STAMP) ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage, beside MkDocs alone and Zensical -> bench-results.json
-	$(PY) -m generator.tools.bench --sizes 1000,10000
+bench: site $(BENCH_STAMP) ## synthetic 1,000 and 10,000-study knowledge bases, measured per stage, beside MkDocs alone and Zensical -> bench-results.json
+	$(PY) -m generator.tools.bench --sizes 1000,10000 --lighthouse site
 
 diff: setup ## what a change does compared with BASE (default origin/main): entities field by field, pages affected (FORMAT=markdown)
 	$(PY) -m generator.tools.diff --base "$${BASE:-origin/main}" --format "$${FORMAT:-text}"

@@ -485,6 +485,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pdf", action="store_true")
     parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
     parser.add_argument("--no-warm", action="store_true", help="skip the edited finding (warm_generate_s, edit_to_screen_s)")
+    parser.add_argument(
+        "--lighthouse",
+        type=Path,
+        metavar="SITE",
+        help="also score a built site on a phone (generator.tools.lighthouse), served compressed and not (make bench: site/)",
+    )
     parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -520,8 +526,20 @@ def main(argv: list[str] | None = None) -> int:
         "system": platform.platform(),
     }
     results: dict[str, Any] = {"machine": machine, "runs": runs}
+    if args.lighthouse:
+        from generator.tools import lighthouse
+
+        # As the public host serves it (gzip), and as a host that does not compress serves it.
+        results["lighthouse"] = {
+            "gzip": lighthouse.measure(args.lighthouse),
+            "uncompressed": lighthouse.measure(args.lighthouse, compress=False),
+        }
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(runs)
+    for served, measured in results.get("lighthouse", {}).items():
+        from generator.tools import lighthouse
+
+        print(f"\nLighthouse, mobile, served {served}:\n{lighthouse.table(measured)}")
     print(f"\nwritten {args.output}")
     return 0
 
