@@ -512,6 +512,9 @@ def main(argv: list[str] | None = None) -> int:
                 result = warm_run(source, Path(tmp), int(size), not args.no_site)
         print(json.dumps(result))
         return 0
+    if args.lighthouse and not (args.lighthouse / "index.html").is_file():
+        print(f"{args.lighthouse}/index.html is missing: build the site first (make site)", file=sys.stderr)
+        return 2
     sizes = [int(s) for s in args.sizes.split(",")]
     runs = [_child(f"size:{size}", args) for size in sizes]
     for run in runs if not args.no_warm else []:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.model.settings import LANGUAGES
+from generator.present import urls
 from scripts import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +112,7 @@ def pages(site_dir: Path) -> list[tuple[str, str, str]]:
     """(kind, language, path from the site's root) of each page measured: the largest of its kind."""
     chosen = []
     for lang in LANGUAGES:
-        root = site_dir if lang == LANGUAGES[0] else site_dir / lang
+        root = site_dir / urls.site_url(urls.HOME, lang).removeprefix("/")
         for kind, pattern in PAGE_KINDS.items():
             found = sorted(root.glob(pattern), key=lambda p: (-p.stat().st_size, str(p)))
             if found:
