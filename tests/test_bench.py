@@ -16,16 +16,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_synthetic_knowledge_base_is_valid(tmp_path: Path) -> None:
-    project = generate(Project(REPO), tmp_path / "kb", 120)
+    project = generate(Project(REPO), tmp_path / "kb", 40)
     index, report = check(project, strict=True)
     assert index is not None, report.problems[:5]
-    assert len(index.ids("study")) == 120 and len(index.ids("finding")) == 60
+    assert len(index.ids("study")) == 40 and len(index.ids("finding")) == 20
 
 
 def test_bench_reports_every_stage(tmp_path: Path) -> None:
-    run = run_size(Project(REPO), tmp_path, 100, with_site=False, with_pdf=False)
+    run = run_size(Project(REPO), tmp_path, 30, with_site=False, with_pdf=False)
     assert [row["stage"] for row in run["stages"]] == ["load", "validate", "index", "render", "write"]
-    assert run["studies"] == 100 and run["findings"] == 50
+    assert run["studies"] == 30 and run["findings"] == 15
     assert run["floor_s"] > 0 and run["generate_s"] > 0 and run["peak_rss_mb"] > 0
 
 
@@ -36,9 +36,9 @@ def test_make_bench_entry_point_writes_results(tmp_path: Path, monkeypatch) -> N
 
     monkeypatch.chdir(REPO)
     output = tmp_path / "bench-results.json"
-    assert main(["--sizes", "60,120", "--no-site", "--no-pdf", "--output", str(output)]) == 0
+    assert main(["--sizes", "30,60", "--no-site", "--no-pdf", "--output", str(output)]) == 0
     runs = json.loads(output.read_text())["runs"]
-    assert [(r["studies"], r["findings"]) for r in runs] == [(60, 30), (120, 60)]
+    assert [(r["studies"], r["findings"]) for r in runs] == [(30, 15), (60, 30)]
     assert all({"floor_s", "generate_s", "peak_rss_mb"} <= set(r) for r in runs)
 
 
