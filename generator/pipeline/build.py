@@ -201,7 +201,7 @@ def write_exports(index: Index, writer: StagingWriter, lang: str, site_url: str 
             writer.write(urls.reference_list_path(pub.id, "ris"), ris(entries))
             writer.write(urls.reference_list_path(pub.id, "json"), csl_json(entries))
     # Open data: the tables as CSV, the knowledge base as JSON, the data package (opendata.py).
-    for path, content in opendata.files(index).items():
+    for path, content in index.once("opendata", lambda: opendata.files(index)).items():  # the same in each language
         writer.write(path, content)
     # What changed, to follow: the Atom feed of the language (web/feed.py).
     writer.write(urls.FEED, feed.atom(index, lang, site_url))

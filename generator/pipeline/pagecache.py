@@ -193,6 +193,8 @@ class PageCache:
             self.reason = f"page cache unreadable ({type(exc).__name__})"
             return
         self._old = old
+        # This build's table starts as the last one's, so a kept page's reads stay as they are.
+        self._keys = {key: i for i, key in enumerate(keys)}
         self._stale = {i for i, (key, digest) in enumerate(zip(keys, digests, strict=True)) if self.digests.digest(key) != digest}
 
     def summary(self) -> str:
@@ -226,9 +228,9 @@ class PageCache:
             return False
         if (stat.st_mtime_ns, stat.st_size) != entry.stamp:
             return False
-        # Kept: its reads are re-interned into this build's table, which holds today's digests.
-        old_keys: list[Read] = self._old["keys"]
-        self._pages[self._lang][page.doc] = _Page(entry.spec, entry.stamp, self._intern(old_keys[i] for i in entry.reads))
+        # Kept with its reads as they are: this build's table begins with the last one's keys, and
+        # `save` writes today's digest of each (the same as before for every key a kept page read).
+        self._pages[self._lang][page.doc] = entry
         self.kept += 1
         return True
 
