@@ -70,6 +70,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for stage, seconds in timings.stages.items():
         print(f"{stage:>22}: {seconds:6.2f} s")
+        if stage == "render+write" and timings.pages is not None:
+            print(f"{'pages':>22}: {timings.pages.summary()}")
     print(f"{'wall':>22}: {timings.wall:6.2f} s")
     if timings.pdfs:
         rendering = sum(result.seconds for result in timings.pdfs)
@@ -87,6 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.pipeline.build import generate, load_or_fail
+    from generator.pipeline.pagecache import PageCache
 
     project = Project.find(args.root)
     try:
@@ -94,7 +97,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except DataError as exc:
         _print_report(exc.report, args.strict, args.github)
         return 1
-    changed = generate(project, index)
+    cache = PageCache.open(project.build_dir, index)
+    changed = generate(project, index, cache=cache)
+    print(f"pages: {cache.summary()}")
     for lang, files in changed.items():
         print(f"{lang}: {len(files)} file(s) changed")
     return 0

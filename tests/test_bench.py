@@ -60,6 +60,9 @@ def test_make_bench_measures_the_engines_the_warm_rebuild_and_the_preview(tmp_pa
     assert "seconds" in run["zensical"] or run["zensical"]["error"]
     assert 0 < run["warm_generate_s"] and 0 < run["warm"]["pages_rendered"] < run["warm"]["pages_rendered_cold"]
     assert any(doc.startswith("nb/findings/") for doc in run["warm"]["written"])
+    warm_site = run["warm_site"]
+    assert 0 < run["warm_site_generate_s"] and 0 < warm_site["pages_rendered"] < warm_site["pages_rendered_cold"]
+    assert warm_site["pages_rendered"] + warm_site["pages_kept"] == warm_site["pages_rendered_cold"]
     assert run["edit_to_screen_s"] > 0 and len(run["preview_said"]) >= 2
     assert run["cores"] == os.cpu_count() and run["cores_busy"] > 0
 

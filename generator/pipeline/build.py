@@ -27,6 +27,7 @@ from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
+from generator.pipeline.pagecache import PageCache
 from generator.pipeline.write import StagingWriter
 from generator.present import citing, opendata, search, sections, urls
 from generator.present.citations import check_content, expand
@@ -60,6 +61,8 @@ class Timings:
         """The reports' rendering time added up, over the time they took side by side."""
         return sum(r.seconds for r in self.pdfs) / self.pdf_wall if self.pdf_wall else 0.0
 
+    pages: PageCache | None = None
+    """How many pages the generate stage rendered and how many it kept from the page cache."""
     notices: list[str] = field(default_factory=list)
     """What the build left out and why (no public address, no repository): said once, by the command."""
 
@@ -141,11 +144,15 @@ def load_or_fail(project: Project, strict: bool = False) -> Index:
     return index
 
 
-def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUAGES, pdfs: bool = True) -> dict[str, list[str]]:
+def generate(
+    project: Project, index: Index, languages: tuple[str, ...] = LANGUAGES, pdfs: bool = True, cache: PageCache | None = None
+) -> dict[str, list[str]]:
     """Render every page into the staging folders; returns the changed files per language.
 
     `pdfs`: whether the PDF reports are built with these pages. Without them, pages link to none
     (a site never links to a file it does not have, and a PDF from an earlier build may be stale).
+    `cache`: the page cache of a full build (`pagecache.py`): a page whose reads all hash as they
+    did when it was staged keeps its staged file; the cache is written back at the end.
     """
     env = environment()
     pages = plan(index)
@@ -154,14 +161,25 @@ def generate(project: Project, index: Index, languages: tuple[str, ...] = LANGUA
     for lang in languages:
         writer = StagingWriter(project.staging_docs(lang))
         hand_written = hand_written_docs(project, lang)
+        if cache is not None:
+            cache.start(lang, writer.root, hand_written, pdfs)
         for page in pages:
-            writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
+            if cache is None:
+                writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
+            elif cache.keep(page):
+                writer.written.add(page.doc)  # unchanged: the staged file stays as it is
+            else:
+                with index.recording() as reads:
+                    writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
+                cache.record(page, reads)
         write_exports(index, writer, lang, public_url(index))
         write_citations(index, lang, pages, writer)
         copy_content(project, lang, writer, index)
         writer.remove_stale()
         changed[lang] = writer.changed
     index.references.save()
+    if cache is not None:
+        cache.save()
     return changed
 
 
@@ -183,7 +201,7 @@ def write_exports(index: Index, writer: StagingWriter, lang: str, site_url: str 
             writer.write(urls.reference_list_path(pub.id, "ris"), ris(entries))
             writer.write(urls.reference_list_path(pub.id, "json"), csl_json(entries))
     # Open data: the tables as CSV, the knowledge base as JSON, the data package (opendata.py).
-    for path, content in opendata.files(index).items():
+    for path, content in index.once("opendata", lambda: opendata.files(index)).items():  # the same in each language
         writer.write(path, content)
     # What changed, to follow: the Atom feed of the language (web/feed.py).
     writer.write(urls.FEED, feed.atom(index, lang, site_url))
@@ -415,7 +433,9 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     index = load_or_fail(project, strict)
     os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(index))
     started = timings.record("load+validate+index", started)
-    generate(project, index, pdfs=with_pdf)
+    cache = PageCache.open(project.build_dir, index)
+    generate(project, index, pdfs=with_pdf, cache=cache)
+    timings.pages = cache
     started = timings.record("render+write", started)
     staging_site = project.build_dir / "site-new"
     if staging_site.exists():

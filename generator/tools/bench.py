@@ -5,7 +5,9 @@ MkDocs per language, Pagefind and the PDF, and the floor: parsing the same YAML 
 PyYAML's C loader and writing the same number of bytes. Beside them, on the same staged pages:
 MkDocs alone (the plain Material theme, none of our overrides: the engine's own limit) and
 Zensical (requirements-bench.txt; its failure is recorded, never fatal). Then one finding is
-edited: the preview's incremental regeneration (warm_generate_s) and, with `make serve` running
+edited: a full generate in a fresh index with the page cache the one before left
+(warm_site_generate_s, the path of `make site`), the preview's incremental regeneration
+(warm_generate_s) and, with `make serve` running
 on the knowledge base, the time from the file write to the changed page being served
 (edit_to_screen_s). Results go to bench-results.json.
 """
@@ -404,6 +406,42 @@ def edit_to_screen(project: Project, finding: str) -> dict[str, Any]:
     }
 
 
+def warm_site_generate(project: Project, finding: str) -> dict[str, Any]:
+    """A full generate in a fresh index (what `make site` and `python -m generator generate` do)
+    after one finding's statement changed, its page cache left by the generate before
+    (pipeline/pagecache.py): load, validate, index, the cache's digests, the pages whose reads
+    changed, and the downloads and hand-written pages."""
+    from generator.pipeline.build import generate as generate_staging
+    from generator.pipeline.build import load_or_fail
+    from generator.pipeline.pagecache import PageCache
+
+    def full_generate() -> tuple[float, PageCache]:
+        started = time.perf_counter()
+        index = load_or_fail(project)
+        cache = PageCache.open(project.build_dir, index)
+        generate_staging(project, index, pdfs=False, cache=cache)
+        return time.perf_counter() - started, cache
+
+    cold_s, cold = full_generate()
+    unchanged_s, _ = full_generate()
+    edit_finding(project, finding, "Redigert.")
+    warm_s, warm = full_generate()
+    return {
+        "warm_site_generate_s": round(warm_s, 3),
+        "warm_site": {
+            "what": (
+                "a full generate in a fresh index after one finding's statement changed, with the page cache "
+                "the generate before left in build/ (pipeline/pagecache.py): pages whose recorded reads hash as before kept"
+            ),
+            "cold_generate_s": round(cold_s, 3),
+            "unchanged_generate_s": round(unchanged_s, 3),
+            "pages_rendered_cold": cold.rendered,
+            "pages_rendered": warm.rendered,
+            "pages_kept": warm.kept,
+        },
+    }
+
+
 def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> dict[str, Any]:
     """One finding edited after a cold generation: the incremental path of the preview
     (`IncrementalBuilder`, held warm in this process) regenerates; then, with a site, the same
@@ -412,6 +450,7 @@ def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> d
 
     project = generate(source, workdir / f"kb-warm-{studies}", studies)
     findings = sorted(path.stem for path in (project.data_dir / "findings").glob("*.yaml"))
+    site_result = warm_site_generate(project, findings[len(findings) // 2 - 1])
     builder = IncrementalBuilder(project)
     started = time.perf_counter()
     first = builder.refresh()
@@ -423,6 +462,7 @@ def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> d
     warm_s = time.perf_counter() - started
     assert warm.ok, warm.report.problems[:5]
     result: dict[str, Any] = {
+        **site_result,
         "warm_generate_s": round(warm_s, 3),
         "warm": {
             "what": (
@@ -445,7 +485,7 @@ def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> d
 
 
 SUMMARY = (
-    "floor_s", "generate_s", "warm_generate_s", "site_s", "mkdocs_alone_s", "mkdocs_alone_peak_mb",
+    "floor_s", "generate_s", "warm_generate_s", "warm_site_generate_s", "site_s", "mkdocs_alone_s", "mkdocs_alone_peak_mb",
     "site_over_mkdocs_alone", "edit_to_screen_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb",
     "cores", "cores_busy", "search_index",
 )  # fmt: skip
@@ -464,6 +504,9 @@ def print_table(runs: list[dict[str, Any]]) -> None:
             print(
                 f"{'warm re-rendered':>22}: {run['warm']['pages_rendered']} pages, {run['warm']['files_written']} files written"
             )
+        if "warm_site" in run:
+            warm_site = run["warm_site"]
+            print(f"{'warm site re-rendered':>22}: {warm_site['pages_rendered']} pages, {warm_site['pages_kept']} kept")
         if "zensical" in run:
             print(f"{'zensical':>22}: {json.dumps(run['zensical'])[:300]}")
 

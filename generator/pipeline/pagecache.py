@@ -1,0 +1,270 @@
+"""The page cache of a full build: a page whose reads all hash as they did keeps its staged file.
+
+While a page renders, `Index.recording` records what it read (the same reads the live preview
+uses, `incremental.py`). After a full generate the cache keeps, in `build/page-cache.pickle`, for
+each staged page: the reads (interned keys), the page's own description (`PageSpec`) and the
+stamp (mtime, size) of its staged file as written; and for every key, the digest of what it read:
+
+- an entity (or a vocabulary, `("vocabulary", name)`): its validated model (`model_dump_json`, not
+  the file, so a comment-only edit changes nothing) and its file's path (the page names it);
+- `("all", kind)`: the sorted ids of the kind;
+- `("refs", id)`: which entities refer to the id (a string of their data that is the id, or
+  'kind:id'). Added for the id of every entity a page read, for every id that entity refers to and
+  for the page's parameters: a page reaches back-links (a study's findings, a topic's members, the
+  notes about an entity, which publication an entity belongs to) through the index's maps, keyed
+  by ids it got from what it read, and those maps are not recorded. This is one hop beyond the
+  preview's rule (an entity's pages change when something starts or stops referring to it);
+- `("all", "term")` for every page: every page is searched for the glossary's terms once there
+  are any (`View.explain_terms`).
+
+Everything global is one digest per language: the generator's code (its .py files, templates and
+ui.yaml, and the versions of the libraries that format), the site configuration (site.yaml and
+its environment), the hand-written pages a page may link, whether PDFs are linked, the language.
+On the next full build a page is kept when the global digest is the same, its staged file has the
+same stamp, its description is the same and none of its keys hashes differently; every other page
+renders. A missing, unreadable or foreign cache file renders everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import re
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.model.index import Index, Read
+from generator.present.pagespec import PageSpec
+
+CACHE_FILE = "page-cache.pickle"
+FORMAT = 1
+"""Raised when what the file holds changes shape: an older file is then ignored."""
+
+GENERATOR = Path(__file__).resolve().parent.parent
+CODE_SUFFIXES = (".py", ".j2", ".yaml", ".yml", ".html", ".css", ".json")
+LIBRARIES = ("jinja2", "markupsafe", "babel", "citeproc-py", "pydantic", "nh3", "pyyaml")
+"""The libraries whose version can change a page's bytes: templates, escaping, dates and numbers,
+citations, the models' JSON, sanitising, YAML."""
+
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+@cache
+def code_digest() -> str:
+    """The generator's own code and templates, and the libraries that format: a page rendered by
+    other code is never kept."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(GENERATOR.rglob("*")):
+        if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    return digest.hexdigest()
+
+
+def global_digest(index: Index, lang: str, pdfs: bool, hand_written: frozenset[str]) -> str:
+    """What every page of a language depends on besides the data it reads."""
+    parts = [str(FORMAT), code_digest(), lang, str(pdfs), "\0".join(sorted(hand_written)), index.site.model_dump_json()]
+    return hashlib.blake2b("\x01".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def spec_digest(page: PageSpec) -> bytes:
+    return hashlib.blake2b(repr(page).encode(), digest_size=8).digest()
+
+
+class Digests:
+    """The digest of every key a page may read, from the index as it is: computed once per build."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.entities: dict[Read, bytes] = {}
+        self.refers_to: dict[Read, tuple[str, ...]] = {}
+        """The ids an entity's data names (its own id too): where its page's back-links come from."""
+        referrers: dict[str, list[Read]] = defaultdict(list)
+        every_id = {entity_id for entities in index.data.entities.values() for entity_id in entities}
+        for kind, entities in index.data.entities.items():
+            for entity_id, loaded in entities.items():
+                key = (kind, entity_id)
+                text = loaded.model.model_dump_json()
+                digest = hashlib.blake2b(text.encode(), digest_size=16)
+                digest.update(b"\0" + loaded.source.display_path.encode())
+                self.entities[key] = digest.digest()
+                strings = set(_JSON_STRING.findall(text))
+                named = {entity_id} | (strings & every_id)
+                named |= {s.split(":", 1)[1] for s in strings if ":" in s} & every_id
+                self.refers_to[key] = tuple(named)
+                for other in named:
+                    referrers[other].append(key)
+        self.referrers = referrers
+        self._cache: dict[Read, bytes] = {}
+
+    def digest(self, key: Read) -> bytes:
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._digest(key)
+        return found
+
+    def _digest(self, key: Read) -> bytes:
+        kind, name = key
+        if kind == "all":
+            ids = self.index.data.entities.get(name, {})
+            return hashlib.blake2b("\0".join(sorted(ids)).encode(), digest_size=16).digest()
+        if kind == "refs":
+            who = sorted(self.referrers.get(name, ()))
+            return hashlib.blake2b("\0".join(f"{k}:{i}" for k, i in who).encode(), digest_size=16).digest()
+        return self.entities.get(key, b"missing")
+
+    def expand(self, reads: Iterable[Read], page: PageSpec) -> set[Read]:
+        """What a page depends on: what it read, the back-links around each entity it read (and
+        around its parameters), and the glossary's list of terms."""
+        keys: set[Read] = {("all", "term")}
+        keys.update(("refs", value) for value in page.params.values())
+        for key in reads:
+            keys.add(key)
+            keys.update(("refs", other) for other in self.refers_to.get(key, ()))
+        return keys
+
+
+@dataclass
+class _Page:
+    spec: bytes
+    stamp: tuple[int, int]
+    reads: array[int]
+
+
+@dataclass
+class PageCache:
+    """One build's use of the cache: what the last build left (`load`), which pages this one keeps
+    (`keep`), what the pages it rendered read (`record`), written back by `save`."""
+
+    path: Path
+    index: Index
+    rendered: int = 0
+    kept: int = 0
+    reason: str = ""
+    """Why nothing was kept, when nothing could be (no cache yet, unreadable, code changed)."""
+    _old: dict[str, Any] = field(default_factory=dict)
+    _stale: set[int] = field(default_factory=set)
+    _digests: Digests | None = None
+    _keys: dict[Read, int] = field(default_factory=dict)
+    _pages: dict[str, dict[str, _Page]] = field(default_factory=dict)
+    _globals: dict[str, str] = field(default_factory=dict)
+    _lang: str = ""
+    _root: Path = Path()
+    _old_pages: dict[str, _Page] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, build_dir: Path, index: Index) -> PageCache:
+        cache = cls(build_dir / CACHE_FILE, index)
+        cache._load()
+        return cache
+
+    @property
+    def digests(self) -> Digests:
+        if self._digests is None:
+            self._digests = Digests(self.index)
+        return self._digests
+
+    def _load(self) -> None:
+        try:
+            with self.path.open("rb") as file:
+                old = pickle.load(file)
+            if not isinstance(old, dict) or old.get("format") != FORMAT:
+                raise ValueError("another format")
+            keys: list[Read] = old["keys"]
+            digests: list[bytes] = old["digests"]
+            if len(keys) != len(digests) or not isinstance(old["pages"], dict) or not isinstance(old["globals"], dict):
+                raise ValueError("inconsistent")
+        except FileNotFoundError:
+            self.reason = "no page cache yet"
+            return
+        except Exception as exc:  # a cache that cannot be read renders everything, never a wrong page
+            self.reason = f"page cache unreadable ({type(exc).__name__})"
+            return
+        self._old = old
+        # This build's table starts as the last one's, so a kept page's reads stay as they are.
+        self._keys = {key: i for i, key in enumerate(keys)}
+        self._stale = {i for i, (key, digest) in enumerate(zip(keys, digests, strict=True)) if self.digests.digest(key) != digest}
+
+    def summary(self) -> str:
+        """For the stage table: '12 rendered, 4,310 kept (page cache)', with why nothing was kept."""
+        why = f"; {self.reason}" if self.reason and not self.kept else ""
+        return f"{self.rendered:,} rendered, {self.kept:,} kept (page cache{why})"
+
+    def start(self, lang: str, root: Path, hand_written: frozenset[str], pdfs: bool) -> None:
+        """Begin a language: its pages are kept only when everything global is as it was."""
+        self._lang = lang
+        self._root = root
+        current = global_digest(self.index, lang, pdfs, hand_written)
+        self._globals[lang] = current
+        self._pages[lang] = {}
+        old_global = self._old.get("globals", {}).get(lang)
+        if old_global == current:
+            self._old_pages = self._old["pages"].get(lang, {})
+        else:
+            self._old_pages = {}
+            if self._old and not self.reason:
+                self.reason = "the generator, its templates or the site's settings changed"
+
+    def keep(self, page: PageSpec) -> bool:
+        """Whether the staged file of the page is the page as it would render now."""
+        entry = self._old_pages.get(page.doc)
+        if entry is None or entry.spec != spec_digest(page) or not self._stale.isdisjoint(entry.reads):
+            return False
+        try:
+            stat = (self._root / page.doc).stat()
+        except OSError:
+            return False
+        if (stat.st_mtime_ns, stat.st_size) != entry.stamp:
+            return False
+        # Kept with its reads as they are: this build's table begins with the last one's keys, and
+        # `save` writes today's digest of each (the same as before for every key a kept page read).
+        self._pages[self._lang][page.doc] = entry
+        self.kept += 1
+        return True
+
+    def record(self, page: PageSpec, reads: set[Read]) -> None:
+        """A page just rendered and written: what it read, and its staged file's stamp."""
+        self.rendered += 1
+        try:
+            stat = (self._root / page.doc).stat()
+        except OSError:
+            return
+        keys = self.digests.expand(reads, page)
+        self._pages[self._lang][page.doc] = _Page(spec_digest(page), (stat.st_mtime_ns, stat.st_size), self._intern(keys))
+
+    def _intern(self, keys: Iterable[Read]) -> array[int]:
+        table = self._keys
+        return array("I", (table.setdefault(key, len(table)) for key in keys))
+
+    def save(self) -> None:
+        """Write the cache: only the languages this build rendered (another's pages were not checked
+        against today's digests), atomically."""
+        keys = list(self._keys)
+        state = {
+            "format": FORMAT,
+            "globals": self._globals,
+            "keys": keys,
+            "digests": [self.digests.digest(key) for key in keys],
+            "pages": self._pages,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with tmp.open("wb") as file:
+                pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
