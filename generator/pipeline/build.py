@@ -57,8 +57,14 @@ class Timings:
 
     @property
     def pdf_speedup(self) -> float:
-        """The reports' rendering time added up, over the time they took side by side."""
+        """The reports' time added up (rendered ones and those taken from the cache), over the time
+        they took side by side."""
         return sum(r.seconds for r in self.pdfs) / self.pdf_wall if self.pdf_wall else 0.0
+
+    @property
+    def pdf_reused(self) -> int:
+        """How many reports were taken from the cache of rendered reports, unchanged."""
+        return sum(1 for r in self.pdfs if r.reused)
 
     notices: list[str] = field(default_factory=list)
     """What the build left out and why (no public address, no repository): said once, by the command."""
@@ -423,7 +429,7 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     # The PDFs render in processes of their own from here on, while this one builds the site:
     # MkDocs and Pagefind keep one core busy, the reports every core.
     with contextlib.ExitStack() as stack:
-        reports = stack.enter_context(pdf.PdfRun(index, staging_site)) if with_pdf else None
+        reports = stack.enter_context(pdf.PdfRun(index, staging_site, cache=pdf.cache_dir(project))) if with_pdf else None
         for lang in LANGUAGES:
             target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
             lang_site = project.build_dir / f"mkdocs-{lang}"
