@@ -54,13 +54,14 @@ def test_the_key_changes_with_every_input_and_only_with_them() -> None:
     assert len({key, *changed}) == len(changed) + 1
 
 
-def test_the_software_versions_name_weasyprint_and_the_native_libraries() -> None:
-    versions = pdfcache.software()
+def test_the_software_versions_are_those_weasyprint_renders_with() -> None:
+    versions = pdfcache.software().splitlines()
     import weasyprint
+    from weasyprint.text.ffi import pango
 
-    assert f"weasyprint {weasyprint.__version__}" in versions.splitlines()
-    assert any(line.startswith("pango ") and line != "pango ?" for line in versions.splitlines())
-    assert any(line.startswith("harfbuzz ") for line in versions.splitlines())
+    assert f"weasyprint {weasyprint.__version__}" in versions
+    assert f"pango {pango.pango_version()}" in versions
+    assert any(line.startswith("harfbuzz ") and line != "harfbuzz ?" for line in versions)
 
 
 def test_the_assets_digest_reads_bytes_not_times_and_not_templates(tmp_path: Path) -> None:
@@ -289,3 +290,13 @@ def test_a_site_build_reuses_the_reports_of_the_last_one(
     assert len(list(pdf.cache_dir(fixture_project).glob("*.pdf"))) == 4
     build_site(fixture_project, with_pdf=False)  # a build without the reports leaves the cache as it was
     assert len(list(pdf.cache_dir(fixture_project).glob("*.pdf"))) == 4
+
+
+def test_rendering_collects_less_often_and_resets_the_collector_even_on_failure() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), pdf._fewer_collections():
+        assert gc.get_threshold() == (pdf.RENDERING_GC_THRESHOLD, *before[1:])
+        raise RuntimeError("layout failed")
+    assert gc.get_threshold() == before

@@ -11,13 +11,15 @@ identifier from what is printed, so two builds of the same data are byte-identic
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import re
 import resource
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -237,6 +239,24 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+RENDERING_GC_THRESHOLD = 50_000
+"""Allocations between two young-generation collections while WeasyPrint renders (Python's default: 700)."""
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """WeasyPrint makes millions of short-lived objects (boxes, styles, lines): with Python's default
+    threshold the cyclic collector runs thousands of times a report, over everything the build holds.
+    Collecting the young generation every 50,000 allocations instead renders a 92-page report about
+    10 % faster with the same peak memory and the same bytes (README, issue 16). Reset afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(RENDERING_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def pdf_options(pub: Publication, kind: str, lang: str) -> dict[str, Any]:
     """What `render_pdf` passes to WeasyPrint's render and write_pdf (part of a report's cache key)."""
     return {
@@ -255,11 +275,12 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     started = time.perf_counter()
     html = render_html(env, index, pub, kind, lang)
     options = pdf_options(pub, kind, lang)
-    # base_url: print.css and, through it, the fonts are found relative to the templates.
-    document = HTML(string=html, base_url=str(PRINT_TEMPLATES) + "/").render(font_config=FontConfiguration(), **options)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    document.write_pdf(partial, **options)
+    with _fewer_collections():
+        # base_url: print.css and, through it, the fonts are found relative to the templates.
+        document = HTML(string=html, base_url=str(PRINT_TEMPLATES) + "/").render(font_config=FontConfiguration(), **options)
+        document.write_pdf(partial, **options)
     partial.replace(target)
     return PdfResult(
         target,

@@ -32,36 +32,34 @@ LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tiny
 """The Python packages whose version decides the bytes: layout, CSS, HTML parsing, PDF writing, font subsetting, hyphens."""
 
 
-def _native_versions() -> list[str]:
-    """Pango (text layout) and HarfBuzz (shaping, subsetting), as WeasyPrint loads them."""
-    versions = []
-    try:
-        from weasyprint.text.ffi import pango
-
-        versions.append(f"pango {pango.pango_version()}")
-    except (ImportError, OSError, AttributeError):
-        versions.append("pango ?")
-    for name in ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"):
+def _native_version(names: tuple[str, ...], function: str, as_text: bool) -> str:
+    """A shared library's version, asked through ctypes (importing WeasyPrint would cost half a second)."""
+    for name in names:
         try:
             library = ctypes.CDLL(name)
         except OSError:
             continue
-        library.hb_version_string.restype = ctypes.c_char_p
-        versions.append(f"harfbuzz {library.hb_version_string().decode()}")
-        break
-    return versions
+        call = getattr(library, function)
+        call.restype = ctypes.c_char_p if as_text else ctypes.c_int
+        value = call()
+        return value.decode() if as_text else str(value)
+    return "?"
 
 
-@functools.cache
 def software() -> str:
-    """The versions of what renders a report, once per process."""
+    """The versions of what renders a report: the Python packages, and Pango (text layout) and
+    HarfBuzz (shaping, subsetting) as WeasyPrint loads them."""
     versions = []
     for name in LIBRARIES:
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name} -")
-    return "\n".join([*versions, *_native_versions()])
+    pango = _native_version(
+        ("libpango-1.0-0.dll", "libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0.0.dylib"), "pango_version", False
+    )
+    harfbuzz = _native_version(("libharfbuzz-0.dll", "libharfbuzz.so.0", "libharfbuzz.0.dylib"), "hb_version_string", True)
+    return "\n".join([*versions, f"pango {pango}", f"harfbuzz {harfbuzz}"])
 
 
 def assets_digest(stylesheets: Path, fonts: Path) -> str:
@@ -111,18 +109,20 @@ def _place(source: Path, target: Path) -> None:
 
 @dataclass(frozen=True)
 class PdfCache:
-    """The cache folder, and the digest of the stylesheet and fonts, read once per run."""
+    """The cache folder, the digest of the stylesheet and fonts and the software's versions, read
+    once per run (before the rendering processes fork)."""
 
     folder: Path
     assets: str
+    versions: str
 
     @classmethod
     def open(cls, folder: Path, stylesheets: Path, fonts: Path) -> PdfCache:
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, assets_digest(stylesheets, fonts))
+        return cls(folder, assets_digest(stylesheets, fonts), software())
 
     def key(self, html: str, options: Mapping[str, Any]) -> str:
-        return report_key(html, options, self.assets, software())
+        return report_key(html, options, self.assets, self.versions)
 
     def _files(self, key: str) -> tuple[Path, Path]:
         return self.folder / f"{key}.pdf", self.folder / f"{key}.json"
