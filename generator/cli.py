@@ -74,10 +74,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"{'pages':>22}: {timings.pages.summary()}")
     print(f"{'wall':>22}: {timings.wall:6.2f} s")
     if timings.pdfs:
-        rendering = sum(result.seconds for result in timings.pdfs)
+        rendering = sum(result.seconds for result in timings.pdfs if not result.reused)
+        checking = sum(result.seconds for result in timings.pdfs if result.reused)
+        rendered = len(timings.pdfs) - timings.pdf_reused
         print(
-            f"{'pdf, beside the site':>22}: {timings.pdf_wall:6.2f} s for {len(timings.pdfs)} reports"
-            f" ({rendering:.2f} s of rendering on {timings.pdf_processes} processes: {timings.pdf_speedup:.1f}x)"
+            f"{'pdf, beside the site':>22}: {timings.pdf_wall:6.2f} s for {len(timings.pdfs)} reports:"
+            f" {rendered} rendered ({rendering:.2f} s), {timings.pdf_reused} reused unchanged ({checking:.2f} s),"
+            f" on {timings.pdf_processes} processes: {timings.pdf_speedup:.1f}x"
         )
     for result in timings.pdfs:
         print(f"{'':>22}  {result}")
@@ -117,7 +120,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         for problem in exc.report.problems:
             print(problem, file=sys.stderr)
         return 1
-    for result in build_pdfs(project, index, project.site_dir):
+    for result in build_pdfs(project, index, project.site_dir, cached=True):
         print(result)
     return 0
 

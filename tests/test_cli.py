@@ -116,7 +116,7 @@ def test_an_unexpected_exception_becomes_an_annotation_and_a_failure(fixture_pro
 def test_a_command_without_github_flag_annotates_in_github_actions(fixture_project: Project, capsys, monkeypatch) -> None:
     import generator.print.pdf
 
-    def crash(*args: object) -> int:
+    def crash(*args: object, **kwargs: object) -> int:
         raise OSError("font missing")
 
     monkeypatch.setattr(generator.print.pdf, "build_pdfs", crash)

@@ -58,8 +58,14 @@ class Timings:
 
     @property
     def pdf_speedup(self) -> float:
-        """The reports' rendering time added up, over the time they took side by side."""
+        """The reports' time added up (rendered ones and those taken from the cache), over the time
+        they took side by side."""
         return sum(r.seconds for r in self.pdfs) / self.pdf_wall if self.pdf_wall else 0.0
+
+    @property
+    def pdf_reused(self) -> int:
+        """How many reports were taken from the cache of rendered reports, unchanged."""
+        return sum(1 for r in self.pdfs if r.reused)
 
     pages: PageCache | None = None
     """How many pages the generate stage rendered and how many it kept from the page cache."""
@@ -433,17 +439,19 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     index = load_or_fail(project, strict)
     os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(index))
     started = timings.record("load+validate+index", started)
-    cache = PageCache.open(project.build_dir, index)
-    generate(project, index, pdfs=with_pdf, cache=cache)
-    timings.pages = cache
-    started = timings.record("render+write", started)
     staging_site = project.build_dir / "site-new"
     if staging_site.exists():
         shutil.rmtree(staging_site)
-    # The PDFs render in processes of their own from here on, while this one builds the site:
-    # MkDocs and Pagefind keep one core busy, the reports every core.
+    # The PDFs render in processes of their own from here on, while this one generates and builds
+    # the site: the pages, MkDocs and Pagefind keep one core busy, the reports every core. The
+    # formatted-citation cache is loaded first, so the reports' colophons find it too.
+    index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
     with contextlib.ExitStack() as stack:
-        reports = stack.enter_context(pdf.PdfRun(index, staging_site)) if with_pdf else None
+        reports = stack.enter_context(pdf.PdfRun(index, staging_site, cache=pdf.cache_dir(project))) if with_pdf else None
+        cache = PageCache.open(project.build_dir, index)
+        generate(project, index, pdfs=with_pdf, cache=cache)
+        timings.pages = cache
+        started = timings.record("render+write", started)
         for lang in LANGUAGES:
             target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
             lang_site = project.build_dir / f"mkdocs-{lang}"

@@ -11,15 +11,17 @@ identifier from what is printed, so two builds of the same data are byte-identic
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import re
 import resource
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from generator.model.sources import readable_files
 from generator.present import citing, sections, urls
 from generator.present.presenter import Medium, Presenter
 from generator.present.sections import Chapter
+from generator.print.pdfcache import PdfCache
 from generator.print.print_contexts import PrintedReport
 from generator.web.render import TEMPLATES, jinja_environment, provenance
 
@@ -81,8 +84,14 @@ class PdfResult:
     seconds: float
     peak_mb: float
     """Peak resident memory of the process while rendering this PDF (data and Python included)."""
+    reused: bool = False
+    """Taken from the cache of rendered reports (pdfcache.py): its inputs had not changed."""
+    key: str = ""
+    """Its cache key, when rendered with a cache."""
 
     def __str__(self) -> str:
+        if self.reused:
+            return f"{self.path.name}: {self.pages} pages, reused ({self.seconds:.2f} s)"
         return f"{self.path.name}: {self.pages} pages, {self.seconds:.2f} s, peak {self.peak_mb:.0f} MB"
 
 
@@ -230,6 +239,36 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+RENDERING_GC_THRESHOLD = 50_000
+"""Allocations between two young-generation collections while WeasyPrint renders (Python's default: 700)."""
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """WeasyPrint makes millions of short-lived objects (boxes, styles, lines): with Python's default
+    threshold the cyclic collector runs thousands of times a report, over everything the build holds.
+    Collecting the young generation every 50,000 allocations instead, and everything once when the
+    report is written (a report leaves some 400,000 objects in cycles: without it a rendering
+    process grows by 150 MB over a few reports), renders the same bytes with less CPU (README,
+    issue 16). The thresholds are reset afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(RENDERING_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.set_threshold(*thresholds)
+
+
+def pdf_options(pub: Publication, kind: str, lang: str) -> dict[str, Any]:
+    """What `render_pdf` passes to WeasyPrint's render and write_pdf (part of a report's cache key)."""
+    return {
+        "pdf_variant": "pdf/ua-1",  # tagged PDF with /Lang and title (docs/decisions.md)
+        # A fixed identifier instead of a random one: same data, same bytes.
+        "pdf_identifier": f"{pub.id}/{pub.version}/{kind}/{lang}".encode(),
+    }
+
+
 def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang: str, target: Path) -> PdfResult:
     """Render one report to `target` (written whole, then renamed into place)."""
     from weasyprint import HTML
@@ -238,16 +277,13 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     _reset_peak_rss()
     started = time.perf_counter()
     html = render_html(env, index, pub, kind, lang)
-    options: dict[str, Any] = {
-        "pdf_variant": "pdf/ua-1",  # tagged PDF with /Lang and title (docs/decisions.md)
-        # A fixed identifier instead of a random one: same data, same bytes.
-        "pdf_identifier": f"{pub.id}/{pub.version}/{kind}/{lang}".encode(),
-    }
-    # base_url: print.css and, through it, the fonts are found relative to the templates.
-    document = HTML(string=html, base_url=str(PRINT_TEMPLATES) + "/").render(font_config=FontConfiguration(), **options)
+    options = pdf_options(pub, kind, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    document.write_pdf(partial, **options)
+    with _fewer_collections():
+        # base_url: print.css and, through it, the fonts are found relative to the templates.
+        document = HTML(string=html, base_url=str(PRINT_TEMPLATES) + "/").render(font_config=FontConfiguration(), **options)
+        document.write_pdf(partial, **options)
     partial.replace(target)
     return PdfResult(
         target,
@@ -285,19 +321,38 @@ def default_processes() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def produce_report(env: Environment, index: Index, job: ReportJob, cache: PdfCache | None) -> PdfResult:
+    """One report at its target: taken from the cache when nothing it is made of has changed,
+    else rendered (and kept in the cache). Its seconds include making its key."""
+    pub = index.publication(job.publication)
+    if cache is None:
+        return render_pdf(env, index, pub, job.kind, job.lang, job.target)
+    _reset_peak_rss()
+    started = time.perf_counter()
+    key = cache.key(render_html(env, index, pub, job.kind, job.lang), pdf_options(pub, job.kind, job.lang))
+    pages = cache.fetch(key, job.target)
+    if pages is not None:
+        seconds = time.perf_counter() - started
+        return PdfResult(job.target, pub.id, job.kind, job.lang, pages, seconds, _peak_rss_mb(), reused=True, key=key)
+    result = render_pdf(env, index, pub, job.kind, job.lang, job.target)
+    cache.store(key, job.target, result.pages)
+    return replace(result, seconds=time.perf_counter() - started, key=key)
+
+
 _worker_index: Index | None = None
 """The index in a rendering process: inherited from the build through fork, never pickled."""
+_worker_cache: PdfCache | None = None
 
 
-def _start_worker(index: Index) -> None:
-    global _worker_index
-    _worker_index = index
+def _start_worker(index: Index, cache: PdfCache | None) -> None:
+    global _worker_index, _worker_cache
+    _worker_index, _worker_cache = index, cache
 
 
 def _render_job(job: ReportJob) -> PdfResult:
     index = _worker_index
     assert index is not None, "a rendering process starts with the build's index"
-    return render_pdf(environment(), index, index.publication(job.publication), job.kind, job.lang, job.target)
+    return produce_report(environment(), index, job, _worker_cache)
 
 
 class PdfRun:
@@ -310,11 +365,24 @@ class PdfRun:
 
     Workers are forked: they share the loaded index with the build instead of loading or
     unpickling it again, and a fork of a process that has not started WeasyPrint is cheap.
+
+    With a `cache` folder (the build's `build/pdf-cache`), a report whose inputs have not changed
+    is copied from there instead of rendered (pdfcache.py), and a run that ends well drops the
+    entries it did not use.
     """
 
-    def __init__(self, index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES, processes: int | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        out_dir: Path,
+        languages: Iterable[str] = LANGUAGES,
+        processes: int | None = None,
+        cache: Path | None = None,
+    ) -> None:
         readable_files(FONTS_DIR, FONTS_DIR.parent)  # embedded in every PDF: refuse a link out of the repository
         self.index = index
+        # The stylesheet's and the fonts' bytes are read here, once, before the workers fork.
+        self.cache = PdfCache.open(cache, PRINT_TEMPLATES, FONTS_DIR) if cache is not None else None
         self.jobs = report_jobs(index, out_dir, languages)
         self.processes = max(1, min(processes or default_processes(), len(self.jobs)))
         self.started = time.perf_counter()
@@ -323,7 +391,10 @@ class PdfRun:
         self._futures: dict[ReportJob, Future[PdfResult]] = {}
         if self.processes > 1:
             self._pool = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(index,)
+                self.processes,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=(index, self.cache),
             )
             for job in sorted(self.jobs, key=self._size, reverse=True):
                 future = self._pool.submit(_render_job, job)
@@ -341,15 +412,16 @@ class PdfRun:
         """Wait for every report; the first that failed raises here, and the rest are cancelled."""
         if self._pool is None:
             env = environment()
-            results = [
-                render_pdf(env, self.index, self.index.publication(j.publication), j.kind, j.lang, j.target) for j in self.jobs
-            ]
+            results = [produce_report(env, self.index, job, self.cache) for job in self.jobs]
             self.finished = time.perf_counter()
-            return results
-        try:
-            return [self._futures[job].result() for job in self.jobs]
-        finally:
-            self.close()
+        else:
+            try:
+                results = [self._futures[job].result() for job in self.jobs]
+            finally:
+                self.close()
+        if self.cache is not None:
+            self.cache.keep_only(result.key for result in results)
+        return results
 
     def close(self) -> None:
         if self._pool is not None:
@@ -368,9 +440,19 @@ class PdfRun:
 
 
 def build_pdfs(
-    project: Project, index: Index, out_dir: Path, languages: Iterable[str] = LANGUAGES, processes: int | None = None
+    project: Project,
+    index: Index,
+    out_dir: Path,
+    languages: Iterable[str] = LANGUAGES,
+    processes: int | None = None,
+    cached: bool = False,
 ) -> list[PdfResult]:
-    """Every report of every publication in every language, under each language's site root."""
-    del project  # the layout of out_dir is all we need; kept for the build's calling convention
-    with PdfRun(index, out_dir, languages, processes) as run:
+    """Every report of every publication in every language, under each language's site root;
+    `cached`: through the project's cache of rendered reports (`cache_dir`)."""
+    with PdfRun(index, out_dir, languages, processes, cache_dir(project) if cached else None) as run:
         return run.results()
+
+
+def cache_dir(project: Project) -> Path:
+    """Where the build keeps rendered reports by their inputs (pdfcache.py): in its build folder."""
+    return project.build_dir / "pdf-cache"
