@@ -21,6 +21,7 @@ from pypdf.generic import DictionaryObject
 
 from generator.model.i18n import resolve, ui
 from generator.model.index import Index
+from generator.model.kinds import folder_of
 from generator.model.models import Finding, Publication, Text
 from generator.model.settings import DEFAULT_LANGUAGE, Project
 from generator.pipeline.build import load_or_fail
@@ -508,7 +509,7 @@ def test_fallback_text_is_tagged_and_said(index: Index, pub: Publication) -> Non
 # --- the real knowledge base ------------------------------------------------------------------
 
 
-REAL_PUBLICATIONS = sorted(path.stem for path in (REPO / "data" / "publications").glob("*.yaml"))
+REAL_PUBLICATIONS = sorted(path.stem for path in (REPO / "data" / folder_of("publication")).glob("*.yaml"))
 """Each publication of the real data is a test of its own, so that the workers share them."""
 
 

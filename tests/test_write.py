@@ -29,3 +29,13 @@ def test_stale_files_are_removed(tmp_path: Path) -> None:
     writer.write("new.md", "n")
     assert writer.remove_stale() == ["old/x.md"]
     assert not (tmp_path / "old").exists()
+
+
+def test_a_kept_file_stays_and_is_claimed_like_a_write(tmp_path: Path) -> None:
+    StagingWriter(tmp_path).write("kept.md", "as staged")
+    writer = StagingWriter(tmp_path)
+    writer.keep("kept.md")
+    assert writer.remove_stale() == [] and (tmp_path / "kept.md").read_text() == "as staged"
+    assert writer.changed == []
+    with pytest.raises(CollisionError):
+        writer.write("kept.md", "a second page at the same path")

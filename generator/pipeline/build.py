@@ -173,7 +173,7 @@ def generate(
             if cache is None:
                 writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
             elif cache.keep(page):
-                writer.written.add(page.doc)  # unchanged: the staged file stays as it is
+                writer.keep(page.doc)
             else:
                 with index.recording() as reads:
                     writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))

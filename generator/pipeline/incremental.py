@@ -152,7 +152,7 @@ class IncrementalBuilder:
                 key = (lang, page.doc)
                 deps = self.deps.get(key)
                 if deps is not None and not (deps & changed) and not (listed_anew and page.doc == urls.HOME):
-                    writer.written.add(page.doc)  # unchanged: keep the file on disk as it is
+                    writer.keep(page.doc)  # unchanged: the file on disk stays as it is
                     continue
                 with index.recording() as reads:
                     text = render_page(self.env, index, lang, page, hand_written=hand_written)

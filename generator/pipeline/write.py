@@ -24,10 +24,18 @@ class StagingWriter:
         self.written: set[str] = set()
         self.changed: list[str] = []
 
-    def write(self, relative_path: str, content: str | bytes) -> bool:
+    def _claim(self, relative_path: str) -> None:
         if relative_path in self.written:
             raise CollisionError(f"two pages want the same path: {relative_path}")
         self.written.add(relative_path)
+
+    def keep(self, relative_path: str) -> None:
+        """The staged file stays as it is (the page cache found it current): claimed like a write,
+        so it is neither written twice nor removed as stale."""
+        self._claim(relative_path)
+
+    def write(self, relative_path: str, content: str | bytes) -> bool:
+        self._claim(relative_path)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = self.root / relative_path
         if target.is_file() and target.read_bytes() == data:
