@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.model.settings import Project
 from generator.pipeline.build import generate, load_or_fail
 from generator.pipeline.incremental import IncrementalBuilder
+from generator.web import contexts
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -148,3 +151,26 @@ def test_good_edits_read_by_a_failed_refresh_are_not_lost(fixture_project: Proje
     assert result.ok
     assert "nb/studies/gamma-2022.md" in set(result.written)
     assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
+
+
+def test_an_unlisted_related_finding_that_comes_first_is_shown(
+    whole_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding page lists the first of the findings it ranks and reads only those: when an unlisted
+    one becomes the most certain (its confidence, not its words), the page follows
+    (`related.ranked_changes`)."""
+    monkeypatch.setattr(contexts, "RELATED_LISTED", 1)
+    for path in (whole_project.data_dir / "findings").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "topics:" not in text:
+            path.write_text(text + "topics: [tidlig]\n", encoding="utf-8")
+    builder = IncrementalBuilder(whole_project)
+    assert builder.refresh().ok
+    page = whole_project.build_dir / "docs" / "nb" / "findings" / "demo-thesis-2022-f02.md"
+    assert "demo-2025-f03" in page.read_text(encoding="utf-8")
+    path = whole_project.data_dir / "findings" / "demo-2025-f01.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("confidence: moderate", "confidence: high"), encoding="utf-8")
+    result = builder.refresh()
+    assert result.ok and "nb/findings/demo-thesis-2022-f02.md" in result.written
+    assert "demo-2025-f01" in page.read_text(encoding="utf-8")
+    assert _tree(whole_project.build_dir / "docs") == _full_build_of(whole_project, tmp_path)

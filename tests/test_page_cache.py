@@ -16,6 +16,7 @@ from generator.model.settings import Project
 from generator.pipeline import pagecache
 from generator.pipeline.build import generate, load_or_fail
 from generator.pipeline.pagecache import CACHE_FILE, PageCache
+from generator.web import contexts
 
 from .conftest import whole_copy
 
@@ -212,3 +213,60 @@ def test_random_text_edits_warm_equals_cold(
     path.write_text(text[: match.end(1)] + "Endret " + text[match.end(1) :], encoding="utf-8")
     _generate(project)
     assert _tree(project.build_dir / "docs") == _cold_tree(project, tmp)
+
+
+def _on_one_topic(project: Project) -> None:
+    """Every finding on the topic 'tidlig': each finding page ranks all the others through it."""
+    for path in (project.data_dir / "findings").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "topics:" not in text:
+            path.write_text(text + "topics: [tidlig]\n", encoding="utf-8")
+
+
+RANK_EDITS: dict[str, Callable[[Project], None]] = {
+    "the listed related finding leaves the topic": lambda p: _replace(p, "findings/demo-2025-f03.yaml", "topics: [tidlig]\n", ""),
+    "an unlisted finding leaves the topic": lambda p: _replace(p, "findings/demo-2025-f01.yaml", "topics: [tidlig]\n", ""),
+    "an implication rests on another finding": lambda p: _replace(
+        p, "implications/demo-thesis-2022-i01.yaml", "demo-thesis-2022-f01", "demo-2025-f01"
+    ),
+    "an unlisted finding becomes the most certain": lambda p: _replace(
+        p, "findings/demo-2025-f01.yaml", "confidence: moderate", "confidence: high"
+    ),
+}
+
+
+@pytest.fixture
+def one_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The fixture with every finding on one topic, generated with the cache, and a finding page
+    listing one related finding: the rest are ranked, counted and not read."""
+    monkeypatch.setattr(contexts, "RELATED_LISTED", 1)
+    project = whole_copy(tmp_path / "ranked")
+    _on_one_topic(project)
+    _generate(project)
+    return project
+
+
+@pytest.mark.parametrize("edit", sorted(RANK_EDITS))
+def test_a_related_finding_ranked_anew_renders_the_pages_that_rank_it(one_listed: Project, tmp_path: Path, edit: str) -> None:
+    """How a topic's findings rank is a read of the pages ranking them (`related.RANKED`): an edit
+    that changes which finding is listed first, or how many there are, renders those pages."""
+    before = _tree(one_listed.build_dir / "docs")
+    RANK_EDITS[edit](one_listed)
+    cache = _generate(one_listed)
+    after = _tree(one_listed.build_dir / "docs")
+    assert cache.kept > 0
+    assert after == _cold_tree(one_listed, tmp_path)
+    assert any(after.get(doc) != text for doc, text in before.items() if doc.startswith("nb/findings/"))
+
+
+def test_an_unlisted_related_finding_edited_leaves_the_page_kept(one_listed: Project) -> None:
+    """Finding 2 is ranked on the thesis's second finding's page but not listed there (finding 3 is
+    more certain): its words are no read of that page."""
+    page = (one_listed.build_dir / "docs" / "nb" / "findings" / "demo-thesis-2022-f02.md").read_text(encoding="utf-8")
+    assert "demo-2025-f03" in page and "demo-2025-f02" not in page
+    stamps = _stamps(one_listed)
+    _replace(one_listed, "findings/demo-2025-f02.yaml", "Lærere opplevde", "Lærere fortalte at de opplevde")
+    _generate(one_listed)
+    touched = _rendered_docs(one_listed, stamps)
+    assert "nb/findings/demo-2025-f02.md" in touched
+    assert "nb/findings/demo-thesis-2022-f02.md" not in touched

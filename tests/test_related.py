@@ -101,7 +101,7 @@ def grown(grown_project: Project) -> Index:
 
 
 def _findings(evidence: related.Evidence) -> list[str]:
-    return [item.finding.id for item in evidence.findings]
+    return [item.finding.id for item in evidence.findings.items]
 
 
 # --- what relates, and in which order ---------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_related_findings_most_certain_first_then_by_the_links_they_share(grown:
         "demo-2025-f02",  # very low
         "demo-thesis-2022-f02",  # no CERQual assessment: last, whatever it shares (the theme's family)
     ]
-    ties = {item.finding.id: [(t.kind, t.id) for t in item.ties] for item in evidence.findings}
+    ties = {item.finding.id: [(t.kind, t.id) for t in item.ties] for item in evidence.findings.items}
     assert ties["demo-2025-f01"] == [("study", "gamma-2022"), ("topic", "tidlig")]
     assert ties["demo-thesis-2022-f02"] == [("theme", "oppgave-under-2")]
 
@@ -131,12 +131,12 @@ def test_within_a_publication_a_shared_study_relates_nothing_a_theme_does(grown:
 
 def test_interventions_of_the_finding_first_then_those_of_its_topics(grown: Index) -> None:
     evidence = related.around(grown, "demo-2025-f01")
-    assert [(i.intervention.id, i.direct, i.topics) for i in evidence.interventions] == [
+    assert [(i.intervention.id, i.direct, i.topics) for i in evidence.interventions.items] == [
         ("demo-visits", True, ()),  # names the finding
         ("demo-team", False, ("tidlig",)),
     ]
     # the thesis's result draws on the study of the demo team: direct for it
-    assert [(i.intervention.id, i.direct) for i in related.around(grown, "demo-thesis-2022-f02").interventions] == [
+    assert [(i.intervention.id, i.direct) for i in related.around(grown, "demo-thesis-2022-f02").interventions.items] == [
         ("demo-team", True)
     ]
 
@@ -151,7 +151,7 @@ def test_a_finding_sharing_an_intervention_with_another_publications_is_related(
         "findings: [demo-2025-f01]",
         "findings: [demo-2025-f01, demo-thesis-2022-f02]",
     )
-    around = related.around(_checked(grown_project), "demo-2025-f01").findings
+    around = related.around(_checked(grown_project), "demo-2025-f01").findings.items
     assert [(t.kind, t.id) for item in around if item.finding.id == "demo-thesis-2022-f02" for t in item.ties] == [
         ("intervention", "demo-visits")
     ]
@@ -159,23 +159,23 @@ def test_a_finding_sharing_an_intervention_with_another_publications_is_related(
 
 def test_effect_studies_by_direction_then_newest_first_without_the_findings_own(grown: Index) -> None:
     evidence = related.around(grown, "demo-2025-f01")
-    assert [(s.study.id, s.best_direction) for s in evidence.studies] == [
+    assert [(s.study.id, s.best_direction) for s in evidence.studies.items] == [
         ("eta-2021", "positive"),
         ("delta-2019", "positive"),
         ("eps-2020", "positive-uncontrolled"),
         ("zeta-2024", None),  # no direction recorded: last
     ]
-    assert [s.interventions for s in evidence.studies][:2] == [("demo-visits",), ("demo-team",)]
+    assert [s.interventions for s in evidence.studies.items][:2] == [("demo-visits",), ("demo-team",)]
     own = related.around(grown, "demo-thesis-2022-f02")
-    assert "delta-2019" not in [s.study.id for s in own.studies]  # its own study: listed as contributing
+    assert "delta-2019" not in [s.study.id for s in own.studies.items]  # its own study: listed as contributing
 
 
 def test_implications_resting_on_a_related_finding_not_on_the_finding_itself(grown: Index) -> None:
     """The thesis's implication 1 rests on the review's finding 1 and the thesis's finding 1; around
     the review's finding 3, only the thesis's finding is related (their shared study)."""
-    on_f03 = related.around(grown, "demo-2025-f03").implications
+    on_f03 = related.around(grown, "demo-2025-f03").implications.items
     assert [(i.implication.id, i.findings) for i in on_f03] == [("demo-thesis-2022-i01", ("demo-thesis-2022-f01",))]
-    assert related.around(grown, "demo-2025-f01").implications == []  # shown as an implication it supports
+    assert related.around(grown, "demo-2025-f01").implications.items == []  # shown as an implication it supports
 
 
 # --- the finding page ----------------------------------------------------------------------------------
@@ -269,9 +269,9 @@ def test_home_visits_finding_shows_the_home_visit_studies_of_the_matrix(live: In
     """Finding 33 of the school-home review (home visits) leads to the intervention the source sets
     beside it and its three studies, each with its row of the intervention matrix (Tabell 11)."""
     evidence = related.around(live, "skole-hjem-2025-f33")
-    assert evidence.interventions[0].intervention.id == "skole-hjem-2025-hjemmebesok"
-    assert evidence.interventions[0].direct
-    assert sorted(s.study.id for s in evidence.studies) == ["mckie-2021", "meyer-2011", "soule-curtis-2021"]
+    assert evidence.interventions.items[0].intervention.id == "skole-hjem-2025-hjemmebesok"
+    assert evidence.interventions.items[0].direct
+    assert sorted(s.study.id for s in evidence.studies.items) == ["mckie-2021", "meyer-2011", "soule-curtis-2021"]
     page = _finding_page(live, "skole-hjem-2025-f33", "nb")
     rows = {item.study.id: [link.label for link in item.rows] for item in page.related.studies.shown}
     assert rows == {
@@ -293,14 +293,14 @@ def test_every_real_finding_ranks_its_evidence(live: Index) -> None:
     direction = {t.id: n for n, t in enumerate(live.terms("effect-direction"))}
     for finding_id in live.ids("finding"):
         evidence = related.around(live, finding_id)
-        levels = [confidence.get(item.finding.confidence or "", len(confidence)) for item in evidence.findings]
+        levels = [confidence.get(item.finding.confidence or "", len(confidence)) for item in evidence.findings.items]
         assert levels == sorted(levels), finding_id
         assert finding_id not in _findings(evidence)
-        best = [direction[s.best_direction] if s.best_direction else len(direction) for s in evidence.studies]
+        best = [direction[s.best_direction] if s.best_direction else len(direction) for s in evidence.studies.items]
         assert best == sorted(best), finding_id
         own = set(live.finding(finding_id).studies)
-        assert not own & {s.study.id for s in evidence.studies}, finding_id
-        directs = [i.direct for i in evidence.interventions]
+        assert not own & {s.study.id for s in evidence.studies.items}, finding_id
+        directs = [i.direct for i in evidence.interventions.items]
         assert directs == sorted(directs, reverse=True), finding_id
 
 
@@ -322,3 +322,75 @@ def test_home_visits_on_the_rendered_page(live: Index) -> None:
         related_part,
     )
     assert "<h3>Effektstudier bak tiltakene (3)</h3>" in related_part
+
+
+def _every_related_finding(index: Index, finding_id: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """What the module docstring says, the slow way: every other finding, each tie found by
+    looking at both findings, the whole list sorted. The oracle for the lazy ranking."""
+    finding = index.finding(finding_id)
+    pub_of = index.publication_of
+    own_pub = pub_of.get(("finding", finding_id))
+    family = related.theme_family(index, finding.theme)
+    direct = [i.intervention.id for i in related.related_interventions(index, finding) if i.direct]
+    of_intervention = {i: set(related.findings_of_intervention(index, i)) for i in direct}
+    confidence = {t.id: n for n, t in enumerate(index.terms("confidence"))}
+    found = []
+    for other_id in index.ids("finding"):
+        other = index.finding(other_id)
+        if other_id == finding_id:
+            continue
+        same = pub_of.get(("finding", other_id)) == own_pub
+        ties = [("topic", t) for t in sorted(set(finding.topics) & set(other.topics))]
+        ties += [("theme", other.theme)] if same and other.theme in family else []
+        ties += [("study", s) for s in sorted(set(finding.studies) & set(other.studies)) if not same]
+        ties += [("intervention", i) for i in sorted(direct) if not same and other_id in of_intervention[i]]
+        if ties:
+            pub = pub_of.get(("finding", other_id), "")
+            date = (-index.publication(pub).date.toordinal(), pub) if pub else (0, "")
+            level = confidence.get(other.confidence or "", len(confidence))
+            order = {"theme": 0, "intervention": 1, "study": 2, "topic": 3}
+            found.append(
+                (
+                    (level, -len(ties), date, other.number, other_id),
+                    other_id,
+                    tuple(sorted(ties, key=lambda t: (order[t[0]], t[1]))),
+                )
+            )
+    return [(other_id, ties) for _, other_id, ties in sorted(found)]
+
+
+def _every_related_implication(index: Index, finding_id: str, ranked: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The oracle for the implications: every implication resting on a ranked finding (not on the
+    finding itself), by the place of the best of them, then newest publication and number."""
+    rank = {other_id: position for position, other_id in enumerate(ranked)}
+    own = set(index.implications_by_finding.get(finding_id, []))
+    resting = {}
+    for implication_id in index.ids("implication"):
+        on = sorted((f for f in index.implication(implication_id).findings if f in rank), key=rank.__getitem__)
+        if on and implication_id not in own:
+            resting[implication_id] = tuple(on)
+
+    def place(implication_id: str) -> tuple[int, tuple[int, str], int, str]:
+        pub = index.publication_of.get(("implication", implication_id), "")
+        date = (-index.publication(pub).date.toordinal(), pub) if pub else (0, "")
+        return (rank[resting[implication_id][0]], date, index.implication(implication_id).number, implication_id)
+
+    return [(i, resting[i]) for i in sorted(resting, key=place)]
+
+
+@pytest.mark.parametrize("limit", [None, 1, 3, 20])
+def test_the_lazy_ranking_lists_what_ranking_every_related_finding_would(live: Index, limit: int | None) -> None:
+    """The first `limit` of the merged, ready-ranked groups are the first of the whole ranking, and
+    the total counts them all; the implications follow the same ranking (on every real finding)."""
+    checked = 0
+    for finding_id in live.ids("finding"):
+        every = _every_related_finding(live, finding_id)
+        evidence = related.around(live, finding_id, limit)
+        listed = [(item.finding.id, tuple((t.kind, t.id) for t in item.ties)) for item in evidence.findings.items]
+        assert listed == every[:limit], finding_id
+        assert evidence.findings.total == len(every), finding_id
+        expected = _every_related_implication(live, finding_id, [other_id for other_id, _ in every])
+        assert [(i.implication.id, i.findings) for i in evidence.implications.items] == expected[:limit], finding_id
+        assert evidence.implications.total == len(expected), finding_id
+        checked += evidence.findings.total > (limit or 0) and limit is not None
+    assert limit is None or checked > 20  # the cap cut the list on many real findings

@@ -88,7 +88,8 @@ T = TypeVar("T")
 LANGUAGE_NAMES = {"nb": "Norwegian (nb)", "en": "English (en)"}
 
 Read = tuple[str, str]
-"""What a template read: (kind, id) of an entity, ("vocabulary", name), or ("all", kind) for the list of a kind's ids."""
+"""What a template read: (kind, id) of an entity, ("vocabulary", name), ("all", kind) for the list of a
+kind's ids, or something derived that no single entity holds (`related.RANKED`)."""
 
 
 @dataclass
@@ -158,6 +159,12 @@ class Index:
             self.reads |= reads
         return cast(T, value)
 
+    def depends_on(self, read: Read) -> None:
+        """Record a read of something derived from many entities that the page does not read one by
+        one (how the findings of a topic rank: `related.RANKED`)."""
+        if self.reads is not None:
+            self.reads.add(read)
+
     def source_files(self, reads: set[Read]) -> list[str]:
         """The data files behind what was read, as project paths, sorted.
 
@@ -166,7 +173,7 @@ class Index:
         short, and the folder is what it came from (a file added there changes it too)."""
         read_ids: dict[str, set[str]] = defaultdict(set)
         for kind, entity_id in reads:
-            if kind != "all":
+            if kind in self.data.entities:  # not ("all", kind) nor what is derived (no one file holds it)
                 read_ids[kind].add(entity_id)
         files: set[str] = set()
         for kind, ids in read_ids.items():

@@ -33,11 +33,17 @@ followed gains or loses a member).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
+from typing import Generic, TypeVar, cast
 
-from generator.model.index import Index
+from generator.model.index import Index, Read
 from generator.model.models import Finding, Implication, Intervention, Study
+
+T = TypeVar("T")
 
 TIE_KINDS = ("theme", "intervention", "study", "topic")
 """What two findings can share, most specific first: the order a related finding's ties are listed in."""
@@ -88,63 +94,223 @@ class RelatedImplication:
 
 
 @dataclass(frozen=True)
+class Ranked(Generic[T]):
+    """The first items of a ranked list (all of them when no limit was asked for) and how many there are."""
+
+    items: list[T]
+    total: int
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Everything around one finding, each kind ranked."""
 
-    findings: list[RelatedFinding]
-    interventions: list[RelatedIntervention]
-    studies: list[EffectStudy]
-    implications: list[RelatedImplication]
+    findings: Ranked[RelatedFinding]
+    interventions: Ranked[RelatedIntervention]
+    studies: Ranked[EffectStudy]
+    implications: Ranked[RelatedImplication]
 
 
-def around(index: Index, finding_id: str) -> Evidence:
-    """The evidence around a finding."""
+RANKED = "ranked"
+"""The read `(RANKED, topic id)`: how the topic's findings rank (confidence, publication, number,
+topics) and the implications resting on them. A finding page ranks the findings of its topics
+without reading each (at 10,000 studies a topic has hundreds); it depends on this instead, and on
+the findings it lists. `ranked_digest` hashes it, `ranked_changes` says which an edit touches."""
+
+RankKey = tuple[int, tuple[int, str], int, str]
+"""A finding's place among all findings: confidence level, publication (newest first), number, id."""
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """What ranks every finding, computed once per index through no accessor (so nothing is
+    recorded): a page that uses it depends on `(RANKED, topic)` for each of its finding's topics."""
+
+    order: dict[str, RankKey]
+    topics: dict[str, frozenset[str]]
+    groups: dict[frozenset[str], list[str]]
+    """The findings by their exact set of topics, each list in `order`: every finding of a group
+    shares as many topics with a given finding, so a group is one ready-ranked stream."""
+    groups_of_topic: dict[str, list[frozenset[str]]]
+    implications_of_topic: dict[str, list[str]]
+    """topic -> the implications resting on a finding of the topic, by id."""
+    implication_findings: dict[str, tuple[str, ...]]
+    implication_order: dict[str, tuple[tuple[int, str], int, str]]
+
+    @classmethod
+    def of(cls, index: Index) -> _Ranks:
+        confidence = {term: level for level, term in enumerate(index.vocabularies.get("confidence", {}))}
+        dates = {pub_id: loaded.model.date.toordinal() for pub_id, loaded in index.data.entities["publication"].items()}
+
+        def publication(kind: str, entity_id: str) -> tuple[int, str]:
+            pub_id = index.publication_of.get((kind, entity_id), "")
+            return (-dates[pub_id], pub_id) if pub_id else (0, "")
+
+        order: dict[str, RankKey] = {}
+        topics: dict[str, frozenset[str]] = {}
+        for finding_id, loaded in index.data.entities["finding"].items():
+            finding: Finding = loaded.model
+            level = confidence.get(finding.confidence or "", len(confidence))
+            order[finding_id] = (level, publication("finding", finding_id), finding.number, finding_id)
+            topics[finding_id] = frozenset(finding.topics)
+        groups: dict[frozenset[str], list[str]] = {}
+        for finding_id in sorted(order, key=order.__getitem__):
+            groups.setdefault(topics[finding_id], []).append(finding_id)
+        groups_of_topic: dict[str, list[frozenset[str]]] = {}
+        for group in groups:
+            for topic_id in group:
+                groups_of_topic.setdefault(topic_id, []).append(group)
+        implication_findings: dict[str, tuple[str, ...]] = {}
+        implication_order: dict[str, tuple[tuple[int, str], int, str]] = {}
+        implications_of_topic: dict[str, set[str]] = {}
+        for implication_id, loaded in index.data.entities["implication"].items():
+            implication: Implication = loaded.model
+            implication_findings[implication_id] = tuple(implication.findings)
+            implication_order[implication_id] = (publication("implication", implication_id), implication.number, implication_id)
+            for finding_id in implication.findings:
+                for topic_id in topics.get(finding_id, ()):
+                    implications_of_topic.setdefault(topic_id, set()).add(implication_id)
+        return cls(
+            order,
+            topics,
+            groups,
+            groups_of_topic,
+            {topic_id: sorted(ids) for topic_id, ids in implications_of_topic.items()},
+            implication_findings,
+            implication_order,
+        )
+
+
+def _ranks(index: Index) -> _Ranks:
+    return index.once("related-ranks", lambda: _Ranks.of(index))
+
+
+def ranked_digest(index: Index, topic_id: str) -> bytes:
+    """The digest of `(RANKED, topic)`: the rank of each of the topic's findings and its topics,
+    and each implication resting on one of them with its rank and findings."""
+    ranks = _ranks(index)
+    digest = hashlib.blake2b(digest_size=16)
+    for group in ranks.groups_of_topic.get(topic_id, []):
+        for finding_id in ranks.groups[group]:
+            digest.update(repr((ranks.order[finding_id], sorted(group))).encode())
+    for implication_id in ranks.implications_of_topic.get(topic_id, []):
+        digest.update(repr((ranks.implication_order[implication_id], ranks.implication_findings[implication_id])).encode())
+    return digest.digest()
+
+
+def ranked_changes(index: Index, kind: str, old: object | None, new: object | None) -> set[Read]:
+    """The `(RANKED, topic)` reads an edit of one entity changes (old or new None: added or
+    removed), for the live preview: a finding whose confidence, number or topics changed (or that
+    came or went) changes its topics' before and after; an implication, the topics of the findings
+    it rests on before and after; a publication (its date, its list of findings), every topic."""
+    touched: set[str] = set()
+    if kind == "finding":
+        before, after = cast(Finding | None, old), cast(Finding | None, new)
+        facts = [(f.confidence, f.number, sorted(f.topics)) if f else None for f in (before, after)]
+        if facts[0] != facts[1]:
+            touched = {t for f in (before, after) if f for t in f.topics}
+    elif kind == "implication":
+        named = {f for i in (cast(Implication | None, old), cast(Implication | None, new)) if i for f in i.findings}
+        findings = index.data.entities["finding"]
+        touched = {t for f in named if f in findings for t in findings[f].model.topics}
+    elif kind == "publication":
+        touched = set(index.data.entities["topic"])
+    return {(RANKED, t) for t in touched}
+
+
+def around(index: Index, finding_id: str, limit: int | None = None) -> Evidence:
+    """The evidence around a finding: of each kind the first `limit` (all when None) and how many in all."""
     finding = index.finding(finding_id)
     own_pub = index.publication_of.get(("finding", finding_id))
     interventions = related_interventions(index, finding)
-    findings = related_findings(index, finding, own_pub, [i.intervention.id for i in interventions if i.direct])
+    ties = _Ties.of(index, finding, own_pub, [i.intervention.id for i in interventions if i.direct])
+    studies = effect_studies(index, finding, [i.intervention.id for i in interventions])
     return Evidence(
-        findings,
-        interventions,
-        effect_studies(index, finding, [i.intervention.id for i in interventions]),
-        related_implications(index, finding, findings),
+        related_findings(index, ties, limit),
+        Ranked(interventions[:limit], len(interventions)),
+        Ranked(studies[:limit], len(studies)),
+        related_implications(index, ties, limit),
     )
 
 
-def related_findings(index: Index, finding: Finding, own_pub: str | None, interventions: list[str]) -> list[RelatedFinding]:
+@dataclass
+class _Ties:
+    """What relates other findings to one finding: its topics (shared with whole topics' findings,
+    ranked through `_Ranks`) and the few it shares a theme, study or intervention with (`direct`)."""
+
+    finding: Finding
+    topics: frozenset[str]
+    direct: dict[str, set[Tie]]
+    ranks: _Ranks
+
+    @classmethod
+    def of(cls, index: Index, finding: Finding, own_pub: str | None, interventions: list[str]) -> _Ties:
+        direct: dict[str, set[Tie]] = {}
+
+        def tie(found: Iterable[str], kind: str, entity_id: str, same_publication: bool) -> None:
+            for other in found:
+                in_own = index.publication_of.get(("finding", other)) == own_pub
+                if other != finding.id and in_own == same_publication:
+                    direct.setdefault(other, set()).add(Tie(kind, entity_id))
+
+        for topic_id in finding.topics:
+            index.topic(topic_id)  # followed: a new member of the topic changes the page
+            index.depends_on((RANKED, topic_id))
+        index.terms("confidence")  # the ranking follows the vocabulary's order
+        for theme_id in theme_family(index, finding.theme):
+            tie(index.findings_by_theme.get(theme_id, []), "theme", theme_id, True)
+        for study_id in finding.studies:
+            tie(index.findings_by_study.get(study_id, []), "study", study_id, False)
+        for intervention_id in interventions:
+            tie(findings_of_intervention(index, intervention_id), "intervention", intervention_id, False)
+        return cls(finding, frozenset(finding.topics), direct, _ranks(index))
+
+    def shared_topics(self, other: str) -> frozenset[str]:
+        return self.ranks.topics.get(other, frozenset()) & self.topics
+
+    def key(self, other: str) -> tuple[int, int, tuple[int, str], int, str] | None:
+        """Where a finding ranks among those related to this one (None: it is not related)."""
+        if other == self.finding.id:
+            return None
+        count = len(self.direct.get(other, ())) + len(self.shared_topics(other))
+        if not count:
+            return None
+        level, publication, number, finding_id = self.ranks.order[other]
+        return (level, -count, publication, number, finding_id)
+
+    def ranked(self) -> Iterator[str]:
+        """Every related finding, most certain first (module docstring), produced lazily: the findings
+        of each group of topics are ranked already, so listing the first few is cheap however many
+        there are."""
+        streams: list[Iterable[tuple[tuple[int, int, tuple[int, str], int, str], str]]] = [
+            sorted((key, other) for other in self.direct if (key := self.key(other)) is not None)
+        ]
+        for group in dict.fromkeys(g for t in sorted(self.topics) for g in self.ranks.groups_of_topic.get(t, [])):
+            streams.append(self._group(group, len(group & self.topics)))
+        return (other for _, other in heapq.merge(*streams))
+
+    def _group(self, group: frozenset[str], shared: int) -> Iterator[tuple[tuple[int, int, tuple[int, str], int, str], str]]:
+        for other in self.ranks.groups[group]:
+            if other != self.finding.id and other not in self.direct:
+                level, publication, number, finding_id = self.ranks.order[other]
+                yield (level, -shared, publication, number, finding_id), other
+
+    def total(self) -> int:
+        """How many findings are related: those of the finding's topics (but itself) and the direct ones outside them."""
+        groups = {g for t in self.topics for g in self.ranks.groups_of_topic.get(t, [])}
+        in_topics = sum(len(self.ranks.groups[g]) for g in groups) - (1 if self.topics else 0)
+        return in_topics + sum(1 for other in self.direct if not self.shared_topics(other))
+
+
+def related_findings(index: Index, ties: _Ties, limit: int | None = None) -> Ranked[RelatedFinding]:
     """Every other finding sharing a topic, the theme's family (own publication), or a study or a
-    direct intervention (other publications), ranked (module docstring)."""
-    ties: dict[str, set[Tie]] = {}
-
-    def tie(found: Iterable[str], kind: str, entity_id: str, same_publication: bool | None) -> None:
-        for other in found:
-            if other == finding.id:
-                continue
-            in_own = index.publication_of.get(("finding", other)) == own_pub
-            if same_publication is None or in_own == same_publication:
-                ties.setdefault(other, set()).add(Tie(kind, entity_id))
-
-    for topic_id in finding.topics:
-        index.topic(topic_id)  # followed: a new member of the topic changes the page
-        tie([i for k, i in index.topic_members.get(topic_id, []) if k == "finding"], "topic", topic_id, None)
-    for theme_id in theme_family(index, finding.theme):
-        tie(index.findings_by_theme.get(theme_id, []), "theme", theme_id, True)
-    for study_id in finding.studies:
-        tie(index.findings_by_study.get(study_id, []), "study", study_id, False)
-    for intervention_id in interventions:
-        tie(findings_of_intervention(index, intervention_id), "intervention", intervention_id, False)
-
-    confidence = _order(index, "confidence")
+    direct intervention (other publications), ranked (module docstring): only the first `limit` are read."""
     related = []
-    for other, shared in ties.items():
+    for other in islice(ties.ranked(), limit):
+        shared = ties.direct.get(other, set()) | {Tie("topic", t) for t in ties.shared_topics(other)}
         pub_id = index.publication_of.get(("finding", other), "")
         related.append(RelatedFinding(index.finding(other), pub_id, tuple(sorted(shared, key=_tie_order))))
-
-    def rank(item: RelatedFinding) -> tuple[int, int, tuple[int, str], int, str]:
-        level = confidence.get(item.finding.confidence or "", len(confidence))
-        return (level, -len(item.ties), _publication_order(index, item.publication), item.finding.number, item.finding.id)
-
-    return sorted(related, key=rank)
+    return Ranked(related, ties.total())
 
 
 def theme_family(index: Index, theme_id: str) -> list[str]:
@@ -213,31 +379,28 @@ def effect_studies(index: Index, finding: Finding, interventions: list[str]) -> 
     return sorted(studies, key=rank)
 
 
-def related_implications(index: Index, finding: Finding, findings: list[RelatedFinding]) -> list[RelatedImplication]:
+def related_implications(index: Index, ties: _Ties, limit: int | None = None) -> Ranked[RelatedImplication]:
     """The implications resting on a related finding (not on the finding itself), in the rank of the
-    best related finding each rests on."""
-    own = set(index.implications_by_finding.get(finding.id, []))
-    rests_on: dict[str, list[str]] = {}
-    first: dict[str, int] = {}
-    for position, item in enumerate(findings):
-        for implication_id in index.implications_by_finding.get(item.finding.id, []):
-            if implication_id not in own:
-                rests_on.setdefault(implication_id, []).append(item.finding.id)
-                first.setdefault(implication_id, position)
+    best related finding each rests on: only the first `limit` are read."""
+    ranks = ties.ranks
+    own = set(index.implications_by_finding.get(ties.finding.id, []))
+    candidates = {i for t in ties.topics for i in ranks.implications_of_topic.get(t, [])}
+    for other in ties.direct:
+        # A direct tie is read by the page; so is what rests on it (no `RANKED` read covers those
+        # outside the finding's topics).
+        for implication_id in index.implications_by_finding.get(other, []):
+            index.implication(implication_id)
+            candidates.add(implication_id)
+    ranked = []
+    for implication_id in candidates - own:
+        keyed = sorted((key, f) for f in ranks.implication_findings[implication_id] if (key := ties.key(f)) is not None)
+        if keyed:
+            ranked.append((keyed[0][0], ranks.implication_order[implication_id], tuple(f for _, f in keyed)))
+    ranked.sort()
     related = []
-    for implication_id, on in rests_on.items():
-        pub_id = index.publication_of.get(("implication", implication_id), "")
-        related.append(RelatedImplication(index.implication(implication_id), pub_id, tuple(on)))
-
-    def rank(item: RelatedImplication) -> tuple[int, tuple[int, str], int, str]:
-        return (
-            first[item.implication.id],
-            _publication_order(index, item.publication),
-            item.implication.number,
-            item.implication.id,
-        )
-
-    return sorted(related, key=rank)
+    for _, (publication, _, implication_id), findings in ranked[:limit]:
+        related.append(RelatedImplication(index.implication(implication_id), publication[1], findings))
+    return Ranked(related, len(ranked))
 
 
 def _order(index: Index, vocabulary: str) -> dict[str, int]:

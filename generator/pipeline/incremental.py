@@ -2,9 +2,11 @@
 the pages that read what changed, rewrite only files whose bytes changed.
 
 A page's dependencies are recorded while it renders (`Index.reads`): every entity,
-vocabulary and id list its template touched. A changed file marks its entity and every
-entity it refers to (before and after the edit) as changed, because back-links (a study's
-list of findings) live on the other side of a reference.
+vocabulary and id list its template touched, and how the findings of a topic rank
+(`related.RANKED`: a finding page lists the first of them without reading the rest). A
+changed file marks its entity and every entity it refers to (before and after the edit) as
+changed, because back-links (a study's list of findings) live on the other side of a
+reference, and the rankings its edit changes (`related.ranked_changes`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.model import related
 from generator.model.errors import Problem, Report
 from generator.model.i18n import ui_problems
 from generator.model.index import Index, build_index
@@ -205,6 +208,8 @@ class IncrementalBuilder:
             # An entity this one starts or stops referring to has new back-links (a study's list of
             # findings, a topic's members): its pages change. References that stay the same do not
             # change them; pages showing the edited entity itself depend on it directly.
+            # How the findings of a topic rank (a finding page lists the first of them, unread).
+            changed |= related.ranked_changes(index, getattr(old or new, "kind", kind), old, new)
             old_strings = _strings(old) if old is not None else set()
             new_strings = _strings(new) if new is not None else set()
             referenced = old_strings ^ new_strings

@@ -14,6 +14,9 @@ stamp (mtime, size) of its staged file as written; and for every key, the digest
   notes about an entity, which publication an entity belongs to) through the index's maps, keyed
   by ids it got from what it read, and those maps are not recorded. This is one hop beyond the
   preview's rule (an entity's pages change when something starts or stops referring to it);
+- `(related.RANKED, topic)`: how the topic's findings rank, and the implications resting on them
+  (`related.ranked_digest`): a finding page lists the first of its related findings without
+  reading the others;
 - `("all", "term")` for every page: every page is searched for the glossary's terms once there
   are any (`View.explain_terms`).
 
@@ -40,6 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.model import related
 from generator.model.index import Index, Read
 from generator.present.pagespec import PageSpec
 
@@ -120,6 +124,8 @@ class Digests:
         if kind == "all":
             ids = self.index.data.entities.get(name, {})
             return hashlib.blake2b("\0".join(sorted(ids)).encode(), digest_size=16).digest()
+        if kind == related.RANKED:
+            return related.ranked_digest(self.index, name)
         if kind == "refs":
             who = sorted(self.referrers.get(name, ()))
             return hashlib.blake2b("\0".join(f"{k}:{i}" for k, i in who).encode(), digest_size=16).digest()

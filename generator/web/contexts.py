@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -1945,11 +1945,11 @@ class Capped(Generic[T]):
         return len(self.shown) + len(self.more) + self.unlisted
 
 
-def capped(items: Sequence[S], item: Callable[[S], T]) -> Capped[T]:
+def capped(ranked: related.Ranked[S], item: Callable[[S], T]) -> Capped[T]:
     """The first `RELATED_LISTED` of a ranked list, each made into what the page shows (only those:
     the rest are counted, not built)."""
-    listed = [item(entry) for entry in items[:RELATED_LISTED]]
-    return Capped(listed[:RELATED_SHOWN], listed[RELATED_SHOWN:], max(0, len(items) - RELATED_LISTED))
+    listed = [item(entry) for entry in ranked.items[:RELATED_LISTED]]
+    return Capped(listed[:RELATED_SHOWN], listed[RELATED_SHOWN:], max(0, ranked.total - len(listed)))
 
 
 @dataclass(frozen=True)
@@ -2009,7 +2009,7 @@ class RelatedEvidence:
 
 def related_evidence(scope: Scope, finding_id: str) -> RelatedEvidence:
     index, links = scope.index, scope.links
-    evidence = related.around(index, finding_id)
+    evidence = related.around(index, finding_id, RELATED_LISTED)
     # What a tie says it is (literal keys, so tests/test_i18n.py sees them used).
     words = {
         "theme": scope.labels.ui("theme"),
