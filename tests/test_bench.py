@@ -36,7 +36,7 @@ def test_make_bench_entry_point_writes_results(tmp_path: Path, monkeypatch) -> N
 
     monkeypatch.chdir(REPO)
     output = tmp_path / "bench-results.json"
-    assert main(["--sizes", "30,60", "--no-site", "--no-pdf", "--output", str(output)]) == 0
+    assert main(["--sizes", "30,60", "--no-site", "--no-pdf", "--no-warm", "--output", str(output)]) == 0
     runs = json.loads(output.read_text())["runs"]
     assert [(r["studies"], r["findings"]) for r in runs] == [(30, 15), (60, 30)]
     assert all({"floor_s", "generate_s", "peak_rss_mb"} <= set(r) for r in runs)
