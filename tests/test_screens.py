@@ -100,7 +100,9 @@ def _too_wide(page: Page, kind: str, path: str) -> str | None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_page_is_wider_than_a_phone(browser: Browser, site_server: str, real_index: Index, real_project: Project, lang: str) -> None:
+def test_no_page_is_wider_than_a_phone(
+    browser: Browser, site_server: str, real_index: Index, real_project: Project, lang: str
+) -> None:
     """Sideways swiping never shows a blank strip: on a phone the document is exactly as wide as the
     screen, at each of the phone widths. A wide table scrolls inside its own box, or is cards.
 

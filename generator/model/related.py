@@ -25,10 +25,13 @@ Ranked for a reader who wants the most certain evidence first:
   a study without a recorded direction last), then newest first;
 - implications by the rank of the best related finding they rest on, then publication and number.
 
-Pure: reads the index only. Every entity it follows or shows is read through the index's
-accessors, so a page that shows the evidence around a finding depends on exactly those (the live
-preview re-renders it when one of them changes, or when a topic, study, theme or intervention it
-followed gains or loses a member).
+Pure: reads the index only. The findings tied by a topic are ranked lazily: once per index the
+findings are grouped by their exact set of topics, each group in rank order (`_Ranks`), and a
+finding's topic ties are merged from those ready-ranked groups and cut at the few a page lists;
+the others are counted, never read. So a page that shows the evidence around a finding depends on
+the entities it lists and its direct ties (read through the index's accessors), and on one key
+per topic, `(RANKED, topic)`, for how that topic's findings rank: the live preview and the page
+cache re-render it when one of those changes, not when an unlisted finding's words do.
 """
 
 from __future__ import annotations
