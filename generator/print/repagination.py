@@ -27,7 +27,8 @@ It installs only on the WeasyPrint it was written for (`WEASYPRINT`): on another
 stock behaviour stays, and `tests/test_repagination.py` fails until this is looked at again. The
 tests compare the bytes of documents and reports rendered with and without it. The real knowledge
 base's largest report (skole-hjem-2025, full, nb; 73 pages) was laid out 155 pages in three passes
-without it, 114 in two with it, with the same PDF bytes.
+without it, 114 in two with it, with the same PDF bytes, and took 9% less CPU time to render and
+write (10.80 s against 11.86 s, the least of three runs each, `time.process_time()`).
 """
 
 from __future__ import annotations
