@@ -82,3 +82,29 @@ def test_a_measured_command_has_its_own_peak_memory_not_the_bench_s() -> None:
     stopped = run_measured(["/bin/sleep", "30"], REPO, timeout=0.5)
     assert stopped.returncode != 0 and "stopped after" in stopped.output
     del held
+
+
+def test_a_measurement_that_fails_is_recorded_and_the_rest_kept(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A run of an hour must not lose what it measured because its last step failed or was stopped:
+    the results file is written after each measurement, the failure is recorded in its run, and
+    the bench exits non-zero."""
+    import json
+
+    from generator.tools import bench
+
+    def child(what: str, args: object) -> dict[str, object]:
+        kind, size = what.split(":")
+        if kind == "warm" and size == "20":
+            raise bench.ChildFailed("bench warm:20 failed (exit code -9):\nKilled")
+        if kind == "size":
+            return {"studies": int(size), "findings": int(size) // 2, "pages_per_language": 9, "stages": [], "generate_s": 1.5}
+        return {"warm_generate_s": 0.25}
+
+    monkeypatch.setattr(bench, "_child", child)
+    monkeypatch.chdir(REPO)
+    output = tmp_path / "bench-results.json"
+    assert bench.main(["--sizes", "10,20", "--no-pdf", "--output", str(output)]) == 1
+    ten, twenty = json.loads(output.read_text())["runs"]
+    assert ten["generate_s"] == twenty["generate_s"] == 1.5 and ten["warm_generate_s"] == 0.25
+    assert "warm_generate_s" not in twenty and "Killed" in twenty["warm_error"]
+    assert "failed: warm:20" in capsys.readouterr().err

@@ -493,6 +493,9 @@ SUMMARY = (
 
 def print_table(runs: list[dict[str, Any]]) -> None:
     for run in runs:
+        if "stages" not in run:
+            print(f"\n{run['studies']:,} studies: {run.get('size_error', 'not measured')[:300]}")
+            continue
         print(f"\n{run['studies']:,} studies, {run['findings']:,} findings, {run['pages_per_language']:,} pages per language")
         print(f"{'stage':>12} {'seconds':>9} {'peak MB':>9}")
         for row in run["stages"]:
@@ -511,12 +514,16 @@ def print_table(runs: list[dict[str, Any]]) -> None:
             print(f"{'zensical':>22}: {json.dumps(run['zensical'])[:300]}")
 
 
+class ChildFailed(RuntimeError):
+    """A measurement's process ended badly (or was stopped): what it said is the message."""
+
+
 def _child(what: str, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, "-m", "generator.tools.bench", "--one", what]
     command += (["--no-site"] if args.no_site else []) + (["--no-zensical"] if args.no_zensical else [])
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"bench {what} failed (exit code {done.returncode}):\n{done.stderr[-4000:]}")
+        raise ChildFailed(f"bench {what} failed (exit code {done.returncode}):\n{done.stderr[-4000:]}")
     # The child's last line is the one `json.dumps(result)` of a dict that --one prints.
     return cast(dict[str, Any], json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -559,11 +566,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.lighthouse}/index.html is missing: build the site first (make site)", file=sys.stderr)
         return 2
     sizes = [int(s) for s in args.sizes.split(",")]
-    runs = [_child(f"size:{size}", args) for size in sizes]
-    for run in runs if not args.no_warm else []:
-        run.update(_child(f"warm:{run['studies']}", args))
-    if not args.no_pdf:
-        runs[0].update(_child("pdf:1000", args))
     machine = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -571,7 +573,27 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.machine(),
         "system": platform.platform(),
     }
+    runs: list[dict[str, Any]] = []
     results: dict[str, Any] = {"machine": machine, "runs": runs}
+    failed: list[str] = []
+
+    def measure(run: dict[str, Any], what: str) -> None:
+        """One measurement into `run`; the results file is written after each, so a run of an hour
+        that fails or is stopped late keeps what it measured (a failure is recorded in its run)."""
+        try:
+            run.update(_child(what, args))
+        except ChildFailed as failure:
+            run[what.split(":")[0] + "_error"] = str(failure)
+            failed.append(what)
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    for size in sizes:
+        runs.append({"studies": size})
+        measure(runs[-1], f"size:{size}")
+    for run in runs if not args.no_warm else []:
+        measure(run, f"warm:{run['studies']}")
+    if not args.no_pdf:
+        measure(runs[0], "pdf:1000")
     if args.lighthouse:
         from generator.tools import lighthouse
 
@@ -587,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"\nLighthouse, mobile, served {served}:\n{lighthouse.table(measured)}")
     print(f"\nwritten {args.output}")
+    if failed:
+        print(f"failed: {', '.join(failed)} (their errors are in {args.output})", file=sys.stderr)
+        return 1
     return 0
 
 
