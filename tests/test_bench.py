@@ -92,10 +92,15 @@ def test_a_measurement_that_fails_is_recorded_and_the_rest_kept(tmp_path: Path, 
 
     from generator.tools import bench
 
+    asked = []
+
     def child(what: str, args: object) -> dict[str, object]:
+        asked.append(what)
         kind, size = what.split(":")
         if kind == "warm" and size == "20":
             raise bench.ChildFailed("bench warm:20 failed (exit code -9):\nKilled")
+        if kind == "size" and size == "30":
+            raise bench.ChildFailed("bench size:30 failed (exit code 1):\nMemoryError")
         if kind == "size":
             return {"studies": int(size), "findings": int(size) // 2, "pages_per_language": 9, "stages": [], "generate_s": 1.5}
         return {"warm_generate_s": 0.25}
@@ -103,8 +108,10 @@ def test_a_measurement_that_fails_is_recorded_and_the_rest_kept(tmp_path: Path, 
     monkeypatch.setattr(bench, "_child", child)
     monkeypatch.chdir(REPO)
     output = tmp_path / "bench-results.json"
-    assert bench.main(["--sizes", "10,20", "--no-pdf", "--output", str(output)]) == 1
-    ten, twenty = json.loads(output.read_text())["runs"]
+    assert bench.main(["--sizes", "10,20,30", "--no-pdf", "--output", str(output)]) == 1
+    ten, twenty, thirty = json.loads(output.read_text())["runs"]
     assert ten["generate_s"] == twenty["generate_s"] == 1.5 and ten["warm_generate_s"] == 0.25
     assert "warm_generate_s" not in twenty and "Killed" in twenty["warm_error"]
-    assert "failed: warm:20" in capsys.readouterr().err
+    assert thirty == {"studies": 30, "size_error": "bench size:30 failed (exit code 1):\nMemoryError"}
+    assert "warm:30" not in asked  # a knowledge base that did not build is not edited warm
+    assert "failed: size:30, warm:20" in capsys.readouterr().err

@@ -73,7 +73,6 @@ def _both(html: str) -> tuple[Rendered, Rendered]:
     """(WeasyPrint's own way, with the fixes)."""
     with _stock():
         stock = _render(html)
-    repagination.install()
     return stock, _render(html)
 
 

@@ -591,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
         runs.append({"studies": size})
         measure(runs[-1], f"size:{size}")
     for run in runs if not args.no_warm else []:
-        measure(run, f"warm:{run['studies']}")
+        if "size_error" not in run:  # its knowledge base did not build: nothing to edit warm
+            measure(run, f"warm:{run['studies']}")
     if not args.no_pdf:
         measure(runs[0], "pdf:1000")
     if args.lighthouse:
