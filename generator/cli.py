@@ -72,6 +72,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{stage:>22}: {seconds:6.2f} s")
         if stage == "render+write" and timings.pages is not None:
             print(f"{'pages':>22}: {timings.pages.summary()}")
+        if stage == "theme css" and timings.stylesheet is not None and timings.stylesheet.files:
+            kept = timings.stylesheet
+            print(
+                f"{'kept':>22}: {kept.bytes_after / 1024:.0f} of {kept.bytes_before / 1024:.0f} KB (the rules the pages can use)"
+            )
     print(f"{'wall':>22}: {timings.wall:6.2f} s")
     if timings.pdfs:
         rendering = sum(result.seconds for result in timings.pdfs if not result.reused)

@@ -28,6 +28,7 @@ from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
 from generator.pipeline.pagecache import PageCache
+from generator.pipeline.stylesheet import Trimmed, trim_theme_stylesheet
 from generator.pipeline.write import StagingWriter
 from generator.present import citing, opendata, search, sections, urls
 from generator.present.citations import check_content, expand
@@ -69,6 +70,8 @@ class Timings:
 
     pages: PageCache | None = None
     """How many pages the generate stage rendered and how many it kept from the page cache."""
+    stylesheet: Trimmed | None = None
+    """The theme's style sheet before and after it was trimmed to what the pages use."""
     notices: list[str] = field(default_factory=list)
     """What the build left out and why (no public address, no repository): said once, by the command."""
 
@@ -464,6 +467,8 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
             run_pagefind(lang_site)
             started = timings.record(f"pagefind-{lang}", started)
             shutil.copytree(lang_site, target, dirs_exist_ok=True)
+        timings.stylesheet = trim_theme_stylesheet(staging_site)
+        started = timings.record("theme css", started)
         if reports is not None:
             timings.pdfs = reports.results()
             timings.pdf_wall = reports.wall_seconds
