@@ -120,6 +120,10 @@ def _site_builds_only_where_marked() -> Iterator[None]:
     allowed = {*SLOW_FIXTURES.values(), "tool"}
 
     def guarded(*args: Any, **kwargs: Any) -> list[str]:
+        guarded_check()
+        return make(*args, **kwargs)
+
+    def guarded_check() -> None:
         item = _running[0] if _running else None
         if item is not None and not any(item.get_closest_marker(marker) for marker in allowed):
             pytest.fail(
@@ -127,10 +131,16 @@ def _site_builds_only_where_marked() -> Iterator[None]:
                 "(in the fixture that builds), which marks it `build` so that `make test-fast` leaves it out",
                 pytrace=False,
             )
-        return make(*args, **kwargs)
+
+    side_by_side = build.build_languages
+
+    def guarded_languages(*args: Any, **kwargs: Any) -> dict[str, list[str]]:
+        guarded_check()
+        return side_by_side(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build, "build_mkdocs", guarded)
+        patch.setattr(build, "build_languages", guarded_languages)
         yield
 
 

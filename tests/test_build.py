@@ -170,3 +170,40 @@ def test_the_about_page_comes_right_after_home_in_the_sidebar(fixture_project: P
     assert nb[-1] == ("Annet", "annet.md")
     en = [next(iter(entry.items())) for entry in navigation(fixture_project, index, "en")]
     assert en[0] == ("Home", "index.md") and "om.md" not in [doc for _, doc in en if isinstance(doc, str)]
+
+
+def test_the_languages_build_side_by_side_as_in_one_process(fixture_project: Project, site_building: None) -> None:
+    """MkDocs runs for each language in a fresh process of its own (generator/pipeline/mkdocs_run.py),
+    side by side: each language's pages are byte for byte what an MkDocs run in this process makes."""
+    from generator.pipeline.build import build_languages
+
+    index, _ = check(fixture_project)
+    assert index is not None
+    generate(fixture_project, index, pdfs=False)
+    apart = {lang: fixture_project.build_dir / f"apart-{lang}" for lang in ("nb", "en")}
+    assert build_languages(fixture_project, index, apart) == {"nb": [], "en": []}
+    for lang, folder in apart.items():
+        here = fixture_project.build_dir / f"here-{lang}"
+        assert build_mkdocs(fixture_project, index, lang, here) == []
+        pages = sorted(p.relative_to(here) for p in here.rglob("*.html"))
+        assert pages and pages == sorted(p.relative_to(folder) for p in folder.rglob("*.html"))
+        assert all((here / p).read_bytes() == (folder / p).read_bytes() for p in pages)
+
+
+def test_a_language_whose_mkdocs_fails_fails_the_build_with_what_it_said(fixture_project: Project, site_building: None) -> None:
+    """A warning that stops the strict build, and a configuration MkDocs cannot load, fail with
+    MkDocs' own words: nothing is lost because MkDocs ran in another process."""
+    import pytest
+
+    from generator.pipeline.build import build_languages
+
+    index, _ = check(fixture_project)
+    assert index is not None
+    generate(fixture_project, index, pdfs=False)
+    (fixture_project.staging_docs("en") / "broken.md").write_text("[gone](no-such-page.md)\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"MkDocs \(en\) failed[\s\S]*no-such-page\.md[\s\S]*strict"):
+        build_languages(fixture_project, index, {"en": fixture_project.build_dir / "warned"})
+    config = fixture_project.mkdocs_config
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"MkDocs \(nb\) failed[\s\S]*no-such-theme"):
+        build_languages(fixture_project, index, {"nb": fixture_project.build_dir / "failed"})

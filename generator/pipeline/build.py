@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
+import json
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,7 @@ from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
+from generator.pipeline import mkdocs_run
 from generator.pipeline.pagecache import PageCache
 from generator.pipeline.stylesheet import Trimmed, trim_theme_stylesheet
 from generator.pipeline.write import StagingWriter
@@ -300,15 +304,17 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     return nav
 
 
-def run_pagefind(site: Path) -> None:
-    """Index one language's site into its own bundle (<lang root>/pagefind/), stemmed for
-    its <html lang> (docs/decisions.md). One run per language halves Pagefind's peak memory and keeps
-    each language's index apart by construction. Page chrome is left out (search.NOT_INDEXED)."""
-    import subprocess
-    import sys
-
+def run_pagefind(*sites: Path) -> None:
+    """Index each language's site into its own bundle (<lang root>/pagefind/), stemmed for
+    its <html lang> (docs/decisions.md), the languages side by side. One run per language halves
+    Pagefind's peak memory and keeps each language's index apart by construction. Page chrome is
+    left out (search.NOT_INDEXED)."""
     excluded = [arg for selector in search.NOT_INDEXED for arg in ("--exclude-selectors", selector)]
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent", *excluded], check=True)
+    running = [subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--silent", *excluded]) for site in sites]
+    failed = [(site, process.wait()) for site, process in zip(sites, running, strict=True)]
+    for site, code in failed:
+        if code != 0:
+            raise subprocess.CalledProcessError(code, f"pagefind --site {site}")
 
 
 def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
@@ -404,27 +410,36 @@ def mkdocs_config(project: Project, index: Index, lang: str, site_dir: Path, str
     )
 
 
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def build_mkdocs(project: Project, index: Index, lang: str, site_dir: Path) -> list[str]:
-    """One MkDocs build for one language, strict. Returns the warnings MkDocs logged."""
-    from mkdocs.commands.build import build
+    """One MkDocs build for one language, strict, in this process. Returns the warnings MkDocs logged."""
+    return mkdocs_run.build_with(project.mkdocs_config, site_dir, mkdocs_overrides(project, index, lang))
 
-    counter = _WarningCounter()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(counter)
-    try:
-        build(mkdocs_config(project, index, lang, site_dir))
-    finally:
-        logger.removeHandler(counter)
-    return counter.messages
+
+def build_languages(project: Project, index: Index, sites: dict[str, Path]) -> dict[str, list[str]]:
+    """MkDocs for each language into its folder of `sites`, side by side, each in a fresh process of
+    its own (mkdocs_run.py says why); the warnings each logged. A build that fails raises, with
+    what its process said."""
+    with tempfile.TemporaryDirectory(prefix="kb-mkdocs-", dir=project.build_dir) as folder:
+        started = {}
+        for lang, site_dir in sites.items():
+            request = Path(folder) / f"{lang}.json"
+            result = Path(folder) / f"{lang}-warnings.json"
+            plain = {"config_file": str(project.mkdocs_config), "site_dir": str(site_dir), "result": str(result)}
+            request.write_text(json.dumps({**plain, "overrides": mkdocs_overrides(project, index, lang)}), encoding="utf-8")
+            command = [sys.executable, "-m", "generator.pipeline.mkdocs_run", str(request)]
+            log = (Path(folder) / f"{lang}.log").open("wb")
+            started[lang] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log, result)
+        warnings = {}
+        for lang, (process, log, result) in started.items():
+            process.wait()
+            log.close()
+            told = json.loads(result.read_text(encoding="utf-8")) if result.exists() else None
+            if told is None or told["error"] is not None or process.returncode != 0:
+                said = Path(log.name).read_text(encoding="utf-8", errors="replace")[-4000:]
+                why = "\n".join([*(told["warnings"] + [told["error"]] if told else []), said]).strip()
+                raise RuntimeError(f"MkDocs ({lang}) failed (exit code {process.returncode}):\n{why}")
+            warnings[lang] = told["warnings"]
+        return warnings
 
 
 def reproducible_epoch(index: Index) -> str:
@@ -455,17 +470,18 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
         generate(project, index, pdfs=with_pdf, cache=cache)
         timings.pages = cache
         started = timings.record("render+write", started)
-        for lang in LANGUAGES:
-            target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
-            lang_site = project.build_dir / f"mkdocs-{lang}"
-            warnings = build_mkdocs(project, index, lang, lang_site)
+        sites = {lang: project.build_dir / f"mkdocs-{lang}" for lang in LANGUAGES}
+        for lang, warnings in build_languages(project, index, sites).items():
             if warnings:
                 raise RuntimeError(f"MkDocs ({lang}) warned: " + "; ".join(warnings))
-            started = timings.record(f"mkdocs-{lang}", started)
-            if index.site.base_url is None:
+        started = timings.record(f"mkdocs ({SIDE_BY_SIDE})", started)
+        if index.site.base_url is None:
+            for lang_site in sites.values():
                 remove_sitemap(lang_site)
-            run_pagefind(lang_site)
-            started = timings.record(f"pagefind-{lang}", started)
+        run_pagefind(*sites.values())
+        started = timings.record(f"pagefind ({SIDE_BY_SIDE})", started)
+        for lang, lang_site in sites.items():
+            target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang
             shutil.copytree(lang_site, target, dirs_exist_ok=True)
         timings.stylesheet = trim_theme_stylesheet(staging_site)
         started = timings.record("theme css", started)
@@ -479,6 +495,9 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     timings.notices = index.site.missing()
     return timings
 
+
+SIDE_BY_SIDE = "+".join(LANGUAGES)
+"""How the build's table names a stage run for every language at once: `mkdocs (nb+en)`."""
 
 SITEMAP_FILES = ("sitemap.xml", "sitemap.xml.gz")
 
