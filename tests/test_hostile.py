@@ -468,22 +468,33 @@ COUNTED_ELEMENTS = (
 PAYLOAD_LINK_LABELS = {"md-js", "md-data", "md-vb", "ref-link", "a-href", "a-data", "click"}
 
 
-def _in(tag: Tag, name: str) -> bool:
-    return tag.name == name or tag.find_parent(name) is not None
-
-
-REGIONS: dict[str, Callable[[Tag], bool]] = {
-    "head": lambda t: _in(t, "head"),
-    "page chrome": lambda t: not _in(t, "head") and not _in(t, "article"),
-    "article": lambda t: _in(t, "article"),
-}
+REGIONS = ("head", "page chrome", "article")
 """The parts of a page: <head>, the theme's header/navigation/footer, and the generated article."""
+
+_REGION_TAGS: dict[int, tuple[BeautifulSoup, dict[str, list[Tag]]]] = {}
+"""Each page's tags by region, found once for the four region tests (the page is kept with them,
+so its id is never another page's)."""
+
+
+def _tags_in(region: str, soup: BeautifulSoup) -> list[Tag]:
+    """The page's tags in `region`, in document order: in <head> (or <head> itself), in <article>
+    (or <article> itself), or in neither (the page chrome)."""
+    if id(soup) not in _REGION_TAGS:
+        within: dict[int, tuple[bool, bool]] = {}
+        found: dict[str, list[Tag]] = {name: [] for name in REGIONS}
+        for tag in soup.find_all(True):  # a parent comes before its children
+            head, article = within.get(id(tag.parent), (False, False))
+            head, article = head or tag.name == "head", article or tag.name == "article"
+            within[id(tag)] = (head, article)
+            for name, inside in (("head", head), ("article", article), ("page chrome", not head and not article)):
+                if inside:
+                    found[name].append(tag)
+        _REGION_TAGS[id(soup)] = (soup, found)
+    return _REGION_TAGS[id(soup)][1][region]
 
 
 def _problems(region: str, soup: BeautifulSoup, clean: BeautifulSoup) -> list[str]:
-    inside = REGIONS[region]
-    tags = [t for t in soup.find_all(True) if inside(t)]
-    clean_tags = [t for t in clean.find_all(True) if inside(t)]
+    tags, clean_tags = _tags_in(region, soup), _tags_in(region, clean)
     found = []
     scripts, clean_scripts = (
         [_script(t) for t in tags if t.name == "script"],

@@ -126,6 +126,7 @@ def _run_line(line: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[s
     return subprocess.run(["bash", "-c", line], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.tool  # the CI line end to end, in a git repository of its own: not in make test-fast
 def test_the_ci_check_fails_on_what_strict_fails_on(tmp_path: Path) -> None:
     """The command `make check` runs, as CI runs it (GITHUB_ACTIONS=true, BASE on pull requests):
     a warning fails it, a missing translation as much as a finding changed without history."""
@@ -146,6 +147,7 @@ def test_the_ci_check_fails_on_what_strict_fails_on(tmp_path: Path) -> None:
     assert "confidence changed since main but no history entry was added" in result.stderr
 
 
+@pytest.mark.tool  # the CI line end to end, in a git repository of its own: not in make test-fast
 def test_make_diff_runs_the_review(tmp_path: Path) -> None:
     line = _make_line("diff", "-m generator.tools.diff")
     repo = fixture_repo(tmp_path)

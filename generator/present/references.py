@@ -233,9 +233,14 @@ class ReferenceCache:
     def get(self, study: Study, index: Index, lang: str) -> Markup:
         return self.format(csl_item(study, index, lang), lang)
 
+    @staticmethod
+    def key(item: dict[str, object], lang: str) -> str:
+        """What an entry is kept under: everything its formatting depends on."""
+        return hashlib.sha256(json.dumps([lang, item, FORMAT], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
     def format(self, item: dict[str, object], lang: str) -> Markup:
         """Any CSL item in APA style (a study's reference, a page's citation), from the cache if it has it."""
-        key = hashlib.sha256(json.dumps([lang, item, FORMAT], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        key = self.key(item, lang)
         html = self.entries.get(key)
         if html is None:
             html = _format(item, lang)
