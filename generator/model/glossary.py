@@ -146,7 +146,9 @@ class Glossary:
             for form in recognised_forms(term):
                 self.term_of_form.setdefault(_key(form), term_id)
         forms = sorted(self.term_of_form, key=len, reverse=True)
-        self._norwegian = re.compile(_whole("|".join(_words(f) for f in forms)), re.IGNORECASE) if forms else None
+        # A trie, as the page search's: every Norwegian text of a check is searched (3,000 in the
+        # real data), and the plain alternation tried each form at each word: 3x slower, same matches.
+        self._norwegian = re.compile(_whole(_trie(set(forms))), re.IGNORECASE) if forms else None
         numbered = [f for f in forms if self.terms[self.term_of_form[f]].numbered]
         self._numbered = (
             re.compile(_whole("|".join(_words(f) for f in numbered)) + rf"\s+({NUMBER})", re.IGNORECASE) if numbered else None

@@ -283,13 +283,21 @@ def is_ignored_name(name: str) -> bool:
     return name.startswith(".") or name.endswith("~") or (len(name) > 1 and name.startswith("#") and name.endswith("#"))
 
 
+@functools.lru_cache(maxsize=16)
+def _resolved_root(root: Path) -> Path:
+    """Where the project really is, resolved once for all its files (half of what judging a file
+    cost). Kept for the process: a project folder moved while the preview runs would only make its
+    files read as outside it, never let a file outside it in."""
+    return root.resolve()
+
+
 def _through_link(path: Path, target: Path, root: Path) -> bool:
     """Whether `path` reaches `target` through a symbolic link (its own or a parent folder's)."""
     try:
         lexical = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
     except ValueError:
         return True
-    return target != root.resolve() / lexical
+    return target != _resolved_root(root) / lexical
 
 
 def _entry_kind(path: Path, root: Path, report: Report, resolved: Path | None = None) -> str | None:
@@ -306,7 +314,7 @@ def _entry_kind(path: Path, root: Path, report: Report, resolved: Path | None = 
     except OSError as exc:
         report.add(location, "", LINK_LOOP if exc.errno == errno.ELOOP else f"cannot read file: {exc.strerror}")
         return None
-    project = root.resolve()
+    project = _resolved_root(root)
     if not target.is_relative_to(project):
         report.add(location, "", f"symbolic link points outside the project: {target}")
         return None
