@@ -101,7 +101,7 @@ def _edit(project: Project, rel: str, change: Callable[[dict[str, Any]], None]) 
     path = project.data_dir / rel
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     change(data)
-    write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000))
+    write(path, yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10_000))
 
 
 def _text(label: str = "") -> dict[str, str]:
@@ -324,7 +324,7 @@ def _site_config(project: Project) -> None:
     path = project.root / "site.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["publisher"] = _text()
-    write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000))
+    write(path, yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10_000))
 
 
 def _copy(tmp: Path) -> Project:

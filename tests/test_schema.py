@@ -41,7 +41,7 @@ def _load_as_editor(path: Path) -> Any:
             return value.isoformat()
         return value
 
-    return plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return plain(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))  # libyaml: 10x faster, the same values
 
 
 def _errors(schema_doc: dict[str, Any], value: Any) -> list[str]:
@@ -388,7 +388,7 @@ def test_reference_fields_complete_the_ids_that_exist(slot: Slot, target: str) -
 
 def _with_reference(path: Path, slot: Slot, reference: str, *, as_editor: bool = True) -> Any:
     """A data file (as the editor reads it, or as the generator does) with `reference` written into the slot's field."""
-    data = _load_as_editor(path) if as_editor else yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _load_as_editor(path) if as_editor else yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     current = data.get(slot.field)
     if slot.part == "key":
         data[slot.field] = {reference: next(iter(current.values()))}

@@ -34,6 +34,8 @@ nodes of their own.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import re
@@ -96,7 +98,7 @@ def _ids_in(folder: Path) -> list[str]:
 def schema_for(kind: str, catalogue: Catalogue) -> dict[str, Any]:
     """The enriched JSON Schema of one entity kind."""
     model = KINDS[kind].model
-    schema = model.model_json_schema()
+    schema = copy.deepcopy(_json_schema(model))
     definitions: dict[str, Any] = schema.setdefault("$defs", {})
     _own_hover_text(schema, definitions)
     for owner_model in fields.models_in(model):
@@ -111,6 +113,13 @@ def schema_for(kind: str, catalogue: Catalogue) -> dict[str, Any]:
         del schema["$defs"]
     _wrap_constraints_beside_refs(schema)
     return {"$schema": DIALECT, **schema}
+
+
+@functools.cache
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """Pydantic's JSON Schema of a model, made once a process: `new` writes every kind's schema
+    again after each file it adds (3.5 ms a kind to make, a tenth of that to copy)."""
+    return model.model_json_schema()
 
 
 def _enrich(kind: str, owner: dict[str, Any], slot: Slot, catalogue: Catalogue, definitions: dict[str, Any]) -> None:
