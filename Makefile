@@ -41,12 +41,12 @@ unexport PYTHONDONTWRITEBYTECODE
 # tests on the real site on any (tests/conftest.py). The real site is built once, in a process of
 # its own, while the other tests run (tests/real_build.py).
 test: setup ## the whole test suite, as CI runs it
-	$(PY) -m pytest -q -n auto --dist loadgroup $(TEST_TMP)
+	$(PY) -m pytest -q -n auto --dist loadgroup $(TEST_TMP) tests
 
 # The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES), and `tool`
 # from the modules that run a tool end to end (the preview, make diff, make bench, the YAML server).
 test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser, PDF, tool run or site build but the hostile one
-	$(PY) -m pytest -q -n auto --dist loadgroup $(TEST_TMP) -m "not site and not browser and not pdf and not tool and (not build or hostile)" --hypothesis-profile=fast
+	$(PY) -m pytest -q -n auto --dist loadgroup $(TEST_TMP) tests -m "not site and not browser and not pdf and not tool and (not build or hostile)" --hypothesis-profile=fast
 
 # BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
 # without a new history entry is a warning, and --strict makes every warning fail.

@@ -60,6 +60,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {description}")
 
 
+# tryfirst: pytest-xdist's worker reads the xdist_group markers in its own hook of this name, so
+# they must be there before it runs. (With pytest 9.2 it read them and its grouping still did
+# nothing: requirements.in. test_suite.py fails when a module's tests are spread over workers.)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         used = set(getattr(item, "fixturenames", ()))

@@ -12,7 +12,7 @@ import pytest
 from generator.model.index import Index
 from generator.model.settings import LANGUAGES, Project
 from generator.pipeline.build import load_or_fail
-from generator.print import pdf, repagination
+from generator.print import pdf
 
 from .conftest import FIXTURE
 
@@ -30,6 +30,8 @@ class Rendered:
 
 @contextmanager
 def _stock() -> Iterator[None]:
+    from generator.print import repagination  # imports WeasyPrint: a second of every worker's collection
+
     repagination.uninstall()
     try:
         yield
@@ -83,6 +85,8 @@ def index() -> Index:
 
 def test_the_fixes_are_for_the_weasyprint_installed() -> None:
     """A new WeasyPrint gets the stock behaviour until someone checks the fixes against it."""
+    from generator.print import repagination
+
     assert repagination.applies(), f"WeasyPrint is no longer {repagination.WEASYPRINT}: check repagination.py against it"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,24 @@ def test_the_tests_on_the_real_site_run_last(request: pytest.FixtureRequest) -> 
     """Its build runs in the background meanwhile (tests/real_build.py)."""
     uses = ["real_project" in item.fixturenames for item in request.session.items]
     assert uses == sorted(uses)
+
+
+@pytest.mark.tool  # pytest with two workers, in processes of its own: not in make test-fast
+def test_each_modules_tests_run_on_one_worker() -> None:
+    """As `make test` runs them (pytest-xdist, --dist loadgroup): a module's fixtures are made once
+    only if all its tests go to one worker. A pytest that stops honouring conftest's groups (9.2
+    did, silently) fails this test."""
+    modules = ("tests/test_cli.py", "tests/test_feed.py")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup", "-v", *modules]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+    ran = re.findall(r"^\[(gw\d+)\] \[ *\d+%\] PASSED (\S+?)::(\S+) *$", result.stdout, re.MULTILINE)
+    workers: dict[str, set[str]] = {}
+    for worker, module, test in ran:
+        assert test.endswith("@" + module), f"{module}::{test} is in no group"
+        workers.setdefault(module, set()).add(worker)
+    assert set(workers) == set(modules), result.stdout[-3000:]
+    assert all(len(used) == 1 for used in workers.values()), workers
 
 
 def test_rendering_a_pdf_without_saying_so_fails() -> None:
