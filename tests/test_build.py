@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 
@@ -190,11 +193,11 @@ def test_the_languages_build_side_by_side_as_in_one_process(fixture_project: Pro
         assert all((here / p).read_bytes() == (folder / p).read_bytes() for p in pages)
 
 
-def test_a_language_whose_mkdocs_fails_fails_the_build_with_what_it_said(fixture_project: Project, site_building: None) -> None:
+def test_a_language_whose_mkdocs_fails_fails_the_build_with_what_it_said(
+    fixture_project: Project, site_building: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A warning that stops the strict build, and a configuration MkDocs cannot load, fail with
     MkDocs' own words: nothing is lost because MkDocs ran in another process."""
-    import pytest
-
     from generator.pipeline.build import build_languages
 
     index, _ = check(fixture_project)
@@ -203,6 +206,20 @@ def test_a_language_whose_mkdocs_fails_fails_the_build_with_what_it_said(fixture
     (fixture_project.staging_docs("en") / "broken.md").write_text("[gone](no-such-page.md)\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"MkDocs \(en\) failed[\s\S]*no-such-page\.md[\s\S]*strict"):
         build_languages(fixture_project, index, {"en": fixture_project.build_dir / "warned"})
+    # The other language, started beside the failing one, has ended when the failure is raised
+    # (waited for: none is left running into a folder that is being removed).
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    sites = {"en": fixture_project.build_dir / "warned-again", "nb": fixture_project.build_dir / "beside"}
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError, match=r"MkDocs \(en\) failed"):
+        patch.setattr(subprocess, "Popen", recorded)
+        build_languages(fixture_project, index, sites)
+    assert len(started) == 2 and all(process.returncode is not None for process in started)
     config = fixture_project.mkdocs_config
     config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"MkDocs \(nb\) failed[\s\S]*no-such-theme"):

@@ -429,10 +429,11 @@ def build_languages(project: Project, index: Index, sites: dict[str, Path]) -> d
             command = [sys.executable, "-m", "generator.pipeline.mkdocs_run", str(request)]
             log = (Path(folder) / f"{lang}.log").open("wb")
             started[lang] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log, result)
+        for process, log, _ in started.values():  # every one ended before any failure is raised:
+            process.wait()  # none left running into a folder that is being removed
+            log.close()
         warnings = {}
         for lang, (process, log, result) in started.items():
-            process.wait()
-            log.close()
             told = json.loads(result.read_text(encoding="utf-8")) if result.exists() else None
             if told is None or told["error"] is not None or process.returncode != 0:
                 said = Path(log.name).read_text(encoding="utf-8", errors="replace")[-4000:]
