@@ -50,6 +50,8 @@ MARKERS = {
     "build": "builds a whole site of a fixture with MkDocs and Pagefind, seconds each (the site_building fixture)",
     "hostile": "a hostile pull request's data, built and printed (tests/test_hostile.py): in `make test-fast` "
     "although it builds sites, since a hole it finds is the one mistake that must never wait for CI",
+    "long": "a test on the real site that takes seconds (a crawl of every page, every page in a browser): "
+    "these start first among the tests on the real site, so that none is left for last while the other workers idle",
     "tool": "runs a tool end to end in processes and git repositories of its own: the live preview, "
     "make diff, make bench, the YAML language server (marked per module)",
 }
@@ -70,9 +72,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for fixture, marker in SLOW_FIXTURES.items():
             if fixture in used:
                 item.add_marker(marker)
-    # The tests on the real site last: its build (tests/real_build.py) runs meanwhile. A stable
-    # sort: each module's other tests stay together, in their order.
-    items.sort(key=_on_the_real_site)
+    # The tests on the real site last: its build (tests/real_build.py) runs meanwhile; the long
+    # ones first among them (longest processing time first: a 10 s crawl dealt out last kept one
+    # core busy while the other idled). A stable sort: each module's other tests stay together.
+    items.sort(key=lambda item: (_on_the_real_site(item), not item.get_closest_marker("long")))
     for item in items:
         if not _on_the_real_site(item):
             # With pytest-xdist's --dist loadgroup, a module's tests run on one worker, so its

@@ -120,6 +120,7 @@ def _verdict(messages: list[dict[str, Any]], site: Path) -> tuple[list[str], lis
     return errors, warnings, used
 
 
+@pytest.mark.long
 def test_every_page_is_valid_html(real_project: Project) -> None:
     site = real_project.site_dir
     pages = list(site.rglob("*.html"))

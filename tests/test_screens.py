@@ -99,6 +99,7 @@ def _too_wide(page: Page, kind: str, path: str) -> str | None:
     return f"{kind} {path}: {measured['document']} px wide at {measured['viewport']} px, past the edge: {measured['past']}"
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_page_is_wider_than_a_phone(
     browser: Browser, site_server: str, real_index: Index, real_project: Project, lang: str
@@ -131,6 +132,7 @@ EMPTY_COLUMN_BESIDE_A_CUT_TABLE = """() => {
 }"""
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_on_a_desktop_no_page_is_wider_than_the_window_nor_a_table_cut_beside_empty_space(
     browser: Browser, site_server: str, real_index: Index, real_project: Project, lang: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.model.settings import LANGUAGES, Project
@@ -49,6 +50,7 @@ def test_every_wanted_page_is_a_page_search_indexes() -> None:
     assert missing == []
 
 
+@pytest.mark.long
 def test_search_finds_the_answer_first(browser: Browser, site_server: str) -> None:
     """success@1 and success@3 per language reach MINIMUM, and for a subject no single study's page
     ranks above the topic, finding, intervention or section that answers it."""

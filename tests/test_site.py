@@ -100,6 +100,7 @@ def test_html_lang_and_hreflang_on_every_page(real_site: BuiltSite) -> None:
         assert alternates == {"nb": own, "en": real_build.PUBLIC_URL + "en/" + path, "x-default": own}, rel
 
 
+@pytest.mark.long
 def test_no_word_noise_or_contact_details_published(real_site: BuiltSite) -> None:
     email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
     # Not glued to letters or a slash: the digits of a DOI ("10.1007/BF01405730") are no phone number.
@@ -117,6 +118,7 @@ def test_no_word_noise_or_contact_details_published(real_site: BuiltSite) -> Non
             assert not phone.search(node), (path, phone.search(node).group(0))
 
 
+@pytest.mark.long
 def test_internal_links_and_anchors_resolve(real_site: BuiltSite) -> None:
     site = real_site.root
     ids: dict[Path, set[str]] = {}

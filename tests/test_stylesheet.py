@@ -146,6 +146,7 @@ def theme_classes() -> set[str]:
     return set(re.findall(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)", re.sub(r"url\([^)]*\)|\{[^{}]*\}", "", THEME_SHEET.read_text())))
 
 
+@pytest.mark.long
 def test_every_class_the_theme_styles_on_a_live_page_was_foreseen(browser, site_server: str, real_index, real_project) -> None:
     """The trim keeps every rule whose classes can occur in the site as it reads it from the built
     files. On every kind of page in both languages, after the theme's scripts have run and a reader

@@ -47,6 +47,16 @@ def test_the_tests_on_the_real_site_run_last(request: pytest.FixtureRequest) -> 
     assert uses == sorted(uses)
 
 
+def test_the_long_tests_on_the_real_site_start_first_among_them(request: pytest.FixtureRequest) -> None:
+    """Longest first: a crawl of every page dealt out last kept one worker busy while the other idled."""
+    on_the_site = [item for item in request.session.items if "real_project" in item.fixturenames]
+    long = [item.get_closest_marker("long") is not None for item in on_the_site]
+    assert long == sorted(long, reverse=True)
+    for item in request.session.items:
+        if item.get_closest_marker("long"):
+            assert "real_project" in item.fixturenames, f"{item.nodeid} is marked long but is not on the real site"
+
+
 @pytest.mark.tool  # pytest with two workers, in processes of its own: not in make test-fast
 def test_each_modules_tests_run_on_one_worker() -> None:
     """As `make test` runs them (pytest-xdist, --dist loadgroup): a module's fixtures are made once
