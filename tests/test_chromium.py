@@ -90,3 +90,37 @@ def test_the_install_script_checks_by_the_same_rule(tmp_path: Path) -> None:
     _executable(tools, "chromium")
     on_path = _system_deps_check(tools, None)
     assert on_path.returncode == 0, on_path.stdout + on_path.stderr
+
+
+def _playwrights_disabled_features() -> set[str]:
+    """The list Playwright passes as --disable-features, read from the driver it ships."""
+    import re
+
+    import playwright
+
+    bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+    listed = re.search(r"disabledFeatures = \[(.*?)\]", bundle.read_text(encoding="utf-8"), re.DOTALL)
+    assert listed is not None, f"Playwright's feature list is no longer where this test reads it: {bundle}"
+    code = "\n".join(line.split("//")[0] for line in listed.group(1).splitlines())
+    return set(re.findall(r'"([A-Za-z0-9]+)"', code))
+
+
+def test_our_feature_switch_keeps_every_feature_playwright_disables() -> None:
+    playwrights = _playwrights_disabled_features()
+    assert "PaintHolding" in playwrights  # the reading found the list
+    assert playwrights <= set(chromium.PLAYWRIGHT_DISABLED_FEATURES)
+    switches = [a for a in chromium.PLAYWRIGHT_ARGS if a.startswith("--disable-features=")]
+    assert len(switches) == 1 and playwrights <= set(switches[0].split("=", 1)[1].split(","))
+
+
+def test_a_new_context_opens_no_page_but_ours(browser) -> None:  # type: ignore[no-untyped-def]
+    """The browser's own pages (the address bar's popup, preloaded per context) cost more CPU than
+    ours: the tests open a context per test."""
+    context = browser.new_context()
+    try:
+        context.new_page().goto("about:blank")
+        session = browser.new_browser_cdp_session()
+        targets = session.send("Target.getTargets")["targetInfos"]
+    finally:
+        context.close()
+    assert [(t["type"], t["url"]) for t in targets] == [("page", "about:blank")]
