@@ -8,6 +8,13 @@ Under pytest-xdist every worker waits for the same build: the first to start it 
 `python -m tests.real_build FOLDER SOURCE [--no-pdf]` is that process: it copies the data, content
 and theme of SOURCE (the repository) to FOLDER/kb, builds it strictly, and writes FOLDER/result
 ("ok", or what went wrong).
+
+The reports are most of the build's CPU time (some 80 of 90 seconds), and most changes leave them
+as they were. The build starts from the reports the last session's build rendered, kept in
+SOURCE/build/tests-pdf-cache (git ignores build/), through the cache every build uses
+(generator/print/pdfcache.py): a report is reused only when its print HTML, stylesheet, fonts,
+WeasyPrint's and its libraries' versions and our rendering code are the same bytes. A clean
+checkout renders every report.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ REPOSITORY = "https://github.com/kunnskap-org/kunnskapsbase"
 """Where the real site is published in the tests, as the Pages workflow gives it (KB_SITE_URL,
 KB_REPO_URL): canonical and hreflang links, the sitemap, edit links and absolute citation
 addresses are built as on the public site. (A build without them: tests/test_site_config.py.)"""
+
+SHARED_PDF_CACHE = Path("build") / "tests-pdf-cache"
+"""Under SOURCE: the reports of the last session's real build, by their cache keys."""
 
 _started: list[subprocess.Popen[bytes]] = []
 """The builds this process started."""
@@ -90,6 +100,7 @@ def finish() -> None:
 def build(folder: Path, source: Path, with_pdf: bool) -> str:
     from generator.model.errors import DataError
     from generator.pipeline.build import build_site
+    from generator.print import pdf
 
     root = folder / "kb"
     root.mkdir()
@@ -99,11 +110,36 @@ def build(folder: Path, source: Path, with_pdf: bool) -> str:
         elif (source / name).exists():
             shutil.copy(source / name, root / name)
     os.environ.update({"KB_SITE_URL": PUBLIC_URL, "KB_REPO_URL": REPOSITORY})  # this process only
+    project = Project(root)
+    shared = source / SHARED_PDF_CACHE
+    if with_pdf and shared.is_dir():
+        shutil.copytree(shared, pdf.cache_dir(project))
     try:
-        build_site(Project(root), strict=True, with_pdf=with_pdf)
+        build_site(project, strict=True, with_pdf=with_pdf)
     except DataError as error:
         return "\n".join(str(problem) for problem in error.report.problems)
+    if with_pdf:
+        share(pdf.cache_dir(project), shared)
     return OK
+
+
+def share(cache: Path, shared: Path) -> None:
+    """Put a copy of `cache` (a build's, holding the reports it used) in place of `shared`, whole:
+    copied beside it, then renamed. When another session puts its own there at the same time, one
+    of the two stays."""
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    copy = Path(tempfile.mkdtemp(prefix=f"{shared.name}.", dir=shared.parent))
+    old = copy.with_name(copy.name + ".old")
+    try:
+        shutil.copytree(cache, copy, dirs_exist_ok=True)
+        if shared.exists():
+            shared.rename(old)
+        copy.rename(shared)
+    except OSError:
+        pass  # another session's copy got there first: it is as good
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def main(folder: Path, source: Path, with_pdf: bool) -> None:

@@ -64,6 +64,24 @@ def test_the_software_versions_are_those_weasyprint_renders_with() -> None:
     assert any(line.startswith("harfbuzz ") and line != "harfbuzz ?" for line in versions)
 
 
+def test_our_rendering_code_is_part_of_the_key(tmp_path: Path) -> None:
+    """An edit to the code that calls WeasyPrint (or changes its layout) can change a report's bytes
+    and not its HTML: such a report is never reused."""
+    package = Path(pdfcache.__file__).parent
+    for name in pdfcache.RENDERING_CODE:
+        shutil.copy(package / name, tmp_path / name)
+    before = pdfcache.rendering_code(tmp_path)
+    assert before == pdfcache.rendering_code() and before.startswith("code ")
+    seen = {before}
+    for name in pdfcache.RENDERING_CODE:
+        with (tmp_path / name).open("a", encoding="utf-8") as module:
+            module.write("\n# another line\n")
+        seen.add(pdfcache.rendering_code(tmp_path))
+    assert len(seen) == 1 + len(pdfcache.RENDERING_CODE)
+    cache = pdfcache.PdfCache.open(tmp_path / "cache", *assets(tmp_path))
+    assert cache.versions.splitlines()[-1] == before  # and the cache keys by it
+
+
 def test_the_assets_digest_reads_bytes_not_times_and_not_templates(tmp_path: Path) -> None:
     stylesheets, fonts = assets(tmp_path)
     digest = pdfcache.assets_digest(stylesheets, fonts)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Doctype
 
+from generator.model.settings import LANGUAGES
 from generator.print import pdf
 from generator.web import render
 
@@ -170,3 +171,43 @@ def test_a_build_that_fails_fails_the_tests_that_wait_for_it(tmp_path: Path) -> 
         real_build.wait(shared)
     assert [p.name for p in shared.iterdir()] == ["real"], "one build folder"
     real_build.finish()
+
+
+def _entries(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_the_real_build_starts_from_the_reports_of_the_last_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's report cache starts as the shared one, and what the build left in it (the
+    reports it used) replaces the shared one whole."""
+    from generator.pipeline import build as pipeline
+
+    source = tmp_path / "source"
+    shared = source / real_build.SHARED_PDF_CACHE
+    write(shared / "old.pdf", "%PDF old")
+    write(shared / "old.json", "{}")
+    write(shared / "stale.pdf", "%PDF stale")
+    seen: dict[str, dict[str, bytes]] = {}
+
+    def build_site(project, strict: bool, with_pdf: bool) -> None:  # type: ignore[no-untyped-def]
+        cache = pdf.cache_dir(project)
+        seen["at the start"] = _entries(cache)
+        (cache / "stale.pdf").unlink()  # as the cache drops what a build did not use
+        write(cache / "new.pdf", "%PDF new")
+
+    monkeypatch.setattr(pipeline, "build_site", build_site)
+    for variable in ("KB_SITE_URL", "KB_REPO_URL"):
+        monkeypatch.setenv(variable, "")  # build() sets them for its own process: put back after
+    folder = tmp_path / "session"
+    folder.mkdir()
+    assert real_build.build(folder, source, with_pdf=True) == real_build.OK
+    assert seen["at the start"] == {"old.json": b"{}", "old.pdf": b"%PDF old", "stale.pdf": b"%PDF stale"}
+    assert _entries(shared) == {"new.pdf": b"%PDF new", "old.json": b"{}", "old.pdf": b"%PDF old"}
+    assert sorted(p.name for p in shared.parent.iterdir()) == [shared.name], "no copy left beside it"
+
+
+def test_the_real_build_left_its_reports_for_the_next_session(real_project, real_index) -> None:  # type: ignore[no-untyped-def]
+    shared = REPO / real_build.SHARED_PDF_CACHE
+    assert _entries(shared) == _entries(pdf.cache_dir(real_project))
+    reports = len(real_index.publications()) * len(pdf.KINDS) * len(LANGUAGES)
+    assert len(list(shared.glob("*.pdf"))) == len(list(real_project.site_dir.rglob("*.pdf"))) == reports

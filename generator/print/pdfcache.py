@@ -3,7 +3,8 @@
 A report is keyed by everything that decides its bytes: the print HTML it is rendered from (all the
 data it prints is in it), the bytes of the stylesheet and the fonts it loads (read, not their
 modification times), the versions of WeasyPrint and the libraries that lay out, draw and subset
-for it, and the options given to WeasyPrint. The cache lives in the project's build folder
+for it, the options given to WeasyPrint, and the bytes of our own modules that call WeasyPrint or
+change how it lays out (RENDERING_CODE). The cache lives in the project's build folder
 (`build/pdf-cache/<key>.pdf`, beside it `<key>.json` with the file's SHA-256, size and pages).
 
 A hit is used only when the cached file still has the bytes it was stored with: a half-written,
@@ -25,8 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KEY_FORMAT = "1"
-"""Changed when what a key covers changes (or how `pdf.render_pdf` calls WeasyPrint beyond its options)."""
+KEY_FORMAT = "2"
+"""Changed when what a key covers changes."""
+
+RENDERING_CODE = ("pdf.py", "repagination.py")
+"""The modules of this package that call WeasyPrint or change how it lays out a report. An edit to
+them can change a report's bytes and not its HTML: their bytes are part of the key, so such an edit
+renders every report again (and so does any other edit to them, the price of never reusing a
+report the code would now render otherwise)."""
 
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "Pyphen")
 """The Python packages whose version decides the bytes: layout, CSS, HTML parsing, PDF writing, font subsetting, hyphens."""
@@ -75,6 +82,16 @@ def assets_digest(stylesheets: Path, fonts: Path) -> str:
     return digest.hexdigest()
 
 
+def rendering_code(folder: Path = Path(__file__).parent) -> str:
+    """The digest of RENDERING_CODE's bytes, with their names."""
+    digest = hashlib.sha256()
+    for name in RENDERING_CODE:
+        data = (folder / name).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return f"code {digest.hexdigest()}"
+
+
 def report_key(html: str, options: Mapping[str, Any], assets: str, versions: str) -> str:
     """The cache key of one report: the SHA-256 of all its inputs, each length-prefixed."""
     digest = hashlib.sha256()
@@ -109,8 +126,8 @@ def _place(source: Path, target: Path) -> None:
 
 @dataclass(frozen=True)
 class PdfCache:
-    """The cache folder, the digest of the stylesheet and fonts and the software's versions, read
-    once per run (before the rendering processes fork)."""
+    """The cache folder, the digest of the stylesheet and fonts, and the software's versions with
+    the digest of our rendering code, read once per run (before the rendering processes fork)."""
 
     folder: Path
     assets: str
@@ -119,7 +136,7 @@ class PdfCache:
     @classmethod
     def open(cls, folder: Path, stylesheets: Path, fonts: Path) -> PdfCache:
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, assets_digest(stylesheets, fonts), software())
+        return cls(folder, assets_digest(stylesheets, fonts), f"{software()}\n{rendering_code()}")
 
     def key(self, html: str, options: Mapping[str, Any]) -> str:
         return report_key(html, options, self.assets, self.versions)
