@@ -24,7 +24,7 @@ def test_synthetic_knowledge_base_is_valid(tmp_path: Path) -> None:
 
 def test_bench_reports_every_stage(tmp_path: Path) -> None:
     run = run_size(Project(REPO), tmp_path, 30, with_site=False, with_pdf=False)
-    assert [row["stage"] for row in run["stages"]] == ["load", "validate", "index", "render", "write"]
+    assert [row["stage"] for row in run["stages"]] == ["load", "validate", "index", "render"]
     assert run["studies"] == 30 and run["findings"] == 15
     assert run["floor_s"] > 0 and run["generate_s"] > 0 and run["peak_rss_mb"] > 0
 

@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 
 from generator.cli import main
 from generator.model.settings import Project
+from generator.pipeline import build as pipeline
 from generator.pipeline.build import (
-    build_mkdocs,
     build_site,
     check,
     generate,
@@ -25,7 +25,7 @@ from generator.pipeline.build import (
 from generator.tools.serve import regenerate
 from generator.web.render import without_provenance
 
-from .conftest import REPO, write
+from .conftest import REPO, whole_copy, write
 
 
 def test_lunr_gets_no_for_bokmal_never_false() -> None:
@@ -139,7 +139,7 @@ def test_a_build_without_pdfs_links_to_none(fixture_project: Project, capsys, pd
     assert not list(site.rglob("*.pdf"))
 
 
-def test_where_a_page_comes_from_is_not_shown_on_it(fixture_project: Project) -> None:
+def test_where_a_page_comes_from_is_not_shown_on_it(fixture_project: Project, site_building: None) -> None:
     """The provenance front matter (kb_template, kb_sources) is for editors reading the Markdown:
     the built pages are byte for byte the pages built without it, with the real theme overrides."""
     shutil.copytree(REPO / "overrides", fixture_project.overrides_dir)
@@ -147,13 +147,13 @@ def test_where_a_page_comes_from_is_not_shown_on_it(fixture_project: Project) ->
     assert index is not None
     generate(fixture_project, index, languages=("en",), pdfs=False)
     with_it, without_it = fixture_project.build_dir / "with", fixture_project.build_dir / "without"
-    assert build_mkdocs(fixture_project, index, "en", with_it) == []
+    assert pipeline.build_mkdocs(fixture_project, index, "en", with_it) == []
     docs = fixture_project.staging_docs("en")
     for page in docs.rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         assert "\nkb_sources:" in text
         page.write_text(without_provenance(text), encoding="utf-8")
-    assert build_mkdocs(fixture_project, index, "en", without_it) == []
+    assert pipeline.build_mkdocs(fixture_project, index, "en", without_it) == []
     built = sorted(p.relative_to(with_it) for p in with_it.rglob("*.html"))
     assert built and built == sorted(p.relative_to(without_it) for p in without_it.rglob("*.html"))
     for name in built:
@@ -187,7 +187,7 @@ def test_the_languages_build_side_by_side_as_in_one_process(fixture_project: Pro
     assert build_languages(fixture_project, index, apart) == {"nb": [], "en": []}
     for lang, folder in apart.items():
         here = fixture_project.build_dir / f"here-{lang}"
-        assert build_mkdocs(fixture_project, index, lang, here) == []
+        assert pipeline.build_mkdocs(fixture_project, index, lang, here) == []
         pages = sorted(p.relative_to(here) for p in here.rglob("*.html"))
         assert pages and pages == sorted(p.relative_to(folder) for p in folder.rglob("*.html"))
         assert all((here / p).read_bytes() == (folder / p).read_bytes() for p in pages)
@@ -224,3 +224,58 @@ def test_a_language_whose_mkdocs_fails_fails_the_build_with_what_it_said(
     config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"MkDocs \(nb\) failed[\s\S]*no-such-theme"):
         build_languages(fixture_project, index, {"nb": fixture_project.build_dir / "failed"})
+
+
+def pages_of_plan(index: Any) -> list[Any]:
+    from generator.web.pages import plan
+
+    return plan(index)
+
+
+def _staged(project: Project) -> dict[str, bytes]:
+    return {
+        f"{lang}/{path.relative_to(project.staging_docs(lang)).as_posix()}": path.read_bytes()
+        for lang in ("nb", "en")
+        for path in sorted(project.staging_docs(lang).rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_languages_generated_side_by_side_are_those_of_one_process(tmp_path: Path) -> None:
+    """Each language in a forked process of its own: the same staged files, the same formatted
+    references kept, and a page cache that keeps every page the next time."""
+    from generator.pipeline.pagecache import PageCache
+
+    alone, side_by_side = whole_copy(tmp_path / "alone"), whole_copy(tmp_path / "side")
+    for project, processes in ((alone, 1), (side_by_side, 2)):
+        index = load_or_fail(project)
+        cache = PageCache.open(project.build_dir, index)
+        changed = generate(project, index, cache=cache, processes=processes)
+        assert cache.rendered == 2 * len(pages_of_plan(index)) and cache.kept == 0
+        assert set(changed) == {"nb", "en"} and all(changed.values())
+    assert _staged(alone) == _staged(side_by_side)
+    references = "build/cache/references.json"
+    assert (alone.root / references).read_text() == (side_by_side.root / references).read_text() != "{}"
+    index = load_or_fail(side_by_side)
+    again = PageCache.open(side_by_side.build_dir, index)
+    assert generate(side_by_side, index, cache=again, processes=2) == {"nb": [], "en": []}
+    assert again.rendered == 0 and again.kept == 2 * len(pages_of_plan(index))
+
+
+def test_a_failure_in_a_languages_process_is_raised_whole(fixture_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.model.errors import DataError, Location, Report
+    from generator.web import render
+
+    report = Report()
+    report.add(Location("data/x.yaml", 3, 5), "statement", "a mistake only English pages find")
+    rendered = render.render_page
+
+    def failing(env: Any, index: Any, lang: str, *args: Any, **kwargs: Any) -> str:
+        if lang == "en":
+            raise DataError(report)
+        return rendered(env, index, lang, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_page", failing)
+    with pytest.raises(DataError) as raised:
+        generate(fixture_project, load_or_fail(fixture_project), processes=2)
+    assert [str(problem) for problem in raised.value.report.problems] == [str(problem) for problem in report.problems]

@@ -211,3 +211,18 @@ def test_the_real_build_left_its_reports_for_the_next_session(real_project, real
     assert _entries(shared) == _entries(pdf.cache_dir(real_project))
     reports = len(real_index.publications()) * len(pdf.KINDS) * len(LANGUAGES)
     assert len(list(shared.glob("*.pdf"))) == len(list(real_project.site_dir.rglob("*.pdf"))) == reports
+
+
+def test_no_test_module_takes_the_guarded_builds_by_name() -> None:
+    """conftest.py guards `build_mkdocs` and `build_languages` by replacing them in their module
+    for the session; a test module that imported either by name at its top would hold the
+    function from before, and its MkDocs builds would slip into `make test-fast` unseen."""
+    import ast
+
+    guarded = {"build_mkdocs", "build_languages"}
+    taken = []
+    for path in sorted((REPO / "tests").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # the module's top level only
+            if isinstance(node, ast.ImportFrom) and node.module == "generator.pipeline.build":
+                taken += [f"{path.name}: {alias.name}" for alias in node.names if alias.name in guarded]
+    assert taken == []

@@ -205,6 +205,10 @@ class DataError(Exception):
         super().__init__(f"{len(report.problems)} data problem(s)")
         self.report = report
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[Report]]:
+        # Pickled with its report (it crosses from a language's generating process to the build).
+        return (DataError, (self.report,))
+
 
 def relative(path: Path, root: Path) -> str:
     try:

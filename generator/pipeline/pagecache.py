@@ -149,6 +149,19 @@ class _Page:
     reads: array[int]
 
 
+@dataclass(frozen=True)
+class LanguagePart:
+    """One language's pages, generated in a process of its own (build.generate, side by side)."""
+
+    keys: list[Read]
+    """That process's table of keys: each page's reads index into it."""
+    pages: dict[str, _Page]
+    global_digest: str
+    rendered: int
+    kept: int
+    reason: str
+
+
 @dataclass
 class PageCache:
     """One build's use of the cache: what the last build left (`load`), which pages this one keeps
@@ -249,6 +262,32 @@ class PageCache:
             return
         keys = self.digests.expand(reads, page)
         self._pages[self._lang][page.doc] = _Page(spec_digest(page), (stat.st_mtime_ns, stat.st_size), self._intern(keys))
+
+    def counts(self) -> tuple[int, int]:
+        return self.rendered, self.kept
+
+    def language_part(self, lang: str, since: tuple[int, int]) -> LanguagePart:
+        """What this process did for `lang` since `since` (its `counts()` then), for the process
+        that forked it to `merge`: the pages with their reads as indexes into `keys`."""
+        return LanguagePart(
+            keys=list(self._keys),
+            pages=self._pages[lang],
+            global_digest=self._globals[lang],
+            rendered=self.rendered - since[0],
+            kept=self.kept - since[1],
+            reason=self.reason,
+        )
+
+    def merge(self, lang: str, part: LanguagePart) -> None:
+        """Take in a language done in another process (`language_part`), its keys interned here."""
+        here = self._intern(part.keys)
+        self._pages[lang] = {
+            doc: _Page(page.spec, page.stamp, array("I", (here[i] for i in page.reads))) for doc, page in part.pages.items()
+        }
+        self._globals[lang] = part.global_digest
+        self.rendered += part.rendered
+        self.kept += part.kept
+        self.reason = self.reason or part.reason
 
     def _intern(self, keys: Iterable[Read]) -> array[int]:
         table = self._keys

@@ -40,11 +40,10 @@ from generator.model.settings import LANGUAGES, Project
 from generator.model.sources import discover, load_file
 from generator.model.validate import DataSet, Loaded, id_of, validate_source
 from generator.pipeline.build import build_languages, mkdocs_overrides, run_pagefind
-from generator.pipeline.write import StagingWriter
+from generator.pipeline.build import generate as generate_staging
 from generator.present import urls
 from generator.tools.synthetic import generate
 from generator.web.pages import plan
-from generator.web.render import environment, render_page
 
 
 def _rss_mb() -> float:
@@ -249,34 +248,20 @@ def run_size(
     index = stages.time("index", build_index, data, report)
     if report.failed(strict=True):
         raise SystemExit("synthetic data did not validate:\n" + "\n".join(map(str, report.problems[:20])))
-    env = environment()
     pages = plan(index)
-    sizes: list[int] = []
-    render_s = write_s = 0.0
-    for lang in LANGUAGES:  # one language at a time, so the rendered text is never all in memory
-        started = time.perf_counter()
-        rendered = [(p.doc, render_page(env, index, lang, p)) for p in pages]
-        middle = time.perf_counter()
-        writer = StagingWriter(project.staging_docs(lang))
-        for doc, text in rendered:
-            writer.write(doc, text)
-        write_s += time.perf_counter() - middle
-        render_s += middle - started
-        sizes += [len(text.encode("utf-8")) for _, text in rendered]
-        del rendered
-    stages.rows += [("render", render_s, _rss_mb()), ("write", write_s, _rss_mb())]
+    # As the build does it: both languages side by side, a forked process each, every page rendered
+    # and written to the staging folders with the downloads and the hand-written pages.
+    stages.time("render", generate_staging, project, index)
+    sizes = [(project.staging_docs(lang) / page.doc).stat().st_size for lang in LANGUAGES for page in pages]
     floor_s = floor(project, sizes, workdir / f"floor-{studies}")
     result: dict[str, Any] = {
         "studies": studies,
         "findings": findings,
         "pages_per_language": len(pages),
         "floor_s": round(floor_s, 3),
-        "generate_s": round(stages.seconds("load", "validate", "index", "render", "write"), 3),
+        "generate_s": round(stages.seconds("load", "validate", "index", "render"), 3),
     }
     if with_site:
-        from generator.pipeline.build import generate as generate_staging
-
-        generate_staging(project, index)  # also copies content/ assets into the staging docs
         site = workdir / f"site-{studies}"
         index_sizes = {}
         sites = {lang: site / lang for lang in LANGUAGES}
@@ -412,7 +397,6 @@ def warm_site_generate(project: Project, finding: str) -> dict[str, Any]:
     after one finding's statement changed, its page cache left by the generate before
     (pipeline/pagecache.py): load, validate, index, the cache's digests, the pages whose reads
     changed, and the downloads and hand-written pages."""
-    from generator.pipeline.build import generate as generate_staging
     from generator.pipeline.build import load_or_fail
     from generator.pipeline.pagecache import PageCache
 
