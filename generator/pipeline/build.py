@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
+from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
 from generator.model.errors import DataError, Location, Report
 from generator.model.i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
 from generator.model.index import Index, build_index
@@ -98,8 +99,9 @@ def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]
     # The site's address, repository and publisher: one file, checked in the same pass.
     site = load_site_config(project.root, report)
     check_mkdocs_config(project, report)
-    data = load_data(project.data_dir, project.root, report)
-    index = build_index(data, report)
+    with fewer_collections(LOADING_GC_THRESHOLD):
+        data = load_data(project.data_dir, project.root, report)
+        index = build_index(data, report)
     index.site = site
     # Hand-written pages cite data; a citation of an unknown id is a located error too, reported
     # in the same pass as the data's own problems.

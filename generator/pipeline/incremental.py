@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.model import related
+from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
 from generator.model.errors import Problem, Report
 from generator.model.i18n import ui_problems
 from generator.model.index import Index, build_index
@@ -122,7 +123,8 @@ class IncrementalBuilder:
         report = Report()
         touched = self.pending
         before = set(self.cache)
-        data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
+        with fewer_collections(LOADING_GC_THRESHOLD):
+            data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
         check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
         report.extend(ui_problems())  # as in `check`: pages are rendered with these strings
         site = load_site_config(self.project.root, report)  # as in `check`: read on every refresh
@@ -130,7 +132,8 @@ class IncrementalBuilder:
         for gone in before - {p for p in self.cache if p.exists()}:
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind
-        index = build_index(data, report)
+        with fewer_collections(LOADING_GC_THRESHOLD):
+            index = build_index(data, report)
         index.site = site
         # Hand-written pages are expanded below: a citation that does not parse or resolve is a
         # located problem here, as in `check`, never an exception halfway through writing.

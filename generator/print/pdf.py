@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import multiprocessing
 import os
 import re
 import resource
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from generator.model.collect import fewer_collections
 from generator.model.index import Index
 from generator.model.models import Publication, Study, Text
 from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
@@ -243,21 +243,14 @@ RENDERING_GC_THRESHOLD = 50_000
 """Allocations between two young-generation collections while WeasyPrint renders (Python's default: 700)."""
 
 
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
+def _fewer_collections() -> contextlib.AbstractContextManager[None]:
     """WeasyPrint makes millions of short-lived objects (boxes, styles, lines): with Python's default
     threshold the cyclic collector runs thousands of times a report, over everything the build holds.
     Collecting the young generation every 50,000 allocations instead, and everything once when the
     report is written (a report leaves some 400,000 objects in cycles: without it a rendering
     process grows by 150 MB over a few reports), renders the same bytes with less CPU (README,
     issue 16). The thresholds are reset afterwards."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(RENDERING_GC_THRESHOLD, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.collect()
-        gc.set_threshold(*thresholds)
+    return fewer_collections(RENDERING_GC_THRESHOLD, collect_after=True)
 
 
 def pdf_options(pub: Publication, kind: str, lang: str) -> dict[str, Any]:

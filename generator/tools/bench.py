@@ -33,6 +33,7 @@ from typing import Any, cast
 
 import yaml
 
+from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
 from generator.model.errors import Report
 from generator.model.index import build_index
 from generator.model.kinds import kind_of_folder
@@ -234,18 +235,19 @@ def run_size(
     stages = Stages()
     report = Report()
     files = _files(project)
-    loaded = stages.time("load", lambda: [(k, load_file(p, project.root, report)) for k, p in files])
+    with fewer_collections(LOADING_GC_THRESHOLD):  # as check() loads
+        loaded = stages.time("load", lambda: [(k, load_file(p, project.root, report)) for k, p in files])
 
-    def validate() -> DataSet:
-        data = DataSet()
-        for kind, source_file in loaded:
-            model = validate_source(kind, source_file, report) if source_file else None
-            if model is not None:
-                data.entities[kind][id_of(model)] = Loaded(model, source_file)
-        return data
+        def validate() -> DataSet:
+            data = DataSet()
+            for kind, source_file in loaded:
+                model = validate_source(kind, source_file, report) if source_file else None
+                if model is not None:
+                    data.entities[kind][id_of(model)] = Loaded(model, source_file)
+            return data
 
-    data = stages.time("validate", validate)
-    index = stages.time("index", build_index, data, report)
+        data = stages.time("validate", validate)
+        index = stages.time("index", build_index, data, report)
     if report.failed(strict=True):
         raise SystemExit("synthetic data did not validate:\n" + "\n".join(map(str, report.problems[:20])))
     pages = plan(index)
