@@ -11,7 +11,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from generator.cli import main
-from generator.model.settings import Project
+from generator.model.settings import LANGUAGES, Project
 from generator.pipeline import build as pipeline
 from generator.pipeline.build import (
     build_site,
@@ -23,6 +23,7 @@ from generator.pipeline.build import (
     search_plugin_languages,
 )
 from generator.tools.serve import regenerate
+from generator.web.pages import plan
 from generator.web.render import without_provenance
 
 from .conftest import REPO, whole_copy, write
@@ -226,16 +227,10 @@ def test_a_language_whose_mkdocs_fails_fails_the_build_with_what_it_said(
         build_languages(fixture_project, index, {"nb": fixture_project.build_dir / "failed"})
 
 
-def pages_of_plan(index: Any) -> list[Any]:
-    from generator.web.pages import plan
-
-    return plan(index)
-
-
 def _staged(project: Project) -> dict[str, bytes]:
     return {
         f"{lang}/{path.relative_to(project.staging_docs(lang)).as_posix()}": path.read_bytes()
-        for lang in ("nb", "en")
+        for lang in LANGUAGES
         for path in sorted(project.staging_docs(lang).rglob("*"))
         if path.is_file()
     }
@@ -251,15 +246,15 @@ def test_the_languages_generated_side_by_side_are_those_of_one_process(tmp_path:
         index = load_or_fail(project)
         cache = PageCache.open(project.build_dir, index)
         changed = generate(project, index, cache=cache, processes=processes)
-        assert cache.rendered == 2 * len(pages_of_plan(index)) and cache.kept == 0
-        assert set(changed) == {"nb", "en"} and all(changed.values())
+        assert cache.rendered == len(LANGUAGES) * len(plan(index)) and cache.kept == 0
+        assert set(changed) == set(LANGUAGES) and all(changed.values())
     assert _staged(alone) == _staged(side_by_side)
     references = "build/cache/references.json"
     assert (alone.root / references).read_text() == (side_by_side.root / references).read_text() != "{}"
     index = load_or_fail(side_by_side)
     again = PageCache.open(side_by_side.build_dir, index)
-    assert generate(side_by_side, index, cache=again, processes=2) == {"nb": [], "en": []}
-    assert again.rendered == 0 and again.kept == 2 * len(pages_of_plan(index))
+    assert generate(side_by_side, index, cache=again, processes=2) == {lang: [] for lang in LANGUAGES}
+    assert again.rendered == 0 and again.kept == len(LANGUAGES) * len(plan(index))
 
 
 def test_a_failure_in_a_languages_process_is_raised_whole(fixture_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

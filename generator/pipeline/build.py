@@ -261,8 +261,7 @@ def _generate_side_by_side(
             failures.append(outcome[1])
             continue
         _, changed[lang], part, formatted = outcome
-        index.references.entries.update(formatted)
-        index.references.dirty = index.references.dirty or bool(formatted)
+        index.references.take(formatted)
         if cache is not None:
             cache.merge(lang, part)
     if failures:
@@ -285,7 +284,7 @@ def _language_process(
         since = cache.counts() if cache is not None else (0, 0)
         changed = _generate_language(project, index, env, pages, lang, pdfs, cache)
         assert index.references is not None
-        formatted = {key: html for key, html in index.references.entries.items() if key not in known}
+        formatted = index.references.added_since(known)
         part = cache.language_part(lang, since) if cache is not None else None
         send.send(("ok", changed, part, formatted))
     except BaseException as error:  # sent whole when it can be, else as the text of its traceback

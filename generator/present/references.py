@@ -248,6 +248,15 @@ class ReferenceCache:
             self.dirty = True
         return Markup(html)
 
+    def added_since(self, known: frozenset[str]) -> dict[str, str]:
+        """The entries formatted since the keys were `known` (in a language's generating process)."""
+        return {key: html for key, html in self.entries.items() if key not in known}
+
+    def take(self, entries: dict[str, str]) -> None:
+        """Keep entries formatted in another process (`added_since` there)."""
+        self.entries.update(entries)
+        self.dirty = self.dirty or bool(entries)
+
     def save(self) -> None:
         if self.path and self.dirty:
             self.path.parent.mkdir(parents=True, exist_ok=True)
