@@ -13,7 +13,7 @@ import pytest
 from generator.model.index import Index
 from generator.model.settings import Project
 from generator.pipeline.build import load_or_fail
-from generator.print import pdf, pdfcache
+from generator.print import pdf, pdfcache, process
 
 from .conftest import whole_copy
 
@@ -314,7 +314,7 @@ def test_rendering_collects_less_often_and_resets_the_collector_even_on_failure(
     import gc
 
     before = gc.get_threshold()
-    with pytest.raises(RuntimeError), pdf._fewer_collections():
-        assert gc.get_threshold() == (pdf.RENDERING_GC_THRESHOLD, *before[1:])
+    with pytest.raises(RuntimeError), process.fewer_rendering_collections():
+        assert gc.get_threshold() == (process.RENDERING_GC_THRESHOLD, *before[1:])
         raise RuntimeError("layout failed")
     assert gc.get_threshold() == before

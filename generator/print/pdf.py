@@ -11,12 +11,10 @@ identifier from what is printed, so two builds of the same data are byte-identic
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import multiprocessing
 import os
 import re
-import resource
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,7 +25,6 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from generator.model.collect import fewer_collections
 from generator.model.index import Index
 from generator.model.models import Publication, Study, Text
 from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
@@ -35,8 +32,10 @@ from generator.model.sources import readable_files
 from generator.present import citing, sections, urls
 from generator.present.presenter import Medium, Presenter
 from generator.present.sections import Chapter
+from generator.print import chunked
 from generator.print.pdfcache import PdfCache
 from generator.print.print_contexts import PrintedReport
+from generator.print.process import fewer_rendering_collections, peak_rss_mb, reset_peak_rss
 from generator.web.render import TEMPLATES, jinja_environment, provenance
 
 PRINT_TEMPLATES = TEMPLATES / "print"
@@ -216,41 +215,11 @@ def render_html(env: Environment, index: Index, pub: Publication, kind: str, lan
     return env.get_template(f"{kind}.html.j2").render(p=PrintView(index, pub, lang), kind=kind)
 
 
-def _reset_peak_rss() -> None:
-    """Start a new peak-memory measurement (Linux: '5' resets VmHWM to the current RSS).
-
-    Peak RSS is measured instead of tracemalloc: tracemalloc made WeasyPrint five times
-    slower (1.0 s -> 5.9 s for a 14-page report), which would falsify the timings, and it
-    misses what Pango and HarfBuzz allocate.
-    """
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass  # elsewhere the figure is the process's peak so far
-
-
-def _peak_rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-RENDERING_GC_THRESHOLD = 50_000
-"""Allocations between two young-generation collections while WeasyPrint renders (Python's default: 700)."""
-
-
-def _fewer_collections() -> contextlib.AbstractContextManager[None]:
-    """WeasyPrint makes millions of short-lived objects (boxes, styles, lines): with Python's default
-    threshold the cyclic collector runs thousands of times a report, over everything the build holds.
-    Collecting the young generation every 50,000 allocations instead, and everything once when the
-    report is written (a report leaves some 400,000 objects in cycles: without it a rendering
-    process grows by 150 MB over a few reports), renders the same bytes with less CPU (README,
-    issue 16). The thresholds are reset afterwards."""
-    return fewer_collections(RENDERING_GC_THRESHOLD, collect_after=True)
+def page_style(env: Environment, index: Index, pub: Publication, lang: str) -> chunked.PageStyle:
+    """The page numbers' CSS for a chunk of a report (chunked.py): the template the report's head includes."""
+    view = PrintView(index, pub, lang)
+    template = env.get_template("_pages.css.j2")
+    return lambda first, total: template.render(p=view, first_page=first, total_pages=total)
 
 
 def pdf_options(pub: Publication, kind: str, lang: str) -> dict[str, Any]:
@@ -270,26 +239,24 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     from generator.print import repagination
 
     repagination.install()  # one layout pass less for the "see page N" references, same bytes
-    _reset_peak_rss()
+    reset_peak_rss()
     started = time.perf_counter()
     html = render_html(env, index, pub, kind, lang)
     options = pdf_options(pub, kind, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    with _fewer_collections():
-        # base_url: print.css and, through it, the fonts are found relative to the templates.
-        document = HTML(string=html, base_url=str(PRINT_TEMPLATES) + "/").render(font_config=FontConfiguration(), **options)
-        document.write_pdf(partial, **options)
-    partial.replace(target)
-    return PdfResult(
-        target,
-        pub.id,
-        kind,
-        lang,
-        len(document.pages),
-        time.perf_counter() - started,
-        _peak_rss_mb(),
-    )
+    # base_url: print.css and, through it, the fonts are found relative to the templates.
+    base_url = str(PRINT_TEMPLATES) + "/"
+    if len(html) >= chunked.CHUNKED_FROM_BYTES:
+        report = chunked.render(html, base_url, page_style(env, index, pub, lang), options, target, default_processes())
+        pages, peak = report.pages, max(report.peak_mb, peak_rss_mb())
+    else:
+        partial = target.with_name(target.name + ".part")
+        with fewer_rendering_collections():
+            document = HTML(string=html, base_url=base_url).render(font_config=FontConfiguration(), **options)
+            document.write_pdf(partial, **options)
+        partial.replace(target)
+        pages, peak = len(document.pages), peak_rss_mb()
+    return PdfResult(target, pub.id, kind, lang, pages, time.perf_counter() - started, peak)
 
 
 @dataclass(frozen=True)
@@ -323,13 +290,13 @@ def produce_report(env: Environment, index: Index, job: ReportJob, cache: PdfCac
     pub = index.publication(job.publication)
     if cache is None:
         return render_pdf(env, index, pub, job.kind, job.lang, job.target)
-    _reset_peak_rss()
+    reset_peak_rss()
     started = time.perf_counter()
     key = cache.key(render_html(env, index, pub, job.kind, job.lang), pdf_options(pub, job.kind, job.lang))
     pages = cache.fetch(key, job.target)
     if pages is not None:
         seconds = time.perf_counter() - started
-        return PdfResult(job.target, pub.id, job.kind, job.lang, pages, seconds, _peak_rss_mb(), reused=True, key=key)
+        return PdfResult(job.target, pub.id, job.kind, job.lang, pages, seconds, peak_rss_mb(), reused=True, key=key)
     result = render_pdf(env, index, pub, job.kind, job.lang, job.target)
     cache.store(key, job.target, result.pages)
     return replace(result, seconds=time.perf_counter() - started, key=key)
