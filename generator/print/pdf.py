@@ -87,11 +87,14 @@ class PdfResult:
     """Taken from the cache of rendered reports (pdfcache.py): its inputs had not changed."""
     key: str = ""
     """Its cache key, when rendered with a cache."""
+    chunks: int = 1
+    """The parts it was laid out in (chunked.py): more than one for a large report."""
 
     def __str__(self) -> str:
         if self.reused:
             return f"{self.path.name}: {self.pages} pages, reused ({self.seconds:.2f} s)"
-        return f"{self.path.name}: {self.pages} pages, {self.seconds:.2f} s, peak {self.peak_mb:.0f} MB"
+        parts = f" in {self.chunks} chunks" if self.chunks > 1 else ""
+        return f"{self.path.name}: {self.pages} pages{parts}, {self.seconds:.2f} s, peak {self.peak_mb:.0f} MB"
 
 
 PRINT = Medium(
@@ -248,15 +251,15 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     base_url = str(PRINT_TEMPLATES) + "/"
     if len(html) >= chunked.CHUNKED_FROM_BYTES:
         report = chunked.render(html, base_url, page_style(env, index, pub, lang), options, target, default_processes())
-        pages, peak = report.pages, max(report.peak_mb, peak_rss_mb())
+        pages, peak, parts = report.pages, max(report.peak_mb, peak_rss_mb()), report.chunks
     else:
         partial = target.with_name(target.name + ".part")
         with fewer_rendering_collections():
             document = HTML(string=html, base_url=base_url).render(font_config=FontConfiguration(), **options)
             document.write_pdf(partial, **options)
         partial.replace(target)
-        pages, peak = len(document.pages), peak_rss_mb()
-    return PdfResult(target, pub.id, kind, lang, pages, time.perf_counter() - started, peak)
+        pages, peak, parts = len(document.pages), peak_rss_mb(), 1
+    return PdfResult(target, pub.id, kind, lang, pages, time.perf_counter() - started, peak, chunks=parts)
 
 
 @dataclass(frozen=True)

@@ -26,17 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KEY_FORMAT = "2"
+KEY_FORMAT = "3"
 """Changed when what a key covers changes."""
 
-RENDERING_CODE = ("pdf.py", "repagination.py")
-"""The modules of this package that call WeasyPrint or change how it lays out a report. An edit to
+RENDERING_CODE = ("pdf.py", "repagination.py", "chunks.py", "chunked.py", "pdfmerge.py")
+"""The modules of this package that call WeasyPrint, change how it lays out a report or cut and join
+a report rendered in chunks. An edit to
 them can change a report's bytes and not its HTML: their bytes are part of the key, so such an edit
 renders every report again (and so does any other edit to them, the price of never reusing a
 report the code would now render otherwise)."""
 
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "Pyphen")
-"""The Python packages whose version decides the bytes: layout, CSS, HTML parsing, PDF writing, font subsetting, hyphens."""
+LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "Pyphen", "lxml", "pikepdf")
+"""The Python packages whose version decides the bytes: layout, CSS, HTML parsing, PDF writing, font
+subsetting, hyphens; and for a report rendered in chunks, cutting its HTML (lxml) and joining the
+parts (pikepdf, with the qpdf it bundles)."""
 
 
 def _native_version(names: tuple[str, ...], function: str, as_text: bool) -> str:

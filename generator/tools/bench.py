@@ -307,6 +307,7 @@ def pdf_run(source: Project, workdir: Path, stages: Stages) -> dict[str, Any]:
         "pdf_pages": result.pages,
         "pdf_pages_per_s": round(result.pages / result.seconds, 2),
         "pdf_peak_mb": round(result.peak_mb, 1),
+        "pdf_chunks": result.chunks,
     }
 
 
@@ -473,7 +474,8 @@ def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> d
 
 SUMMARY = (
     "floor_s", "generate_s", "warm_generate_s", "warm_site_generate_s", "site_s", "mkdocs_alone_s", "mkdocs_alone_peak_mb",
-    "site_over_mkdocs_alone", "edit_to_screen_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "peak_rss_mb",
+    "site_over_mkdocs_alone", "edit_to_screen_s", "pdf_s", "pdf_pages", "pdf_pages_per_s", "pdf_chunks",
+    "pdf_peak_mb", "pdf_process_peak_mb", "peak_rss_mb",
     "cores", "cores_busy", "search_index",
 )  # fmt: skip
 
