@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
+"""Our builds' MkDocs hooks: a page's HTML held compressed between MkDocs' two passes (mkdocs_hooks.py)."""
+
 
 class _WarningCounter(logging.Handler):
     def __init__(self) -> None:
@@ -39,7 +42,9 @@ def build_with(config_file: Path, site_dir: Path, overrides: dict[str, Any], log
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     try:
-        build(load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True, **overrides))
+        hooks = [*overrides.get("hooks", []), str(HOOKS)]
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True, **{**overrides, "hooks": hooks})
+        build(config)
     finally:
         logger.removeHandler(counter)
     return counter.messages
