@@ -91,6 +91,11 @@
         showSubResults: true,
         excerptLength: 20,
         ranking: SEARCH.ranking,
+        // A large site's index is built in parts (generator/pipeline/pagefind_run.py): the header
+        // lists the other bundles, searched and ranked with the main one.
+        mergeIndex: (header.dataset.merge || "").split(/\s+/).filter(Boolean).map(function (path) {
+          return { bundlePath: new URL(path, document.baseURI).href };
+        }),
         processResult: showResult,
         translations: { placeholder: header.dataset.placeholder, search_label: header.dataset.label }
       });

@@ -33,11 +33,11 @@ from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
-from generator.pipeline import mkdocs_run
+from generator.pipeline import mkdocs_run, pagefind_run
 from generator.pipeline.pagecache import PageCache
 from generator.pipeline.stylesheet import Trimmed, trim_theme_stylesheet
 from generator.pipeline.write import StagingWriter
-from generator.present import citing, opendata, search, sections, urls
+from generator.present import citing, opendata, sections, urls
 from generator.present.citations import check_content, expand
 from generator.present.pagespec import PageSpec
 from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
@@ -404,17 +404,10 @@ def navigation(project: Project, index: Index, lang: str) -> list[Any]:
     return nav
 
 
-def run_pagefind(*sites: Path) -> None:
-    """Index each language's site into its own bundle (<lang root>/pagefind/), stemmed for
-    its <html lang> (docs/decisions.md), the languages side by side. One run per language halves
-    Pagefind's peak memory and keeps each language's index apart by construction. Page chrome is
-    left out (search.NOT_INDEXED)."""
-    excluded = [arg for selector in search.NOT_INDEXED for arg in ("--exclude-selectors", selector)]
-    running = [subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--silent", *excluded]) for site in sites]
-    failed = [(site, process.wait()) for site, process in zip(sites, running, strict=True)]
-    for site, code in failed:
-        if code != 0:
-            raise subprocess.CalledProcessError(code, f"pagefind --site {site}")
+def search_folders(index: Index) -> list[str]:
+    """The top-level folders whose pages are indexed in a search bundle of their own (pagefind_run.py):
+    none below its threshold of pages a language. The same in every language (they share the plan)."""
+    return index.once("search-folders", lambda: pagefind_run.own_bundle_folders([page.doc for page in plan(index)]))
 
 
 def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any]:
@@ -451,6 +444,8 @@ def mkdocs_overrides(project: Project, index: Index, lang: str) -> dict[str, Any
         "kb_pdf_summary_label": ui("pdf_summary_label", lang),
         "kb_feed_title": ui("feed_title", lang),
         "kb_search_placeholder": ui("search_placeholder", lang),
+        # The search bundles merged with the main one (a large site's index is built in parts).
+        "kb_search_bundles": pagefind_run.indexed_in_bundles(search_folders(index)),
         "kb_search_label": ui("search_label", lang),
     }
     overrides: dict[str, Any] = {
@@ -579,7 +574,7 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
         if index.site.base_url is None:
             for lang_site in sites.values():
                 remove_sitemap(lang_site)
-        run_pagefind(*sites.values())
+        pagefind_run.run_pagefind(sites, {lang: search_folders(index) for lang in sites})
         started = timings.record(f"pagefind ({SIDE_BY_SIDE})", started)
         for lang, lang_site in sites.items():
             target = staging_site if lang == DEFAULT_LANGUAGE else staging_site / lang

@@ -1,7 +1,7 @@
 """A large report rendered in chunks: bounded memory, every core busy.
 
-WeasyPrint lays out a whole document before it writes it: a 1,000-finding report of 1,141 pages
-held 2.65 GB. Here the report's HTML is cut into chunks (chunks.py), each rendering process lays
+WeasyPrint lays out a whole document before it writes it: a 1,000-finding report of 1,209 pages
+held 2.9 GB. Here the report's HTML is cut into chunks (chunks.py), each rendering process lays
 out one chunk at a time, and the parts are joined into one PDF (pdfmerge.py).
 
 What a whole document gets from WeasyPrint, the chunks get from a first pass:

@@ -1,7 +1,7 @@
 """A large report's print HTML cut into chunks that WeasyPrint lays out one at a time.
 
 WeasyPrint lays out a whole document before it writes a page, so its memory grows with the report
-(a 1,000-finding report: 1,141 pages, 2.65 GB). Cut into chunks of about `CHUNK_BYTES` of HTML,
+(a 1,000-finding report: 1,209 pages, 2.9 GB). Cut into chunks of about `CHUNK_BYTES` of HTML,
 each chunk is a document of its own and a rendering process holds one chunk's pages at a time
 (chunked.py renders them, pdfmerge.py joins them).
 
@@ -9,9 +9,10 @@ A cut falls between two elements, never inside one we do not know how to continu
 section, a list and a table are opened again in the next chunk (a table with its head, a numbered
 list from the number it had reached, a chapter with its running header); a paragraph, a table row
 or a study's section stays whole. No cut falls after a heading or a group's heading row (they keep
-with what follows, as print.css says for page breaks) or before a quotation's row. Chapters start
-on a new page anyway (print.css), so a cut there costs nothing; a cut inside a long chapter ends a
-page early, which is the price of the bounded memory.
+with what follows, as print.css says for page breaks), after the comment that names the template
+and data of the part that follows it, or before a quotation's row. Chapters start on a new page
+anyway (print.css), so a cut there costs nothing; a cut inside a long chapter ends a page early,
+which is the price of the bounded memory.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import lxml.html
 from lxml import etree
 
 CHUNK_BYTES = 400_000
-"""HTML a chunk holds, about 80 pages of a report (a 1,000-finding report is 5.6 MB for 1,141 pages):
-WeasyPrint needs some 2.3 MB a page while it lays a document out."""
+"""HTML a chunk holds, about 80 pages of a report (a 1,000-finding report is 5.6 MB for 1,209 pages):
+WeasyPrint needs some 2.4 MB a page while it lays a document out."""
 
 CONTAINERS = frozenset({"body", "section", "div", "nav", "table", "tbody", "ol", "ul", "dl"})
 """Elements a cut may fall inside of: the next chunk opens them again."""

@@ -40,7 +40,8 @@ from generator.model.kinds import kind_of_folder
 from generator.model.settings import LANGUAGES, Project
 from generator.model.sources import discover, load_file
 from generator.model.validate import DataSet, Loaded, id_of, validate_source
-from generator.pipeline.build import build_languages, mkdocs_overrides, run_pagefind
+from generator.pipeline import pagefind_run
+from generator.pipeline.build import build_languages, mkdocs_overrides, search_folders
 from generator.pipeline.build import generate as generate_staging
 from generator.present import urls
 from generator.tools.synthetic import generate
@@ -269,9 +270,11 @@ def run_size(
         sites = {lang: site / lang for lang in LANGUAGES}
         # As the build does it: the languages side by side, MkDocs each in a process of its own.
         stages.time("mkdocs", build_languages, project, index, sites)
-        stages.time("pagefind", run_pagefind, *sites.values())
+        folders = search_folders(index)
+        stages.time("pagefind", pagefind_run.run_pagefind, sites, {lang: folders for lang in sites})
         for lang, lang_site in sites.items():
-            bundle = [f for f in (lang_site / "pagefind").rglob("*") if f.is_file()]
+            bundles = [lang_site / pagefind_run.MAIN_BUNDLE, *(lang_site / pagefind_run.bundle(f) for f in folders)]
+            bundle = [f for folder in bundles for f in folder.rglob("*") if f.is_file()]
             index_sizes[lang] = {"mb": round(sum(f.stat().st_size for f in bundle) / 1e6, 2), "files": len(bundle)}
         result["site_s"] = round(result["generate_s"] + stages.seconds("mkdocs", "pagefind"), 3)
         result["search_index"] = index_sizes
