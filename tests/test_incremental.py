@@ -174,3 +174,31 @@ def test_an_unlisted_related_finding_that_comes_first_is_shown(
     assert result.ok and "nb/findings/demo-thesis-2022-f02.md" in result.written
     assert "demo-2025-f01" in page.read_text(encoding="utf-8")
     assert _tree(whole_project.build_dir / "docs") == _full_build_of(whole_project, tmp_path)
+
+
+def test_an_edited_finding_s_pages_are_written_in_every_language_before_the_downloads(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's MkDocs rebuilds a page as soon as it is written: the downloads, which at scale
+    take longer than the pages (the open data of the whole knowledge base), come after."""
+    from generator.pipeline import incremental
+
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    edited = path.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget")
+    path.write_text(edited.replace("Trust was built", "Trust was above all built"), encoding="utf-8")
+    seen: list[tuple[str, bool]] = []
+    exports = incremental.write_exports
+    pages = {lang: fixture_project.staging_docs(lang) / "findings" / "demo-2025-f03.md" for lang in ("nb", "en")}
+    words = {"nb": "særlig", "en": "above all"}
+
+    def looking(index: object, writer: object, lang: str, *args: object) -> None:
+        seen.append((lang, all(words[other] in page.read_text(encoding="utf-8") for other, page in pages.items())))
+        exports(index, writer, lang, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "write_exports", looking)
+    result = builder.refresh()
+    assert result.ok and [lang for lang, _ in seen] == ["nb", "en"]
+    assert all(written for _, written in seen), "a download was written before the pages of every language"
+    assert 0 < result.pages_seconds < result.seconds

@@ -459,10 +459,12 @@ def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> d
             "what": (
                 "IncrementalBuilder.refresh() (the preview's path, in a warm process) after one finding's statement "
                 "changed: every data file's stamp checked, the changed one reparsed, the index rebuilt, the pages whose "
-                "recorded reads include the finding (or what it refers to) re-rendered in both languages, the downloads "
-                "and hand-written pages regenerated, and only files whose bytes changed rewritten"
+                "recorded reads include the finding (or what it refers to) re-rendered in both languages (written after "
+                "pages_written_s), then the downloads and hand-written pages regenerated, and only files whose bytes "
+                "changed rewritten"
             ),
             "cold_generate_s": round(cold_s, 3),
+            "pages_written_s": round(warm.pages_seconds, 3),
             "pages_rendered_cold": first.rendered,
             "pages_rendered": warm.rendered,
             "files_written": len(warm.written),

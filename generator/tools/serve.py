@@ -56,7 +56,8 @@ def _announce(result: RefreshResult, shown: str = "the last good version") -> bo
         print(f"data has errors: the preview shows {shown}", file=sys.stderr)
         return False
     print(
-        f"regenerated: {result.rendered} page(s) rendered, {len(result.written)} file(s) written in {result.seconds:.2f} s",
+        f"regenerated: {result.rendered} page(s) rendered, {len(result.written)} file(s) written in {result.seconds:.2f} s"
+        f" (the pages after {result.pages_seconds:.2f} s)",
         file=sys.stderr,
     )
     return True
