@@ -220,3 +220,27 @@ def test_a_large_report_is_rendered_in_chunks_and_a_small_one_whole(
     assert calls
     assert large.pages == len(page_texts(large.path)) >= small.pages
     assert large.peak_mb > 0
+
+
+def test_numbers_that_never_settle_are_said_in_the_build_s_output(
+    index: Index, pub: Publication, html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_rendering: None
+) -> None:
+    """Each laying out of a chunk finds its anchors a page further on than the last (a stand-in for
+    numbers whose width keeps moving the layout): after `ROUNDS` renderings the report is written and
+    says so."""
+    moved = iter(range(1, 1000))
+    laid_out = chunked._layout_of
+
+    def growing(document: object) -> chunked.Layout:
+        layout = laid_out(document)
+        shift = next(moved)
+        return chunked.Layout(layout.pages, {anchor: page + shift for anchor, page in layout.anchors.items()})
+
+    monkeypatch.setattr(chunked, "_layout_of", growing)
+    monkeypatch.setattr(chunked, "CHUNKED_FROM_BYTES", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", len(html) // 2)
+    result = pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, tmp_path / "report.pdf")
+    assert result.chunks > 1 and not result.settled
+    assert "WARNING: its page numbers still moved" in str(result)
+    quiet = pdf.PdfResult(result.path, pub.id, "full", LANG, 3, 1.0, 10.0, chunks=2)
+    assert "WARNING" not in str(quiet)

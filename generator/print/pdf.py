@@ -89,12 +89,17 @@ class PdfResult:
     """Its cache key, when rendered with a cache."""
     chunks: int = 1
     """The parts it was laid out in (chunked.py): more than one for a large report."""
+    settled: bool = True
+    """False when a report in chunks printed page numbers that still moved after its last rendering."""
 
     def __str__(self) -> str:
         if self.reused:
             return f"{self.path.name}: {self.pages} pages, reused ({self.seconds:.2f} s)"
         parts = f" in {self.chunks} chunks" if self.chunks > 1 else ""
-        return f"{self.path.name}: {self.pages} pages{parts}, {self.seconds:.2f} s, peak {self.peak_mb:.0f} MB"
+        said = f"{self.path.name}: {self.pages} pages{parts}, {self.seconds:.2f} s, peak {self.peak_mb:.0f} MB"
+        if not self.settled:
+            said += f"; WARNING: its page numbers still moved after {chunked.ROUNDS} renderings, some may be off by a page"
+        return said
 
 
 PRINT = Medium(
@@ -251,15 +256,16 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     base_url = str(PRINT_TEMPLATES) + "/"
     if len(html) >= chunked.CHUNKED_FROM_BYTES:
         report = chunked.render(html, base_url, page_style(env, index, pub, lang), options, target, default_processes())
-        pages, peak, parts = report.pages, max(report.peak_mb, peak_rss_mb()), report.chunks
+        pages, peak, parts, settled = report.pages, max(report.peak_mb, peak_rss_mb()), report.chunks, report.settled
     else:
         partial = target.with_name(target.name + ".part")
         with fewer_rendering_collections():
             document = HTML(string=html, base_url=base_url).render(font_config=FontConfiguration(), **options)
             document.write_pdf(partial, **options)
         partial.replace(target)
-        pages, peak, parts = len(document.pages), peak_rss_mb(), 1
-    return PdfResult(target, pub.id, kind, lang, pages, time.perf_counter() - started, peak, chunks=parts)
+        pages, peak, parts, settled = len(document.pages), peak_rss_mb(), 1, True
+    seconds = time.perf_counter() - started
+    return PdfResult(target, pub.id, kind, lang, pages, seconds, peak, chunks=parts, settled=settled)
 
 
 @dataclass(frozen=True)
