@@ -118,6 +118,7 @@ def test_cut_between_chapters_it_prints_page_for_page_what_the_whole_report_prin
 ) -> None:
     path, rendered = by_chapter
     assert rendered.chunks > 5 and rendered.settled
+    assert rendered.renderings == rendered.chunks, "the counted numbers held: each chunk rendered once"
     assert page_texts(path) == page_texts(whole)
     assert rendered.pages == len(page_texts(whole))
     assert outline(path) == outline(whole)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import multiprocessing
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -122,7 +121,6 @@ class Rendered:
     """Every number printed is the true one (False only when `ROUNDS` did not suffice)."""
     peak_mb: float
     """The highest peak memory of a process while it laid out or rendered a chunk."""
-    seconds: float
 
 
 def render(
@@ -136,7 +134,6 @@ def render(
 ) -> Rendered:
     """`html` as one PDF at `target`, laid out chunk by chunk (of `chunk_bytes`, by default
     `chunks.CHUNK_BYTES`); `options` as WeasyPrint's for a whole report."""
-    started = time.perf_counter()
     parts = chunks.split(html, chunk_bytes or chunks.CHUNK_BYTES)
     placeholder = 10 ** len(str(len(parts) * 100)) - 1  # as wide as the page numbers will be, about
     with _pool(processes) as run:
@@ -172,7 +169,7 @@ def render(
             ]
             pdfmerge.join([part.path for part in done], bookmarks, CHUNK_LINK, target)
     peak = max(peak, *(part.peak_mb for part in done))
-    return Rendered(numbers.total, len(parts), renderings, settled, peak, time.perf_counter() - started)
+    return Rendered(numbers.total, len(parts), renderings, settled, peak)
 
 
 def _all(rendered: list[Part | None]) -> list[Part]:
