@@ -86,10 +86,24 @@ def render_in_chunks(
 
 
 @pytest.fixture(scope="module")
-def whole(tmp_path_factory: pytest.TempPathFactory, index: Index, pub: Publication, pdf_rendering: None) -> Path:
+def whole(tmp_path_factory: pytest.TempPathFactory, index: Index, pub: Publication, pdf_rendering: None) -> pdf.PdfResult:
+    """The report as the build renders it: below the size for chunks, whole."""
     target = tmp_path_factory.mktemp("whole") / "whole.pdf"
-    pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, target)
-    return target
+    return pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, target)
+
+
+@pytest.fixture(scope="module")
+def short_html(html: str) -> str:
+    """The report with three of its chapters, which refer to one another (the findings, their
+    profiles and the studies): for tests of what any cut report does (the same bytes twice, numbers
+    that never settle) at less of the rendering."""
+    document = lxml.html.document_fromstring(html)
+    body = document.find("body")
+    assert body is not None
+    for chapter in body.findall("section[@id]"):
+        if chapter.get("id") not in ("findings", "profiles", "studies"):
+            body.remove(chapter)
+    return etree.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 @pytest.fixture(scope="module")
@@ -114,16 +128,17 @@ def anywhere(
 
 
 def test_cut_between_chapters_it_prints_page_for_page_what_the_whole_report_prints(
-    whole: Path, by_chapter: tuple[Path, chunked.Rendered]
+    whole: pdf.PdfResult, by_chapter: tuple[Path, chunked.Rendered]
 ) -> None:
     path, rendered = by_chapter
+    whole_path = whole.path
     assert rendered.chunks > 5 and rendered.settled
     assert rendered.renderings == rendered.chunks, "the counted numbers held: each chunk rendered once"
-    assert page_texts(path) == page_texts(whole)
-    assert rendered.pages == len(page_texts(whole))
-    assert outline(path) == outline(whole)
-    assert destinations(path) == destinations(whole)
-    assert links(path) == links(whole)
+    assert page_texts(path) == page_texts(whole_path)
+    assert rendered.pages == len(page_texts(whole_path))
+    assert outline(path) == outline(whole_path)
+    assert destinations(path) == destinations(whole_path)
+    assert links(path) == links(whole_path)
 
 
 def test_cut_anywhere_every_printed_page_number_is_true(anywhere: tuple[Path, chunked.Rendered], html: str) -> None:
@@ -193,38 +208,32 @@ def test_cut_anywhere_the_parts_are_one_tagged_document(anywhere: tuple[Path, ch
 
 
 def test_rendering_in_chunks_gives_the_same_bytes_twice(
-    anywhere: tuple[Path, chunked.Rendered], index: Index, pub: Publication, html: str, tmp_path: Path
+    index: Index, pub: Publication, short_html: str, tmp_path: Path, pdf_rendering: None
 ) -> None:
-    path, _ = anywhere
-    again = tmp_path / "again.pdf"
-    render_in_chunks(index, pub, html, again, 2_500, processes=2)
-    assert again.read_bytes() == path.read_bytes()
-    assert not [p for p in tmp_path.iterdir() if p.name != "again.pdf"], "the parts are gone"
+    """In one process and in two, cut into many chunks: the same bytes, and no part left behind."""
+    once, again = tmp_path / "once" / "report.pdf", tmp_path / "again" / "report.pdf"
+    for target, processes in ((once, 1), (again, 2)):
+        target.parent.mkdir()
+        rendered = render_in_chunks(index, pub, short_html, target, 2_500, processes=processes)
+        assert rendered.chunks > 4 and rendered.settled
+        assert [p.name for p in target.parent.iterdir()] == ["report.pdf"], "the parts are gone"
+    assert again.read_bytes() == once.read_bytes()
 
 
 def test_a_large_report_is_rendered_in_chunks_and_a_small_one_whole(
-    index: Index, pub: Publication, html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_rendering: None
+    whole: pdf.PdfResult, index: Index, pub: Publication, html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
-    render = chunked.render
-
-    def counted(*args: object, **kwargs: object) -> chunked.Rendered:
-        calls.append(1)
-        return render(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(chunked, "render", counted)
-    monkeypatch.setattr(chunks, "CHUNK_BYTES", 4_000)
-    small = pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, tmp_path / "small.pdf")
-    assert not calls
+    assert len(html) < chunked.CHUNKED_FROM_BYTES and whole.chunks == 1 and whole.settled
     monkeypatch.setattr(chunked, "CHUNKED_FROM_BYTES", len(html))
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", len(html) // 2)
     large = pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, tmp_path / "large.pdf")
-    assert calls
-    assert large.pages == len(page_texts(large.path)) >= small.pages
+    assert large.chunks > 1 and large.settled
+    assert large.pages == len(page_texts(large.path)) >= whole.pages
     assert large.peak_mb > 0
 
 
 def test_numbers_that_never_settle_are_said_in_the_build_s_output(
-    index: Index, pub: Publication, html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_rendering: None
+    index: Index, pub: Publication, short_html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_rendering: None
 ) -> None:
     """Each laying out of a chunk finds its anchors a page further on than the last (a stand-in for
     numbers whose width keeps moving the layout): after `ROUNDS` renderings the report is written and
@@ -238,8 +247,9 @@ def test_numbers_that_never_settle_are_said_in_the_build_s_output(
         return chunked.Layout(layout.pages, {anchor: page + shift for anchor, page in layout.anchors.items()})
 
     monkeypatch.setattr(chunked, "_layout_of", growing)
+    monkeypatch.setattr(pdf, "render_html", lambda *args: short_html)
     monkeypatch.setattr(chunked, "CHUNKED_FROM_BYTES", 0)
-    monkeypatch.setattr(chunks, "CHUNK_BYTES", len(html) // 2)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", len(short_html) // 2)
     result = pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, tmp_path / "report.pdf")
     assert result.chunks > 1 and not result.settled
     assert "WARNING: its page numbers still moved" in str(result)
