@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from generator.model.errors import Report
 from generator.model.index import Index
+from generator.model.models import Publication
 from generator.model.settings import Project
 from scripts import chromium
 
@@ -287,6 +288,21 @@ def _real_build_starts_with_the_session(request: pytest.FixtureRequest, tmp_path
         real_build.start(_session_temp(tmp_path_factory))
     yield
     real_build.finish()
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    """The fixture knowledge base (tests/fixtures/kb), loaded once per module: read it, never change
+    it. A module that needs another knowledge base defines its own `index`."""
+    from generator.pipeline.build import load_or_fail
+
+    return load_or_fail(Project(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def pub(index: Index) -> Publication:
+    """The fixture's first publication (the one with a matrix, GRADE-CERQual findings and notes)."""
+    return index.publications()[0]
 
 
 @pytest.fixture(scope="session")

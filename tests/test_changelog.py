@@ -6,20 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from generator.model.index import Index
 from generator.model.models import FindingChange, FindingState, Text
-from generator.model.settings import Project
-from generator.pipeline.build import load_or_fail
 from generator.present.changelog import changelog, finding_diffs, has_changes
-
-from .conftest import FIXTURE
-
-
-@pytest.fixture(scope="module")
-def index() -> Index:
-    return load_or_fail(Project(FIXTURE))
 
 
 def test_each_version_with_what_changed_since_the_one_before(index: Index) -> None:

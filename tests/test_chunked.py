@@ -16,11 +16,7 @@ from lxml import etree
 
 from generator.model.index import Index
 from generator.model.models import Publication
-from generator.model.settings import Project
-from generator.pipeline.build import load_or_fail
 from generator.print import chunked, chunks, pdf
-
-from .conftest import FIXTURE
 
 LANG = "nb"
 
@@ -58,16 +54,6 @@ def links(path: Path) -> list[list[str]]:
     """The destination names the links on each page go to, in order."""
     with pikepdf.open(path) as document:
         return [[str(a.Dest) for a in page.obj.get("/Annots", []) if "/Dest" in a] for page in document.pages]
-
-
-@pytest.fixture(scope="module")
-def index() -> Index:
-    return load_or_fail(Project(FIXTURE))
-
-
-@pytest.fixture(scope="module")
-def pub(index: Index) -> Publication:
-    return index.publications()[0]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import feedparser
-import pytest
 
 from generator.model.index import Index
 from generator.model.settings import Project
@@ -15,14 +14,9 @@ from generator.pipeline.build import generate, load_or_fail, public_url
 from generator.present import urls
 from generator.web import feed
 
-from .conftest import FIXTURE, write
+from .conftest import write
 
 BASE = "https://kunnskap.feed-test.no/kunnskapsbase/"
-
-
-@pytest.fixture(scope="module")
-def index() -> Index:
-    return load_or_fail(Project(FIXTURE))
 
 
 def _parsed(text: str) -> feedparser.FeedParserDict:

@@ -214,16 +214,6 @@ def assert_fonts_ours_and_embedded(reader: PdfReader) -> None:
 
 
 @pytest.fixture(scope="module")
-def index() -> Index:
-    return load_or_fail(Project(FIXTURE))
-
-
-@pytest.fixture(scope="module")
-def pub(index: Index) -> Publication:
-    return index.publications()[0]
-
-
-@pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, index: Index, pdf_rendering: None) -> tuple[Path, list[pdf.PdfResult]]:
     """The fixture's reports, built once as the site build does: into the staging site root."""
     out = tmp_path_factory.mktemp("site")

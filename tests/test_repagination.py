@@ -10,11 +10,8 @@ from dataclasses import dataclass
 import pytest
 
 from generator.model.index import Index
-from generator.model.settings import LANGUAGES, Project
-from generator.pipeline.build import load_or_fail
+from generator.model.settings import LANGUAGES
 from generator.print import pdf
-
-from .conftest import FIXTURE
 
 PROGRESS = logging.getLogger("weasyprint.progress")
 
@@ -76,11 +73,6 @@ def _both(html: str) -> tuple[Rendered, Rendered]:
     with _stock():
         stock = _render(html)
     return stock, _render(html)
-
-
-@pytest.fixture(scope="module")
-def index() -> Index:
-    return load_or_fail(Project(FIXTURE))
 
 
 def test_the_fixes_are_for_the_weasyprint_installed() -> None:
