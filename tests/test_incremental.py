@@ -202,3 +202,29 @@ def test_an_edited_finding_s_pages_are_written_in_every_language_before_the_down
     assert result.ok and [lang for lang, _ in seen] == ["nb", "en"]
     assert all(written for _, written in seen), "a download was written before the pages of every language"
     assert 0 < result.pages_seconds < result.seconds
+
+
+def test_between_pages_and_downloads_the_caller_is_told_how_many_pages_changed_in_each_language(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview waits there for MkDocs; an edit of the English text alone changes English pages
+    only, and nothing changed changes no page."""
+    from generator.pipeline import incremental
+
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    calls: list[dict[str, int]] = []
+    exports = incremental.write_exports
+
+    def counted_first(*args: object) -> None:
+        assert calls, "a download was made before the pages were reported written"
+        exports(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "write_exports", counted_first)
+    path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Trust was built", "Trust was above all built"), encoding="utf-8")
+    assert builder.refresh(calls.append).ok
+    english_only = calls[-1]
+    assert english_only["en"] >= 1 and english_only["nb"] == 0, english_only
+    assert builder.refresh(calls.append).ok
+    assert calls[-1] == {"nb": 0, "en": 0}

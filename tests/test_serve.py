@@ -22,6 +22,7 @@ from generator.model.errors import Location, Problem
 from generator.model.i18n import ui
 from generator.model.settings import Project
 from generator.pipeline.write import StagingWriter
+from generator.present import urls
 from generator.tools import serve as serve_module
 from generator.tools.serve import Preview, render_banner
 
@@ -373,7 +374,7 @@ def test_watcher_survives_any_exception(fixture_project: Project, tmp_path: Path
     watcher.start()
     try:
 
-        def broken() -> None:
+        def broken(*args: object) -> None:
             raise RuntimeError("a bug <b>here</b>")
 
         monkeypatch.setattr(preview.builder, "refresh", broken)
@@ -414,6 +415,42 @@ def test_a_failed_site_build_is_shown_and_cleared(
     preview.build()
     assert preview.build_problems == () and preview.banner() == b""
     assert (preview.site_dir / "index.html").is_file()
+
+
+def test_the_downloads_wait_until_mkdocs_has_built_the_changed_pages(fixture_project: Project, tmp_path: Path) -> None:
+    """MkDocs builds in the server's thread of the preview's process: a refresh writes its pages,
+    then waits for that build before it makes the downloads, which would otherwise hold the
+    interpreter while the editor waits for the page."""
+    preview = Preview(fixture_project, "nb", 1, tmp_path)
+    assert preview.regenerate()
+    preview.build()
+    assert preview.built
+    page = fixture_project.staging_docs("nb") / "findings" / "demo-2025-f03.md"
+    opendata = fixture_project.staging_docs("nb") / urls.KNOWLEDGE_BASE_JSON
+    assert opendata.is_file() and "særlig" not in opendata.read_text(encoding="utf-8")
+    path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget"), encoding="utf-8")
+    refreshing = threading.Thread(target=preview.regenerate)
+    refreshing.start()
+    _until(lambda: "særlig" in page.read_text(encoding="utf-8"))
+    assert refreshing.is_alive() and "særlig" not in opendata.read_text(encoding="utf-8"), "the downloads did not wait"
+    preview.build()  # as the server does when it sees the changed page
+    refreshing.join(CHANGE_SECONDS)
+    assert not refreshing.is_alive()
+    assert "særlig" in opendata.read_text(encoding="utf-8")
+    assert "særlig" in (preview.site_dir / "findings" / "demo-2025-f03" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_refresh_that_changes_no_page_of_the_language_served_does_not_wait(fixture_project: Project, tmp_path: Path) -> None:
+    preview = Preview(fixture_project, "nb", 1, tmp_path)
+    assert preview.regenerate()
+    preview.build()
+    path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Trust was built", "Trust was above all built"), encoding="utf-8")
+    refreshing = threading.Thread(target=preview.regenerate)
+    refreshing.start()
+    refreshing.join(CHANGE_SECONDS)  # no build comes: English pages only changed
+    assert not refreshing.is_alive()
 
 
 def _until(condition: Callable[[], bool], seconds: float = CHANGE_SECONDS) -> None:

@@ -12,6 +12,7 @@ reference, and the rankings its edit changes (`related.ranked_changes`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,11 @@ class IncrementalBuilder:
 
         return load
 
-    def refresh(self) -> RefreshResult:
+    def refresh(self, pages_written: Callable[[dict[str, int]], None] | None = None) -> RefreshResult:
+        """Bring the staging docs up to date with the data. `pages_written`, if given, is called
+        once every changed page of every language is written and before the downloads are made,
+        with how many page files changed in each language: the preview waits there until MkDocs
+        has built the changed pages, so that the downloads do not compete with that build."""
         started = time.perf_counter()
         report = Report()
         touched = self.pending
@@ -171,6 +176,8 @@ class IncrementalBuilder:
                 result.rendered += 1
                 writer.write(page.doc, text)
         result.pages_seconds = time.perf_counter() - started
+        if pages_written is not None:
+            pages_written({lang: len(writer.changed) for lang, writer in writers.items()})
         for lang, writer in writers.items():
             # The downloads (references, open data, the feed) read every kind: written on every
             # update, and the writer rewrites only the files whose content changed.

@@ -35,6 +35,9 @@ from generator.pipeline.build import check_links, mkdocs_overrides, published_fo
 from generator.pipeline.incremental import IncrementalBuilder, RefreshResult
 
 POLL_SECONDS = 0.2
+BUILD_WAIT_SECONDS = 60.0
+"""How long a refresh waits, once its pages are written, for MkDocs to build them before it makes
+the downloads anyway (a build that never comes must not hold them back for good)."""
 BANNER_LIMIT = 50
 """Problems listed in the browser; the terminal has all of them."""
 GENERATOR = Path(__file__).resolve().parent.parent
@@ -155,6 +158,11 @@ class Preview:
         self._built_with: dict[str, Any] | None = None
         self._built_docs: set[str] = set()
         self._signals = 0
+        self.site_built = threading.Event()
+        """Set when a MkDocs build ends (built or not): a refresh waits for it between its pages
+        and its downloads. MkDocs builds in the server's thread and the refresh runs in the
+        watcher's, in one process: the downloads (at 10,000 studies, seconds of Python) would
+        hold the interpreter's lock while MkDocs builds the page the editor is waiting for."""
 
     @property
     def built(self) -> bool:
@@ -165,8 +173,9 @@ class Preview:
         """Refresh the staging docs. Never raises: whatever goes wrong is printed and shown."""
         overrides = self.overrides
         shown = "the last good version" if self.built else "the problems until they are fixed"
+        self.site_built.clear()
         try:
-            ok = _announce(result := self.builder.refresh(), shown)
+            ok = _announce(result := self.builder.refresh(self._pages_written), shown)
             problems = () if ok else tuple(result.report.errors())
             if ok:
                 assert self.builder.index is not None
@@ -184,10 +193,22 @@ class Preview:
             self.signal.write_text(f"{self._signals}\n" + "".join(f"{p}\n" for p in problems), encoding="utf-8")
         return ok
 
+    def _pages_written(self, changed: dict[str, int]) -> None:
+        """Between a refresh's pages and its downloads: when pages of the language served changed
+        and a good version is up, wait until MkDocs has built (it sees the changed files itself)."""
+        if changed.get(self.lang) and self.built and not self.site_built.wait(BUILD_WAIT_SECONDS):
+            print(f"MkDocs did not build within {BUILD_WAIT_SECONDS:.0f} s: the downloads are made now", file=sys.stderr)
+
     def build(self) -> None:
         """One MkDocs build, called by the server whenever the staging docs or the signal change.
         Dirty (only changed pages) unless the settings changed: a new sidebar is on every page.
         Nothing is built through a link out of the project, nor before the data was good once."""
+        try:
+            self._build()
+        finally:
+            self.site_built.set()
+
+    def _build(self) -> None:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
