@@ -73,9 +73,15 @@ def render_in_chunks(
 
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory: pytest.TempPathFactory, index: Index, pub: Publication, pdf_rendering: None) -> pdf.PdfResult:
-    """The report as the build renders it: below the size for chunks, whole."""
+    """The report as the build renders it: below the size for chunks, whole (never in chunks)."""
     target = tmp_path_factory.mktemp("whole") / "whole.pdf"
-    return pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, target)
+
+    def not_in_chunks(*args: object, **kwargs: object) -> chunked.Rendered:
+        raise AssertionError("a report below the size for chunks was rendered in chunks")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chunked, "render", not_in_chunks)
+        return pdf.render_pdf(pdf.environment(), index, pub, "full", LANG, target)
 
 
 @pytest.fixture(scope="module")
