@@ -204,27 +204,30 @@ def test_an_edited_finding_s_pages_are_written_in_every_language_before_the_down
     assert 0 < result.pages_seconds < result.seconds
 
 
-def test_between_pages_and_downloads_the_caller_is_told_how_many_pages_changed_in_each_language(
+def test_after_each_languages_pages_the_caller_is_told_how_many_changed(
     fixture_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The preview waits there for MkDocs; an edit of the English text alone changes English pages
-    only, and nothing changed changes no page."""
+    """The preview waits there for MkDocs, after the pages of the language it serves, which are
+    written first; an edit of the English text alone changes English pages only, and nothing
+    changed changes no page."""
     from generator.pipeline import incremental
 
     builder = IncrementalBuilder(fixture_project)
     builder.refresh()
-    calls: list[dict[str, int]] = []
+    calls: list[tuple[str, int]] = []
     exports = incremental.write_exports
 
     def counted_first(*args: object) -> None:
-        assert calls, "a download was made before the pages were reported written"
+        assert len(calls) == 2, "a download was made before the pages of both languages were reported written"
         exports(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(incremental, "write_exports", counted_first)
     path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Trust was built", "Trust was above all built"), encoding="utf-8")
-    assert builder.refresh(calls.append).ok
-    english_only = calls[-1]
-    assert english_only["en"] >= 1 and english_only["nb"] == 0, english_only
-    assert builder.refresh(calls.append).ok
-    assert calls[-1] == {"nb": 0, "en": 0}
+    assert builder.refresh(lambda lang, n: calls.append((lang, n)), first="en").ok
+    (first, english), (second, norwegian) = calls
+    assert (first, second) == ("en", "nb"), "the language asked for first is written first"
+    assert english >= 1 and norwegian == 0, calls
+    calls.clear()
+    assert builder.refresh(lambda lang, n: calls.append((lang, n))).ok
+    assert calls == [("nb", 0), ("en", 0)]

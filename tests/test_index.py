@@ -285,3 +285,37 @@ def test_a_cyrillic_letter_in_a_note_target_is_named(fixture_project: Project) -
         )
         for p in _problems(fixture_project)
     )
+
+
+def test_the_walks_of_a_model_are_kept_for_that_object_only(fixture_project: Project) -> None:
+    """The live preview indexes again with the walks of the index before: a model object it is
+    given again is not walked again, an equal but new object is, and models no longer in the data
+    are forgotten. The index made with kept walks is the index made without."""
+    from generator.model.errors import Report
+    from generator.model.index import Walks, build_index
+    from generator.model.validate import DataSet, load_data
+
+    def indexed(data: DataSet, walks: Walks) -> tuple[object, ...]:
+        report = Report()
+        index = build_index(data, report, walks)
+        return (*_summary(index), [str(problem) for problem in report.problems])
+
+    walks = Walks()
+    data = load_data(fixture_project.data_dir, fixture_project.root, Report())
+    first = indexed(data, walks)
+    assert first[-1], "the fixture's texts have problems the walks find (a missing translation)"
+    finding = data.entities["finding"]["demo-2025-f03"].model
+    assert walks.occurrences(finding) is walks.occurrences(finding)
+    assert walks.texts(finding) is walks.texts(finding)
+    copy = finding.model_copy()
+    assert walks.occurrences(copy) == walks.occurrences(finding) and walks.occurrences(copy) is not walks.occurrences(finding)
+    assert indexed(data, walks) == first
+    fresh = load_data(fixture_project.data_dir, fixture_project.root, Report())
+    walks.keep_only(fresh)
+    assert not walks._occurrences and not walks._texts, "the models of the old data are let go"
+    assert indexed(fresh, walks) == first
+
+
+def _summary(index: object) -> tuple[object, ...]:
+    """What the walks decide in an index: the back-links, memberships and the texts' problems."""
+    return tuple(repr(getattr(index, name)) for name in ("findings_by_study", "publication_of", "quotes_by_finding"))

@@ -284,7 +284,7 @@ def test_links_out_added_while_serving_are_shown_and_never_published(fixture_pro
 def _workdir(tmp_path: Path) -> Path:
     """The preview's own folder, outside the project (as `serve` makes it)."""
     folder = tmp_path / "preview"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     return folder
 
 
@@ -374,7 +374,7 @@ def test_watcher_survives_any_exception(fixture_project: Project, tmp_path: Path
     watcher.start()
     try:
 
-        def broken(*args: object) -> None:
+        def broken(*args: object, **kwargs: object) -> None:
             raise RuntimeError("a bug <b>here</b>")
 
         monkeypatch.setattr(preview.builder, "refresh", broken)
@@ -493,3 +493,88 @@ def test_staging_writes_never_put_a_temporary_file_where_mkdocs_reads(tmp_path: 
         "findings/a.md",
         "findings/b.md",
     }
+
+
+# --- MkDocs' build in the preview: a changed page alone --------------------------------------------
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def _no_waiting_for_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In these tests nothing builds while a refresh runs: it goes on at once, and the test builds after."""
+    monkeypatch.setattr(serve_module, "BUILD_WAIT_SECONDS", 0)
+
+
+def test_a_changed_page_is_built_alone_and_as_mkdocs_builds_it(
+    fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, the preview builds the pages the refresh changed with what MkDocs' last build
+    made, without MkDocs' build (which lists and compares every page); the site is then byte for
+    byte the site MkDocs builds whole from the same staging folder."""
+    import mkdocs.commands.build
+
+    _no_waiting_for_the_server(monkeypatch)
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    assert preview.regenerate()
+    preview.build()
+    assert preview.made is not None
+    _edit(fixture_project.data_dir / "findings" / "demo-2025-f03.yaml", "Tillit ble bygget", "Tillit ble særlig bygget")
+    assert preview.regenerate()
+    staged = preview._staged.copy()
+    assert "findings/demo-2025-f03.md" in staged and not any(doc.startswith("en/") for doc in staged)
+
+    def no_mkdocs_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("MkDocs' whole build ran for a changed page")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mkdocs.commands.build, "build", no_mkdocs_build)
+        patch.setattr(mkdocs.commands.build, "get_files", no_mkdocs_build)
+        preview.build()
+    assert preview.build_problems == ()
+    page = preview.site_dir / "findings" / "demo-2025-f03" / "index.html"
+    assert "Tillit ble særlig bygget" in page.read_text(encoding="utf-8")
+    assert not preview._staged, "what was built is not built again"
+
+    whole = Preview(fixture_project, "nb", 1, _workdir(tmp_path / "whole"))
+    whole.overrides = preview.overrides
+    whole.build()
+    assert whole.build_problems == ()
+    built, expected = _site_files(preview.site_dir), _site_files(whole.site_dir)
+    assert built.keys() == expected.keys()
+    differing = [name for name in expected if built[name] != expected[name]]
+    assert not differing, f"pages built alone differ from MkDocs' whole build: {differing[:10]}"
+
+
+def test_a_new_page_or_new_settings_are_a_mkdocs_build(
+    fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the last build did not know (a page added) and a saved mkdocs.yml go through MkDocs'
+    own build, which is then the one kept."""
+    _no_waiting_for_the_server(monkeypatch)
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    assert preview.regenerate()
+    preview.build()
+    builds: list[object] = []
+    mkdocs_build = preview._mkdocs_build
+
+    def counted(*args: object) -> serve_module.Made:
+        builds.append(args)
+        return mkdocs_build(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(preview, "_mkdocs_build", counted)
+    write(fixture_project.content_dir / "nb" / "ny-side.md", "# Ny side\n\nNoe nytt.\n")
+    assert preview.regenerate()
+    preview.build()
+    assert len(builds) == 1 and "Noe nytt." in (preview.site_dir / "ny-side" / "index.html").read_text(encoding="utf-8")
+    kept = preview.made
+    config = fixture_project.mkdocs_config
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    preview.build()
+    assert len(builds) == 2 and preview.made is not kept
+    _edit(fixture_project.data_dir / "findings" / "demo-2025-f03.yaml", "Tillit ble bygget", "Tillit ble særlig bygget")
+    assert preview.regenerate()
+    preview.build()
+    assert len(builds) == 2, "a changed page after them is built alone again"
+    assert "særlig" in (preview.site_dir / "findings" / "demo-2025-f03" / "index.html").read_text(encoding="utf-8")

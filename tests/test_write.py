@@ -39,3 +39,17 @@ def test_a_kept_file_stays_and_is_claimed_like_a_write(tmp_path: Path) -> None:
     assert writer.changed == []
     with pytest.raises(CollisionError):
         writer.write("kept.md", "a second page at the same path")
+
+
+def test_the_caller_is_told_of_each_file_changed_once_it_is_in_place(tmp_path: Path) -> None:
+    """The preview's MkDocs builds exactly the files the refresh changed: it is told of each one
+    written anew or removed, when the file is already in its final state, and of nothing else."""
+    StagingWriter(tmp_path).write("same.md", "same")
+    StagingWriter(tmp_path).write("stale.md", "stale")
+    told: list[tuple[str, bool]] = []
+    writer = StagingWriter(tmp_path, lambda path: told.append((path, (tmp_path / path).exists())))
+    writer.write("same.md", "same")
+    writer.write("new/page.md", "new")
+    writer.keep("kept.md")
+    writer.remove_stale()
+    assert told == [("new/page.md", True), ("stale.md", False)]

@@ -23,7 +23,7 @@ from generator.model import related
 from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
 from generator.model.errors import Problem, Report
 from generator.model.i18n import ui_problems
-from generator.model.index import Index, build_index
+from generator.model.index import Index, Walks, build_index
 from generator.model.models import Strict
 from generator.model.settings import LANGUAGES, Project
 from generator.model.siteconfig import load_site_config
@@ -82,12 +82,16 @@ def _strings(value: Any) -> set[str]:
 
 
 class IncrementalBuilder:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, on_change: Callable[[str, str], None] | None = None) -> None:
         self.project = project
+        self.on_change = on_change
+        """Told (language, staging path) of every file a refresh writes anew or removes, as it does."""
         self.env = environment()
         self.cache: dict[Path, _Cached] = {}
         self.deps: dict[tuple[str, str], set[Key]] = {}
         self.index: Index | None = None
+        self.walks = Walks()
+        """Indexing's walks over the models, reused for the files that did not change."""
         self.references = ReferenceCache(project.build_dir / "cache" / "references.json")
         self.layout: tuple[frozenset[str], tuple[tuple[str, int, int], ...]] | None = None
         """The planned docs and the content files at the last refresh: when neither changed,
@@ -121,11 +125,12 @@ class IncrementalBuilder:
 
         return load
 
-    def refresh(self, pages_written: Callable[[dict[str, int]], None] | None = None) -> RefreshResult:
-        """Bring the staging docs up to date with the data. `pages_written`, if given, is called
-        once every changed page of every language is written and before the downloads are made,
-        with how many page files changed in each language: the preview waits there until MkDocs
-        has built the changed pages, so that the downloads do not compete with that build."""
+    def refresh(self, pages_written: Callable[[str, int], None] | None = None, first: str | None = None) -> RefreshResult:
+        """Bring the staging docs up to date with the data, language `first` first. `pages_written`,
+        if given, is called once the changed pages of a language are written, with the language
+        and how many of its page files changed, before the next language's pages and the
+        downloads: the preview waits there, for the language it serves, until MkDocs has built
+        those pages, so that nothing else holds the interpreter while it builds them."""
         started = time.perf_counter()
         report = Report()
         touched = self.pending
@@ -140,7 +145,8 @@ class IncrementalBuilder:
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind
         with fewer_collections(LOADING_GC_THRESHOLD):
-            index = build_index(data, report)
+            index = build_index(data, report, self.walks)
+        self.walks.keep_only(data)
         index.site = site
         # Hand-written pages are expanded below: a citation that does not parse or resolve is a
         # located problem here, as in `check`, never an exception halfway through writing.
@@ -154,8 +160,9 @@ class IncrementalBuilder:
         pages = plan(index)
         layout = (frozenset(p.doc for p in pages), self._content_files())
         same_layout = layout == self.layout
-        writers = {lang: StagingWriter(self.project.staging_docs(lang)) for lang in LANGUAGES}
-        # The pages first, in every language, then the downloads: the preview's MkDocs sees a
+        languages = sorted(LANGUAGES, key=lambda lang: lang != first)
+        writers = {lang: StagingWriter(self.project.staging_docs(lang), self._told(lang)) for lang in languages}
+        # The pages first, language by language, then the downloads: the preview's MkDocs sees a
         # changed page as soon as it is written, and at 10,000 studies the downloads (the open
         # data of the whole knowledge base above all) take longer than the index and the pages.
         for lang, writer in writers.items():
@@ -175,9 +182,9 @@ class IncrementalBuilder:
                 self.deps[key] = reads
                 result.rendered += 1
                 writer.write(page.doc, text)
+            if pages_written is not None:
+                pages_written(lang, len(writer.changed))
         result.pages_seconds = time.perf_counter() - started
-        if pages_written is not None:
-            pages_written({lang: len(writer.changed) for lang, writer in writers.items()})
         for lang, writer in writers.items():
             # The downloads (references, open data, the feed) read every kind: written on every
             # update, and the writer rewrites only the files whose content changed.
@@ -197,6 +204,10 @@ class IncrementalBuilder:
         self.pending = []
         result.seconds = time.perf_counter() - started
         return result
+
+    def _told(self, lang: str) -> Callable[[str], None] | None:
+        on_change = self.on_change
+        return None if on_change is None else lambda doc: on_change(lang, doc)
 
     def _content_files(self) -> tuple[tuple[str, int, int], ...]:
         folder = self.project.content_dir

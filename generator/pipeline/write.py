@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -15,8 +16,10 @@ class StagingWriter:
     """Writes into a staging folder. Unchanged files keep their timestamps, so MkDocs'
     live reload and incremental tools see only real changes."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, on_change: Callable[[str], None] | None = None) -> None:
         self.root = root
+        self.on_change = on_change
+        """Called with the path of every file written anew or removed, once it is (the preview)."""
         self.scratch = root.with_name(f".{root.name}.tmp")
         """Where a file is written before it is renamed into place: beside the staging folder, not
         in it, because MkDocs' live preview reads that folder at any moment and a temporary file
@@ -51,6 +54,8 @@ class StagingWriter:
             tmp.unlink(missing_ok=True)
             raise
         self.changed.append(relative_path)
+        if self.on_change is not None:
+            self.on_change(relative_path)
         return True
 
     def remove_stale(self) -> list[str]:
@@ -63,6 +68,8 @@ class StagingWriter:
             if path.is_file() and rel not in self.written:
                 path.unlink()
                 removed.append(rel)
+                if self.on_change is not None:
+                    self.on_change(rel)
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
         return removed
