@@ -394,6 +394,34 @@ def test_watcher_survives_any_exception(fixture_project: Project, tmp_path: Path
         watcher.join(timeout=10)
 
 
+def test_a_change_the_system_notifies_is_regenerated_at_once(
+    fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system says when a file changes (inotify), the watcher looks when it is told, not
+    five times a second (at 10,000 studies each look lists 18,500 files): here it would not look
+    on its own for an hour, and the edit is regenerated all the same."""
+    monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 3600)
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    folders = serve_module.watched_sources(fixture_project)
+    sources = serve_module._snapshot(folders)
+    assert preview.regenerate()
+    stop, wake = threading.Event(), threading.Event()
+    notifier = serve_module.notify_changes(folders, wake)
+    assert notifier is not None, "this machine's file notifications work (inotify)"
+    watcher = threading.Thread(target=serve_module._watch, args=(preview, stop, sources, wake), daemon=True)
+    watcher.start()
+    try:
+        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
+        staged = fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "findings.md"
+        _until(lambda: "Forebygging i skolen" in staged.read_text(encoding="utf-8"))
+    finally:
+        stop.set()
+        wake.set()
+        notifier.stop()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
+
+
 def test_a_failed_site_build_is_shown_and_cleared(
     fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

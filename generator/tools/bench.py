@@ -458,7 +458,8 @@ def warm_run(source: Project, workdir: Path, studies: int, with_site: bool) -> d
         "warm": {
             "what": (
                 "IncrementalBuilder.refresh() (the preview's path, in a warm process) after one finding's statement "
-                "changed: every data file's stamp checked, the changed one reparsed, the index rebuilt, the pages whose "
+                "changed: every data file's stamp checked, the changed one reparsed, the index rebuilt (its walks over the "
+                "unchanged models reused), the pages whose "
                 "recorded reads include the finding (or what it refers to) re-rendered in both languages (written after "
                 "pages_written_s), then the downloads and hand-written pages regenerated, and only files whose bytes "
                 "changed rewritten"
