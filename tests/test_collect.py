@@ -51,3 +51,31 @@ def test_check_loads_and_indexes_with_fewer_collections(monkeypatch: pytest.Monk
     assert checked is not None
     assert seen == {"load": collect.LOADING_GC_THRESHOLD, "index": collect.LOADING_GC_THRESHOLD}
     assert gc.get_threshold() == before
+
+
+def test_a_preview_refresh_passes_over_everything_once_after_its_pages(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a refresh renders and writes pages no pass over every object runs (young collections
+    go on); one runs when the refresh ends, after its downloads, and the thresholds are as before."""
+    from generator.pipeline import incremental
+
+    seen: list[tuple[int, ...]] = []
+    collected: list[tuple[int, ...]] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(gc.get_threshold()) or 0)
+    builder = incremental.IncrementalBuilder(fixture_project)
+    before = gc.get_threshold()
+    result = builder.refresh(lambda lang, changed: seen.append(gc.get_threshold()))
+    assert result.ok and len(seen) == 2
+    assert all(threshold[2] == collect.FULL_COLLECTIONS_DEFERRED for threshold in seen)
+    assert collected == [before], "one pass over everything, once the thresholds are put back"
+    assert gc.get_threshold() == before
+
+
+def test_the_full_collection_comes_even_when_the_block_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(1) or 0)
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), collect.one_full_collection_after():
+        raise RuntimeError("a refresh that fails")
+    assert collected == [1] and gc.get_threshold() == before

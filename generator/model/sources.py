@@ -455,15 +455,19 @@ def data_files(data_dir: Path, root: Path, report: Report) -> dict[str, list[Pat
                 f"unknown data folder '{child.name}' (expected one of: {', '.join(sorted(folders))})",
             )
     link_message = "symbolic link to a folder: data/ is read without following links to folders; move the files here"
+    # The walk's paths are data_dir joined with names: their parts are read off the string, and a
+    # location is made only for a file reported (at 10,000 studies, 18,500 files: pathlib's
+    # relative_to twice a file was most of the listing, which the preview does on every refresh).
+    prefix = str(data_dir) + os.sep
     for path in walk(data_dir, root, report, follow_folder_links=False, folder_link_message=link_message):
-        parts = path.relative_to(data_dir).parts
+        text = str(path)
+        parts = text[len(prefix) :].split(os.sep) if text.startswith(prefix) else list(path.relative_to(data_dir).parts)
         if any(is_ignored_name(part) for part in parts):
             continue
-        location = Location(relative(path, root))
         folder = parts[0] if len(parts) > 1 else None
         if folder is None:
             report.add(
-                location,
+                Location(relative(path, root)),
                 "",
                 f"not read: data files belong in the folder of their kind, data/<kind>/{suggested_data_name(path.name)} "
                 f"(kinds: {', '.join(sorted(folders))})",
@@ -472,7 +476,7 @@ def data_files(data_dir: Path, root: Path, report: Report) -> dict[str, list[Pat
             continue  # reported once for the whole folder by the loader
         elif path.suffix not in YAML_SUFFIXES:
             report.add(
-                location,
+                Location(relative(path, root)),
                 "",
                 f"not read: the loader reads only files ending in .yaml or .yml; rename to {suggested_data_name(path.name)}",
             )

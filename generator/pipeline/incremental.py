@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.model import related
-from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
+from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections, one_full_collection_after
 from generator.model.errors import Problem, Report
 from generator.model.i18n import ui_problems
 from generator.model.index import Index, Walks, build_index
@@ -130,7 +130,15 @@ class IncrementalBuilder:
         if given, is called once the changed pages of a language are written, with the language
         and how many of its page files changed, before the next language's pages and the
         downloads: the preview waits there, for the language it serves, until MkDocs has built
-        those pages, so that nothing else holds the interpreter while it builds them."""
+        those pages, so that nothing else holds the interpreter while it builds them. The
+        collector's pass over everything waits until the end (`collect.one_full_collection_after`)."""
+        started = time.perf_counter()
+        with one_full_collection_after():
+            result = self._refresh(pages_written, first)
+        result.seconds = time.perf_counter() - started  # the collection included
+        return result
+
+    def _refresh(self, pages_written: Callable[[str, int], None] | None, first: str | None) -> RefreshResult:
         started = time.perf_counter()
         report = Report()
         touched = self.pending
