@@ -21,6 +21,7 @@ import pytest
 from generator.model.errors import Location, Problem
 from generator.model.i18n import ui
 from generator.model.settings import Project
+from generator.pipeline.mkdocs_run import HOOKS
 from generator.pipeline.write import StagingWriter
 from generator.present import urls
 from generator.tools import serve as serve_module
@@ -548,6 +549,8 @@ def test_a_changed_page_is_built_alone_and_as_mkdocs_builds_it(
     assert preview.regenerate()
     preview.build()
     assert preview.made is not None
+    # The preview's MkDocs holds each page's HTML compressed between its passes, as our builds do.
+    assert str(HOOKS) in preview.made.config["hooks"]
     _edit(fixture_project.data_dir / "findings" / "demo-2025-f03.yaml", "Tillit ble bygget", "Tillit ble særlig bygget")
     assert preview.regenerate()
     staged = preview._staged.copy()
