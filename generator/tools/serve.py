@@ -4,9 +4,9 @@ MkDocs rebuilds the pages that changed and reloads the browser.
 MkDocs' own dirty build lists the whole staging folder, makes a page object for every file and
 compares every page's timestamps before it skips it: at 10,000 studies, 6.5 s for one changed page.
 The preview keeps what MkDocs' last build made instead (its files, navigation and template
-environment, `Made`) and, while the settings and the set of pages stay the same, renders only the
-pages whose Markdown is newer than their HTML, with MkDocs' own page functions. Anything else (a
-page added or removed, new settings) is a MkDocs build as before, and is kept in its turn.
+environment, `Made`) and, while the settings stay the same, builds only the staging files the
+refresh's writer reported changed, with MkDocs' own page functions. Anything else (a page added or
+removed, a new sidebar, a saved mkdocs.yml) is a MkDocs build as before, and is kept in its turn.
 
 The preview survives every mistake. A refresh that finds problems, or raises, keeps the last
 good pages, prints why in the terminal, and shows the problems as a banner on every page until
@@ -318,9 +318,11 @@ class Preview:
             print(f"MkDocs did not build within {BUILD_WAIT_SECONDS:.0f} s: the refresh goes on", file=sys.stderr)
 
     def build(self) -> None:
-        """One MkDocs build, called by the server whenever the staging docs or the signal change.
-        Dirty (only changed pages) unless the settings changed: a new sidebar is on every page.
-        Nothing is built through a link out of the project, nor before the data was good once."""
+        """One build, called by the server whenever the staging docs or the signal change: the
+        files the refreshes changed since the last build, built alone (`Made.build_changed`); a
+        MkDocs build when there is nothing to build on, when a page was added or removed (dirty)
+        or when the settings changed (whole: a new sidebar is on every page). Nothing is built
+        through a link out of the project, nor before the data was good once."""
         try:
             self._build()
         finally:
