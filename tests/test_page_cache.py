@@ -270,3 +270,80 @@ def test_an_unlisted_related_finding_edited_leaves_the_page_kept(one_listed: Pro
     touched = _rendered_docs(one_listed, stamps)
     assert "nb/findings/demo-2025-f02.md" in touched
     assert "nb/findings/demo-thesis-2022-f02.md" not in touched
+
+
+def _cache_contents(project: Project) -> dict[str, dict[str, tuple[bytes, frozenset[object]]]]:
+    """The page cache written back, per language: each page's spec digest and the keys it read."""
+    import pickle
+
+    state = pickle.loads((project.build_dir / CACHE_FILE).read_bytes())
+    keys = state["keys"]
+    return {
+        lang: {doc: (page.spec, frozenset(keys[i] for i in page.reads)) for doc, page in pages.items()}
+        for lang, pages in state["pages"].items()
+    }
+
+
+def test_languages_generated_side_by_side_leave_the_cache_one_process_leaves(warm: Project, tmp_path: Path) -> None:
+    """Each language in a forked process, its part merged back (kept pages as they are, rendered
+    pages' reads translated into this process's keys): the pages kept and rendered, and the cache
+    written back, are those of a generate in one process; and so after a second edit."""
+    twin = Project(tmp_path / "twin")
+    shutil.copytree(warm.root, twin.root)
+    runs: dict[int, list[tuple[int, int]]] = {}
+    study = (warm.data_dir / "studies" / "alpha-2020.yaml").read_text(encoding="utf-8")
+    for project, processes in ((warm, 1), (twin, 2)):
+        runs[processes] = []
+        for step in ("edited", "new study"):
+            if step == "edited":
+                _replace(project, "findings/demo-2025-f03.yaml", "Tillit ble bygget", "Tillit ble særlig bygget")
+            else:  # the pages that read it read keys no table had: translated from each process's table
+                new_study = (
+                    study.replace("alpha-2020", "epsilon-2023")
+                    .replace("Alpha & Omega 2020", "Epsilon 2023")
+                    .replace("Alpha og Omega (2020)", "Epsilon (2023)")
+                    .replace("reference_number: 1\n", "reference_number: 99\n")
+                )
+                _add(project, "studies/epsilon-2023.yaml", new_study)
+                _replace(project, "findings/demo-2025-f03.yaml", "studies: [beta-2021", "studies: [epsilon-2023, beta-2021")
+                _replace(project, "publications/demo-2025.yaml", "studies: [alpha-2020", "studies: [alpha-2020, epsilon-2023")
+            index = load_or_fail(project)
+            cache = PageCache.open(project.build_dir, index)
+            generate(project, index, cache=cache, processes=processes)
+            runs[processes].append((cache.rendered, cache.kept))
+    assert runs[1] == runs[2] and all(rendered > 0 and kept > 0 for rendered, kept in runs[1]), runs
+    assert _cache_contents(twin) == _cache_contents(warm)
+    assert _tree(twin.build_dir / "docs") == _tree(warm.build_dir / "docs")
+
+
+def test_merging_a_language_translates_only_the_reads_of_the_pages_it_rendered(tmp_path: Path) -> None:
+    """A forked language's table begins with the table it shares with this process: the pages it
+    kept index into that part and are taken as they are; a rendered page's reads are translated,
+    its new keys interned here (where another language's new keys may already sit)."""
+    from array import array
+
+    from generator.pipeline.pagecache import LanguagePart, _Page
+
+    cache = PageCache(tmp_path / CACHE_FILE, index=None)  # type: ignore[arg-type]  # merging reads no data
+    for key in (("finding", "a"), ("study", "b"), ("study", "from-the-other-language")):
+        cache._intern([key])
+    kept = _Page(b"spec", (1, 1), array("I", [0, 1]))
+    part = LanguagePart(
+        keys=[("finding", "a"), ("study", "b"), ("study", "new")],
+        pages={"kept.md": kept, "rendered.md": _Page(b"spec", (2, 2), array("I", [1, 2]))},
+        global_digest="g",
+        rendered=1,
+        kept=1,
+        reason="",
+        shared_keys=2,
+        rendered_docs=["rendered.md"],
+    )
+    cache.merge("en", part)
+    table = list(cache._keys)
+    assert cache._pages["en"]["kept.md"] is kept
+    assert [table[i] for i in cache._pages["en"]["rendered.md"].reads] == [("study", "b"), ("study", "new")]
+    # A table that does not begin as the part's did (never expected): every page is translated.
+    other = PageCache(tmp_path / CACHE_FILE, index=None)  # type: ignore[arg-type]
+    other._intern([("study", "b"), ("finding", "a")])
+    other.merge("en", part)
+    assert [list(other._keys)[i] for i in other._pages["en"]["kept.md"].reads] == [("finding", "a"), ("study", "b")]

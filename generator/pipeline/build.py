@@ -281,7 +281,7 @@ def _language_process(
     known: frozenset[str],
 ) -> None:
     try:
-        since = cache.counts() if cache is not None else (0, 0)
+        since = cache.counts() if cache is not None else (0, 0, 0)
         changed = _generate_language(project, index, env, pages, lang, pdfs, cache)
         assert index.references is not None
         formatted = index.references.added_since(known)
