@@ -551,10 +551,25 @@ def test_a_changed_page_is_built_alone_and_as_mkdocs_builds_it(
     assert preview.made is not None
     # The preview's MkDocs holds each page's HTML compressed between its passes, as our builds do.
     assert str(HOOKS) in preview.made.config["hooks"]
-    _edit(fixture_project.data_dir / "findings" / "demo-2025-f03.yaml", "Tillit ble bygget", "Tillit ble særlig bygget")
-    assert preview.regenerate()
-    staged = preview._staged.copy()
-    assert "findings/demo-2025-f03.md" in staged and not any(doc.startswith("en/") for doc in staged)
+    finding = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+
+    def refreshed(old: str, new: str) -> set[str]:
+        """Edit, refresh: the files of the Norwegian staging folder that changed."""
+        before = _site_files(fixture_project.staging_docs("nb"))
+        _edit(finding, old, new)
+        assert preview.regenerate()
+        after = _site_files(fixture_project.staging_docs("nb"))
+        return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+    # English text alone: the Norwegian downloads (which hold both languages) change, no Norwegian page.
+    changed = refreshed("Trust was built", "Trust was slowly built")
+    assert changed and not any(name.endswith(".md") for name in changed)
+    assert preview._staged == changed, "the preview is told of exactly the files of its language the refresh changed"
+    preview.build()
+    assert not preview._staged, "what was built is not built again"
+    changed = refreshed("Tillit ble bygget", "Tillit ble særlig bygget")
+    assert "findings/demo-2025-f03.md" in changed
+    assert preview._staged == changed
 
     def no_mkdocs_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("MkDocs' whole build ran for a changed page")
