@@ -549,8 +549,10 @@ def test_a_changed_page_is_built_alone_and_as_mkdocs_builds_it(
     assert preview.regenerate()
     preview.build()
     assert preview.made is not None
-    # The preview's MkDocs holds each page's HTML compressed between its passes, as our builds do.
+    # The preview's MkDocs holds each page's HTML compressed between its passes and drops it once
+    # written, as our builds do: what it keeps for the next change holds no page's text.
     assert str(HOOKS) in preview.made.config["hooks"]
+    assert all(not file.page.content and not file.page.markdown for file in preview.made.doc_files)
     finding = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
 
     def refreshed(old: str, new: str) -> set[str]:
@@ -582,6 +584,7 @@ def test_a_changed_page_is_built_alone_and_as_mkdocs_builds_it(
     page = preview.site_dir / "findings" / "demo-2025-f03" / "index.html"
     assert "Tillit ble særlig bygget" in page.read_text(encoding="utf-8")
     assert not preview._staged, "what was built is not built again"
+    assert all(not file.page.content and not file.page.markdown for file in preview.made.doc_files)
 
     whole = Preview(fixture_project, "nb", 1, _workdir(tmp_path / "whole"))
     whole.overrides = preview.overrides

@@ -134,12 +134,11 @@ class IncrementalBuilder:
         collector's pass over everything waits until the end (`collect.one_full_collection_after`)."""
         started = time.perf_counter()
         with one_full_collection_after():
-            result = self._refresh(pages_written, first)
+            result = self._refresh(pages_written, first, started)
         result.seconds = time.perf_counter() - started  # the collection included
         return result
 
-    def _refresh(self, pages_written: Callable[[str, int], None] | None, first: str | None) -> RefreshResult:
-        started = time.perf_counter()
+    def _refresh(self, pages_written: Callable[[str, int], None] | None, first: str | None, started: float) -> RefreshResult:
         report = Report()
         touched = self.pending
         before = set(self.cache)
@@ -160,7 +159,7 @@ class IncrementalBuilder:
         # located problem here, as in `check`, never an exception halfway through writing.
         check_content(self.project.content_dir, self.project.root, index, report)
         if report.failed():
-            return RefreshResult(False, report, seconds=time.perf_counter() - started)
+            return RefreshResult(False, report)
         changed = self._changed_keys(touched, index)
         index.references = self.references
         self.index = index
@@ -210,7 +209,6 @@ class IncrementalBuilder:
         planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
         self.deps = {k: v for k, v in self.deps.items() if k in planned}
         self.pending = []
-        result.seconds = time.perf_counter() - started
         return result
 
     def _told(self, lang: str) -> Callable[[str], None] | None:

@@ -153,8 +153,9 @@ def insert_banner(page: bytes, banner: bytes) -> bytes:
 @dataclass
 class Made:
     """What MkDocs made in its last build of the preview, kept so that a file the refresh changed
-    since is built again alone. The pages' Markdown and HTML are dropped once written (21,000 pages
-    a language at 10,000 studies); their titles and tables of contents stay, as MkDocs keeps them."""
+    since is built again alone. Our builds' hooks (`mkdocs_run.HOOKS`) drop each page's Markdown
+    and HTML once it is written, in these builds too (21,000 pages a language at 10,000 studies);
+    the titles and tables of contents stay, as MkDocs keeps them."""
 
     config: Any
     files: Any
@@ -168,11 +169,6 @@ class Made:
         from mkdocs.structure.files import InclusionLevel
 
         return list(self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
-
-    def forget_texts(self) -> None:
-        for file in self.doc_files:
-            if file.page is not None:
-                file.page.markdown = file.page.content = None
 
     def build_changed(self, changed: set[str]) -> list[str] | None:
         """Build the pages among `changed` (staging paths) with MkDocs' own page functions, and copy
@@ -205,7 +201,6 @@ class Made:
                 _build_page(file.page, config, doc_files, self.nav, self.env, excluded=file.inclusion.is_excluded())
             for file in pages:
                 file.page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
-                file.page.markdown = file.page.content = None
         finally:
             logger.removeHandler(warnings)
         if config.strict and (counts := warnings.get_counts()):
@@ -385,9 +380,7 @@ class Preview:
         build.build(config, serve_url=self.serve_url, dirty=not full)
         if not full:
             self._remove_pages(self._built_docs - docs, config)
-        made = Made(config, recorder.files, recorder.nav, recorder.env, self._settings_stamp())
-        made.forget_texts()
-        return made
+        return Made(config, recorder.files, recorder.nav, recorder.env, self._settings_stamp())
 
     def _placeholder_until_built(self) -> None:
         """Until a good version is built, the site is the placeholder page alone (`with_banner`
