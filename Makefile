@@ -31,7 +31,12 @@ site: setup ## build both languages (and PDFs) into site/
 # The tests' scratch files (copies of knowledge bases, built sites: 80,000 files and 600 MB a run)
 # go to memory where the machine has it (/dev/shm), one folder per checkout, emptied by the next
 # run: on disk, writing and deleting them was 15 s of system time of the fast tests.
-TEST_TMP := $(if $(wildcard /dev/shm/.),--basetemp=/dev/shm/kb-tests-$(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1))
+# A passing run removes its folder: it is memory, and each checkout (every CI clone, every worktree)
+# has its own, 1.1 GB after a whole run. Left behind by a session's clean clones they filled
+# /dev/shm (17 GB of 24), and Chromium then failed to start. A failing run keeps it, to look into.
+TEST_TMP_DIR := $(if $(wildcard /dev/shm/.),/dev/shm/kb-tests-$(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1))
+TEST_TMP := $(if $(TEST_TMP_DIR),--basetemp=$(TEST_TMP_DIR))
+KEEP_TMP_IF_FAILED := status=$$?; if [ $$status -eq 0 ] && [ -n "$(TEST_TMP_DIR)" ]; then rm -rf "$(TEST_TMP_DIR)"; elif [ -n "$(TEST_TMP_DIR)" ]; then echo "the tests' scratch files are kept in $(TEST_TMP_DIR)"; fi; exit $$status
 # Python caches compiled modules unless told not to (some machines set PYTHONDONTWRITEBYTECODE):
 # every pytest worker and every process a test starts imports the generator and the tests again,
 # 2 s of each worker's collection without the cache.
@@ -45,14 +50,14 @@ unexport PYTHONDONTWRITEBYTECODE
 # run (tests/real_build.py).
 TEST_WORKERS := $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 test: setup ## the whole test suite, as CI runs it
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(TEST_TMP) tests
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(TEST_TMP) tests; $(KEEP_TMP_IF_FAILED)
 
 # The markers come from the fixtures a test uses (tests/conftest.py, SLOW_FIXTURES), and `tool`
 # from the modules that run a tool end to end (the preview, make diff, make bench, the YAML server).
 # One worker per core here: these tests hardly wait (1,399 tests on 2 cores: 54 s with 2 workers,
 # 66 s with 4).
 test-fast: setup ## unit, golden, validation and hostile tests: no real site, browser, PDF, tool run or site build but the hostile one
-	$(PY) -m pytest -q -n auto --dist loadgroup $(TEST_TMP) tests -m "not site and not browser and not pdf and not tool and (not build or hostile)" --hypothesis-profile=fast
+	$(PY) -m pytest -q -n auto --dist loadgroup $(TEST_TMP) tests -m "not site and not browser and not pdf and not tool and (not build or hostile)" --hypothesis-profile=fast; $(KEEP_TMP_IF_FAILED)
 
 # BASE=ref (CI sets it on pull requests) adds the history rule: a finding changed since that commit
 # without a new history entry is a warning, and --strict makes every warning fail.
