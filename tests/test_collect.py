@@ -65,7 +65,7 @@ def test_a_preview_refresh_passes_over_everything_once_after_its_pages(
     monkeypatch.setattr(gc, "collect", lambda *args: collected.append(gc.get_threshold()) or 0)
     builder = incremental.IncrementalBuilder(fixture_project)
     before = gc.get_threshold()
-    result = builder.refresh(lambda lang, changed: seen.append(gc.get_threshold()))
+    result = builder.refresh(lambda lang, changed, more: seen.append(gc.get_threshold()))
     assert result.ok and len(seen) == len(LANGUAGES)
     assert all(threshold[2] == collect.FULL_COLLECTIONS_DEFERRED for threshold in seen)
     assert collected == [before], "one pass over everything, once the thresholds are put back"

@@ -10,6 +10,7 @@ import pytest
 from generator.model.settings import LANGUAGES, Project
 from generator.pipeline.build import generate, load_or_fail
 from generator.pipeline.incremental import IncrementalBuilder
+from generator.present import urls
 from generator.web import contexts
 
 
@@ -75,6 +76,17 @@ def test_deleting_a_note_updates_its_pages(fixture_project: Project, tmp_path: P
     builder = IncrementalBuilder(fixture_project)
     builder.refresh()
     (fixture_project.data_dir / "notes" / "note-demo-count.yaml").unlink()
+    result = builder.refresh()
+    assert "nb/findings/demo-2025-f02.md" in set(result.written)
+    assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
+
+
+def test_a_note_renamed_to_a_name_never_read_is_gone_from_its_pages(fixture_project: Project, tmp_path: Path) -> None:
+    """Saved as a backup name (`x.yaml~`) the file still exists, but is no data any more."""
+    builder = IncrementalBuilder(fixture_project)
+    builder.refresh()
+    note = fixture_project.data_dir / "notes" / "note-demo-count.yaml"
+    note.rename(note.with_name(note.name + "~"))
     result = builder.refresh()
     assert "nb/findings/demo-2025-f02.md" in set(result.written)
     assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
@@ -208,26 +220,38 @@ def test_after_each_languages_pages_the_caller_is_told_how_many_changed(
     fixture_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The preview waits there for MkDocs, after the pages of the language it serves, which are
-    written first; an edit of the English text alone changes English pages only, and nothing
-    changed changes no page."""
+    written first: the edited finding's own page, then the pages that show it among others. An
+    edit of the English text alone changes English pages only, and nothing changed changes no page."""
     from generator.pipeline import incremental
 
     builder = IncrementalBuilder(fixture_project)
     builder.refresh()
-    calls: list[tuple[str, int]] = []
+    calls: list[tuple[str, int, bool]] = []
     exports = incremental.write_exports
+    finding_page = fixture_project.staging_docs("en") / urls.finding("demo-2025-f03")
+    listing = fixture_project.staging_docs("en") / urls.findings_table("demo-2025")  # every finding's statement
 
     def counted_first(*args: object) -> None:
-        assert len(calls) == len(LANGUAGES), "a download was made before the pages of every language were reported written"
+        reported = {lang for lang, _, _ in calls}
+        assert reported == set(LANGUAGES), "a download was made before the pages of every language were reported written"
         exports(*args)  # type: ignore[arg-type]
+
+    def told(lang: str, changed: int, more: bool) -> None:
+        calls.append((lang, changed, more))
+        if len(calls) == 1:  # the edited finding's page is written, the pages listing it not yet
+            assert "above all" in finding_page.read_text(encoding="utf-8")
+            assert "above all" not in listing.read_text(encoding="utf-8")
 
     monkeypatch.setattr(incremental, "write_exports", counted_first)
     path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Trust was built", "Trust was above all built"), encoding="utf-8")
-    assert builder.refresh(lambda lang, n: calls.append((lang, n)), first="en").ok
-    (first, english), (second, norwegian) = calls
-    assert (first, second) == ("en", "nb"), "the language asked for first is written first"
-    assert english >= 1 and norwegian == 0, calls
+    assert builder.refresh(told, first="en").ok
+    (own, one, more), (others, rest, last), (second, norwegian, done) = calls
+    assert (own, others, second) == ("en", "en", "nb"), "the language asked for first is written first"
+    assert (one, more) == (1, True), "the edited finding's own page first, and more to come"
+    assert rest >= 1 and not last, "then the pages that show the finding among others"
+    assert norwegian == 0 and not done, calls
+    assert "above all" in listing.read_text(encoding="utf-8")
     calls.clear()
-    assert builder.refresh(lambda lang, n: calls.append((lang, n))).ok
-    assert calls == [(lang, 0) for lang in LANGUAGES]
+    assert builder.refresh(lambda lang, n, more: calls.append((lang, n, more))).ok
+    assert calls == [(lang, 0, False) for lang in LANGUAGES]

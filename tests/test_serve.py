@@ -25,7 +25,7 @@ from generator.pipeline.mkdocs_run import HOOKS
 from generator.pipeline.write import StagingWriter
 from generator.present import urls
 from generator.tools import serve as serve_module
-from generator.tools.serve import Preview, render_banner
+from generator.tools.serve import Made, Preview, render_banner
 
 from .conftest import write
 
@@ -446,28 +446,51 @@ def test_a_failed_site_build_is_shown_and_cleared(
     assert (preview.site_dir / "index.html").is_file()
 
 
-def test_the_downloads_wait_until_mkdocs_has_built_the_changed_pages(fixture_project: Project, tmp_path: Path) -> None:
-    """MkDocs builds in the server's thread of the preview's process: a refresh writes its pages,
-    then waits for that build before it makes the downloads, which would otherwise hold the
-    interpreter while the editor waits for the page."""
+def test_the_edited_page_is_built_first_and_the_downloads_wait_for_mkdocs(
+    fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs builds in the server's thread of the preview's process, and the two take turns: a
+    build that comes while a refresh writes pages waits for the batch, and the refresh, once the
+    edited finding's own page is written, waits for MkDocs to build it before it writes the pages
+    that list the finding; then, once those are built, makes the downloads, which would otherwise
+    hold the interpreter while the editor waits for the page."""
     preview = Preview(fixture_project, "nb", 1, tmp_path)
     assert preview.regenerate()
     preview.build()
     assert preview.built
-    page = fixture_project.staging_docs("nb") / "findings" / "demo-2025-f03.md"
-    opendata = fixture_project.staging_docs("nb") / urls.KNOWLEDGE_BASE_JSON
+    staging = fixture_project.staging_docs("nb")
+    page, listing = staging / urls.finding("demo-2025-f03"), staging / urls.findings_table("demo-2025")
+    opendata = staging / urls.KNOWLEDGE_BASE_JSON
+    built_page = preview.site_dir / "findings" / "demo-2025-f03" / "index.html"
     assert opendata.is_file() and "særlig" not in opendata.read_text(encoding="utf-8")
+    builds_saw: list[tuple[bool, bool]] = []
+    build_changed = Made.build_changed
+
+    def looking(made: Made, changed: set[str]) -> list[str] | None:
+        builds_saw.append(("særlig" in page.read_text(encoding="utf-8"), "særlig" in listing.read_text(encoding="utf-8")))
+        return build_changed(made, changed)
+
+    monkeypatch.setattr(Made, "build_changed", looking)
     path = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget"), encoding="utf-8")
     refreshing = threading.Thread(target=preview.regenerate)
     refreshing.start()
-    _until(lambda: "særlig" in page.read_text(encoding="utf-8"))
+    _until(lambda: preview._writing)
+    early = threading.Thread(target=preview.build)  # as when MkDocs' server saw a file before the refresh wrote it
+    early.start()
+    _until(lambda: "særlig" in built_page.read_text(encoding="utf-8"))
+    early.join(CHANGE_SECONDS)
+    assert builds_saw == [(True, False)], "the build waited for the edited page, and built it before the listing was made"
+    _until(lambda: "særlig" in listing.read_text(encoding="utf-8"))
     assert refreshing.is_alive() and "særlig" not in opendata.read_text(encoding="utf-8"), "the downloads did not wait"
-    preview.build()  # as the server does when it sees the changed page
+    preview.build()  # as the server does when it sees the changed listing
     refreshing.join(CHANGE_SECONDS)
     assert not refreshing.is_alive()
+    assert builds_saw == [(True, False), (True, True)]
     assert "særlig" in opendata.read_text(encoding="utf-8")
-    assert "særlig" in (preview.site_dir / "findings" / "demo-2025-f03" / "index.html").read_text(encoding="utf-8")
+    assert "særlig" in (preview.site_dir / urls.findings_table("demo-2025").removesuffix(".md") / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_refresh_that_changes_no_page_of_the_language_served_does_not_wait(fixture_project: Project, tmp_path: Path) -> None:

@@ -41,11 +41,14 @@ from generator.pipeline.build import (
 from generator.pipeline.write import StagingWriter
 from generator.present import urls
 from generator.present.citations import check_content
+from generator.present.pagespec import PageSpec
 from generator.present.references import ReferenceCache
 from generator.web.pages import plan
 from generator.web.render import environment, render_page
 
 Key = tuple[str, str]
+PagesWritten = Callable[[str, int, bool], None]
+"""Told (language, page files changed, whether more pages of the language follow) by a refresh."""
 
 
 @dataclass
@@ -81,6 +84,15 @@ def _strings(value: Any) -> set[str]:
     return set()
 
 
+def edited_first(pages: list[PageSpec], edited: set[str]) -> list[list[PageSpec]]:
+    """`pages` in two batches: those made from an edited file (`PageSpec.source`), then the rest;
+    one batch when either would be empty."""
+    own = [page for page in pages if page.source in edited]
+    if not own or len(own) == len(pages):
+        return [pages]
+    return [own, [page for page in pages if page.source not in edited]]
+
+
 class IncrementalBuilder:
     def __init__(self, project: Project, on_change: Callable[[str, str], None] | None = None) -> None:
         self.project = project
@@ -101,11 +113,16 @@ class IncrementalBuilder:
         self.pending: list[tuple[str, Strict | None, Strict | None]] = []
         """Files read since the last refresh that got as far as writing: a refresh that stops at
         bad data must not forget the good edits it read, or their pages would stay stale after the fix."""
+        self.pending_sources: set[str] = set()
+        """The data files (as pages name their source) read anew since then: their pages go first."""
 
-    def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]]) -> Any:
+    def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]], listed: set[Path]) -> Any:
+        """The loader of one refresh: a file whose timestamp and size are those of the last
+        refresh is not read again; `listed` is told every file the loader is given."""
         from generator.model.validate import load_and_validate
 
         def load(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
+            listed.add(path)
             try:
                 stat = path.stat()
             except OSError:  # gone since the folder was listed (an editor's save): the loader says so
@@ -120,35 +137,42 @@ class IncrementalBuilder:
             source, model = load_and_validate(kind, path, root, own)
             report.extend(own)
             touched.append((kind, cached.model if cached else None, model))
+            if source is not None:
+                self.pending_sources.add(source.display_path)
             self.cache[path] = _Cached(stamp, source, model, own.problems)
             return source, model
 
         return load
 
-    def refresh(self, pages_written: Callable[[str, int], None] | None = None, first: str | None = None) -> RefreshResult:
+    def refresh(self, pages_written: PagesWritten | None = None, first: str | None = None) -> RefreshResult:
         """Bring the staging docs up to date with the data, language `first` first. `pages_written`,
-        if given, is called once the changed pages of a language are written, with the language
-        and how many of its page files changed, before the next language's pages and the
+        if given, is called once the changed pages of a language are written, with the language,
+        how many of its page files changed and False, before the next language's pages and the
         downloads: the preview waits there, for the language it serves, until MkDocs has built
-        those pages, so that nothing else holds the interpreter while it builds them. The
-        collector's pass over everything waits until the end (`collect.one_full_collection_after`)."""
+        those pages, so that nothing else holds the interpreter while it builds them.
+
+        In language `first` the pages of the files edited since the last refresh (a finding's own
+        page, when its file was saved) are written before its other pages, and `pages_written` is
+        called after them too, with True (more pages of the language follow): the editor's page is
+        built and on the screen while the pages that list the finding are still being made. The collector's pass over everything waits until
+        the end (`collect.one_full_collection_after`)."""
         started = time.perf_counter()
         with one_full_collection_after():
             result = self._refresh(pages_written, first, started)
         result.seconds = time.perf_counter() - started  # the collection included
         return result
 
-    def _refresh(self, pages_written: Callable[[str, int], None] | None, first: str | None, started: float) -> RefreshResult:
+    def _refresh(self, pages_written: PagesWritten | None, first: str | None, started: float) -> RefreshResult:
         report = Report()
         touched = self.pending
-        before = set(self.cache)
+        listed: set[Path] = set()
         with fewer_collections(LOADING_GC_THRESHOLD):
-            data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched))
+            data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched, listed))
         check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
         report.extend(ui_problems())  # as in `check`: pages are rendered with these strings
         site = load_site_config(self.project.root, report)  # as in `check`: read on every refresh
         check_mkdocs_config(self.project, report)
-        for gone in before - {p for p in self.cache if p.exists()}:
+        for gone in self.cache.keys() - listed:  # deleted, or no longer a data file (renamed to x.txt)
             cached = self.cache.pop(gone)
             touched.append(("", cached.model, None))  # the model knows its own kind
         with fewer_collections(LOADING_GC_THRESHOLD):
@@ -178,19 +202,26 @@ class IncrementalBuilder:
             # content/ is no data read, so the home page is re-rendered when the list changes.
             listed_anew = hand_written != self.hand_written.get(lang)
             self.hand_written[lang] = hand_written
+            stale: list[PageSpec] = []
             for page in pages:
-                key = (lang, page.doc)
-                deps = self.deps.get(key)
+                deps = self.deps.get((lang, page.doc))
                 if deps is not None and not (deps & changed) and not (listed_anew and page.doc == urls.HOME):
                     writer.keep(page.doc)  # unchanged: the file on disk stays as it is
-                    continue
-                with index.recording() as reads:
-                    text = render_page(self.env, index, lang, page, hand_written=hand_written)
-                self.deps[key] = reads
-                result.rendered += 1
-                writer.write(page.doc, text)
-            if pages_written is not None:
-                pages_written(lang, len(writer.changed))
+                else:
+                    stale.append(page)
+            batches = [stale]
+            if lang == first and pages_written is not None and len(stale) < len(pages):  # not the first refresh
+                batches = edited_first(stale, self.pending_sources)
+            for number, batch in enumerate(batches, 1):
+                written_before = len(writer.changed)
+                for page in batch:
+                    with index.recording() as reads:
+                        text = render_page(self.env, index, lang, page, hand_written=hand_written)
+                    self.deps[(lang, page.doc)] = reads
+                    result.rendered += 1
+                    writer.write(page.doc, text)
+                if pages_written is not None:
+                    pages_written(lang, len(writer.changed) - written_before, number < len(batches))
         result.pages_seconds = time.perf_counter() - started
         for lang, writer in writers.items():
             # The downloads (references, open data, the feed) read every kind: written on every
@@ -208,7 +239,7 @@ class IncrementalBuilder:
         self.references.save()
         planned = {(lang, p.doc) for lang in LANGUAGES for p in pages}
         self.deps = {k: v for k, v in self.deps.items() if k in planned}
-        self.pending = []
+        self.pending, self.pending_sources = [], set()
         return result
 
     def _told(self, lang: str) -> Callable[[str], None] | None:

@@ -53,6 +53,10 @@ what no notification reports (a file saved through a link to elsewhere in the pr
 BUILD_WAIT_SECONDS = 60.0
 """How long a refresh waits, once its pages are written, for MkDocs to build them before it makes
 the downloads anyway (a build that never comes must not hold them back for good)."""
+WRITING_WAIT_SECONDS = 5.0
+"""How long a build waits for a refresh to finish writing a batch of pages before it builds what
+is there: the server answers no page while a build is due, and a refresh that re-renders every
+page writes for minutes at 10,000 studies."""
 BANNER_LIMIT = 50
 """Problems listed in the browser; the terminal has all of them."""
 GENERATOR = Path(__file__).resolve().parent.parent
@@ -257,11 +261,19 @@ class Preview:
         """The files of the language served that refreshes changed since the last build began."""
         self._staged_lock = threading.Lock()
         self._signals = 0
-        self.site_built = threading.Event()
-        """Set when a MkDocs build ends (built or not): a refresh waits for it between its pages
-        and its downloads. MkDocs builds in the server's thread and the refresh runs in the
-        watcher's, in one process: the downloads (at 10,000 studies, seconds of Python) would
-        hold the interpreter's lock while MkDocs builds the page the editor is waiting for."""
+        # MkDocs builds in the server's thread and the refresh runs in the watcher's, in one
+        # process, so they take turns: a build waits while a refresh is writing pages of the
+        # language served (it would build the first page written, and hold the interpreter's lock
+        # while the rest are made), and a refresh waits, once a batch of them is written, until a
+        # build has taken them (the rest of its pages and the downloads, at 10,000 studies seconds
+        # of Python, would hold the lock while MkDocs builds the page the editor is waiting for).
+        self._turns = threading.Condition()
+        self._writing = False
+        """A refresh is writing pages of the language served: a build waits (`_build_waits`)."""
+        self._batches = 0
+        """Batches of pages of the language served that refreshes have written."""
+        self._batches_built = 0
+        """The batches a finished build had been told of when it began."""
 
     def _incremental_builder(self) -> IncrementalBuilder:
         return IncrementalBuilder(self.project, on_change=self._staged_change)
@@ -285,7 +297,7 @@ class Preview:
         """Refresh the staging docs. Never raises: whatever goes wrong is printed and shown."""
         overrides = self.overrides
         shown = "the last good version" if self.built else "the problems until they are fixed"
-        self.site_built.clear()
+        self._set_writing(True)
         try:
             ok = _announce(result := self.builder.refresh(self._pages_written, first=self.lang), shown)
             problems = () if ok else tuple(result.report.errors())
@@ -298,6 +310,8 @@ class Preview:
             print(f"regeneration failed: the preview shows {shown}", file=sys.stderr)
             ok, problems = False, (crash(exc, "regeneration"),)
             self.builder = self._incremental_builder()  # its state may be half-updated: start afresh
+        finally:
+            self._set_writing(False)
         # A build that did not run or failed is retried on the next change, or its problems would stay.
         if problems != self.problems or overrides != self.overrides or self.build_problems:
             self.problems, self.overrides = problems, overrides
@@ -305,23 +319,44 @@ class Preview:
             self.signal.write_text(f"{self._signals}\n" + "".join(f"{p}\n" for p in problems), encoding="utf-8")
         return ok
 
-    def _pages_written(self, lang: str, changed: int) -> None:
-        """Once a refresh has written the pages of the language served (it writes them first): when
-        some changed and a good version is up, wait until MkDocs has built them (its server sees the
-        changed files itself) before the other language's pages and the downloads are made."""
-        if lang == self.lang and changed and self.built and not self.site_built.wait(BUILD_WAIT_SECONDS):
-            print(f"MkDocs did not build within {BUILD_WAIT_SECONDS:.0f} s: the refresh goes on", file=sys.stderr)
+    def _set_writing(self, writing: bool) -> None:
+        with self._turns:
+            self._writing = writing
+            self._turns.notify_all()
+
+    def _pages_written(self, lang: str, changed: int, more: bool) -> None:
+        """Once a refresh has written a batch of pages of the language served (the edited files'
+        own pages, then the rest; before the other language's and the downloads): when some
+        changed and a good version is up, wait until MkDocs has built them (its server sees the
+        changed files itself) before the refresh goes on. A build waits for the next batch when
+        `more` follow; the downloads are built as they come."""
+        if lang != self.lang:
+            return
+        with self._turns:
+            self._batches += 1
+            batch = self._batches
+            self._writing = False
+            self._turns.notify_all()
+            if changed and self.built and not self._turns.wait_for(lambda: self._batches_built >= batch, BUILD_WAIT_SECONDS):
+                print(f"MkDocs did not build within {BUILD_WAIT_SECONDS:.0f} s: the refresh goes on", file=sys.stderr)
+            self._writing = more
 
     def build(self) -> None:
         """One build, called by the server whenever the staging docs or the signal change: the
         files the refreshes changed since the last build, built alone (`Made.build_changed`); a
         MkDocs build when there is nothing to build on, when a page was added or removed (dirty)
         or when the settings changed (whole: a new sidebar is on every page). Nothing is built
-        through a link out of the project, nor before the data was good once."""
+        through a link out of the project, nor before the data was good once. While a refresh
+        writes pages of the language served, the build waits for it to finish the batch."""
+        with self._turns:
+            self._turns.wait_for(lambda: not self._writing, WRITING_WAIT_SECONDS)
+            batches = self._batches
         try:
             self._build()
         finally:
-            self.site_built.set()
+            with self._turns:
+                self._batches_built = max(self._batches_built, batches)
+                self._turns.notify_all()
 
     def _build(self) -> None:
         # MkDocs reads overrides/ on every build, however it was started (mkdocs.yml saved, a
