@@ -49,6 +49,96 @@ def test_editing_a_finding_rerenders_only_its_dependants(fixture_project: Projec
     assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
 
 
+def test_named_changes_are_read_without_listing_or_looking_at_the_rest(
+    fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's watcher says which files changed: an edit of a file the last refresh listed
+    is read alone; a file that came or went, or a link, has data/ listed and judged again."""
+    from generator.pipeline import incremental
+
+    listings: list[int] = []
+    real_listing = incremental.data_files
+    monkeypatch.setattr(incremental, "data_files", lambda *args: listings.append(1) or real_listing(*args))
+    builder = IncrementalBuilder(fixture_project)
+    assert builder.refresh().ok and len(listings) == 1
+    findings = fixture_project.data_dir / "findings"
+    edited, unnamed = findings / "demo-2025-f03.yaml", findings / "demo-2025-f01.yaml"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget"), encoding="utf-8"
+    )
+    unnamed_text, unnamed_stamp = unnamed.read_text(encoding="utf-8"), builder.cache[unnamed].stamp
+    unnamed.write_text(unnamed_text + "# an edit the caller did not name\n", encoding="utf-8")
+    content = fixture_project.content_dir / "om.md"  # a change outside data/ lists nothing anew either
+    result = builder.refresh(changed_files=[str(edited), str(content)])
+    assert result.ok and len(listings) == 1, "data/ was listed again"
+    assert "nb/findings/demo-2025-f03.md" in set(result.written)
+    assert builder.cache[unnamed].stamp == unnamed_stamp, "a file not named was looked at"
+    unnamed.write_text(unnamed_text, encoding="utf-8")  # as it was: the full build below is of the same data
+    assert _tree(fixture_project.build_dir / "docs") == _full_build_of(fixture_project, tmp_path)
+
+    added = findings / "demo-2025-f09.yaml"
+    shutil.copy(edited, added)  # a new file: listed anew, and its duplicate id found
+    result = builder.refresh(changed_files=[str(added)])
+    assert len(listings) == 2 and not result.ok
+    assert any("demo-2025-f09.yaml" in str(p.location) for p in result.report.errors()), result.report.errors()
+    added.unlink()
+    assert builder.refresh(changed_files=[str(added)]).ok and len(listings) == 3
+
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(edited.read_text(encoding="utf-8"), encoding="utf-8")
+    edited.unlink()
+    edited.symlink_to(outside)  # the same name, now a link out of the project: judged by the listing
+    result = builder.refresh(changed_files=[str(edited)])
+    assert len(listings) == 4 and not result.ok
+    assert any("demo-2025-f03.yaml" in str(p.location) for p in result.report.errors())
+
+
+def test_values_found_before_are_looked_up_again_only_when_what_they_name_may_have_gone(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit that adds, removes or renames nothing, only the edited file's references and
+    terms are looked up; an unchanged file's are looked up again once an id or a term may be gone."""
+    from generator.model import index as indexing
+
+    looked_up: list[str] = []
+    resolve = indexing._Checker.resolve
+
+    def counting(checker: indexing._Checker, entity: object, occurrence: indexing.Occurrence, listed: object) -> bool:
+        looked_up.append(occurrence.value)
+        return resolve(checker, entity, occurrence, listed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexing._Checker, "resolve", counting)
+    builder = IncrementalBuilder(fixture_project)
+    assert builder.refresh().ok
+    everything = len(looked_up)
+    findings = fixture_project.data_dir / "findings"
+    edited = findings / "demo-2025-f03.yaml"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("Tillit ble bygget", "Tillit ble særlig bygget"), encoding="utf-8"
+    )
+    looked_up.clear()
+    assert builder.refresh().ok
+    assert 0 < len(looked_up) < everything / 10 and "gamma-2022" in looked_up  # the edited finding's own
+
+    (fixture_project.data_dir / "studies" / "gamma-2022.yaml").unlink()  # the finding, unchanged, names it
+    looked_up.clear()
+    result = builder.refresh()
+    assert len(looked_up) > everything / 2 and not result.ok
+    assert any("unknown study 'gamma-2022'" in p.message and "demo-2025-f0" in str(p.location) for p in result.report.errors())
+
+
+def test_a_term_taken_out_of_a_vocabulary_is_found_missing_in_files_that_did_not_change(fixture_project: Project) -> None:
+    builder = IncrementalBuilder(fixture_project)
+    assert builder.refresh().ok
+    vocabulary = fixture_project.data_dir / "vocabularies" / "confidence.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("- id: high", "- id: hoy"), encoding="utf-8")
+    result = builder.refresh()
+    assert not result.ok
+    assert any(
+        "unknown confidence 'high'" in p.message and "demo-2025-f03.yaml" in str(p.location) for p in result.report.errors()
+    )
+
+
 def test_adding_a_study_to_a_finding_updates_the_new_backlink(fixture_project: Project, tmp_path: Path) -> None:
     builder = IncrementalBuilder(fixture_project)
     builder.refresh()

@@ -275,15 +275,23 @@ def load_and_validate(kind: str, path: Path, root: Path, report: Report) -> tupl
     return source, (validate_source(kind, source, report) if source is not None else None)
 
 
-def load_data(data_dir: Path, root: Path, report: Report, loader: FileLoader = load_and_validate) -> DataSet:
+def load_data(
+    data_dir: Path,
+    root: Path,
+    report: Report,
+    loader: FileLoader = load_and_validate,
+    listing: Callable[[Report], dict[str, list[Path]]] | None = None,
+) -> DataSet:
     """Read and validate every data file. All problems go to `report`; nothing is written.
 
-    `loader` handles one file; the live preview passes one that reuses unchanged files."""
+    `loader` handles one file; the live preview passes one that reuses unchanged files, and a
+    `listing` that reuses the last listing of the folder when it knows no file came or went."""
     kb = DataSet()
     if not data_dir.is_dir():
         report.add(Location(str(data_dir)), "", "data folder not found")
         return kb
-    files = data_files(data_dir, root, report)  # reports every file and folder it does not hand over
+    # The listing reports every file and folder it does not hand over.
+    files = listing(report) if listing is not None else data_files(data_dir, root, report)
     for folder, kind in kind_of_folder().items():
         for path in files[folder]:
             source, model = loader(kind, path, root, report)

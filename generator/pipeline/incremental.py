@@ -11,8 +11,9 @@ reference, and the rankings its edit changes (`related.ranked_changes`).
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from generator.model.index import Index, Walks, build_index
 from generator.model.models import Strict
 from generator.model.settings import LANGUAGES, Project
 from generator.model.siteconfig import load_site_config
-from generator.model.sources import SourceFile
+from generator.model.sources import SourceFile, data_files
 from generator.model.validate import id_of, load_data
 from generator.pipeline.build import (
     check_links,
@@ -115,14 +116,25 @@ class IncrementalBuilder:
         bad data must not forget the good edits it read, or their pages would stay stale after the fix."""
         self.pending_sources: set[str] = set()
         """The data files (as pages name their source) read anew since then: their pages go first."""
+        self.listing: dict[str, list[Path]] | None = None
+        """The data files the last refresh listed (`sources.data_files`), per folder of data/."""
+        self.listing_report = Report()
+        """What that listing reported (a file with a name the loader does not read, a link out)."""
 
-    def _loader(self, touched: list[tuple[str, Strict | None, Strict | None]], listed: set[Path]) -> Any:
+    def _loader(
+        self, touched: list[tuple[str, Strict | None, Strict | None]], listed: set[Path], changed: set[Path] | None
+    ) -> Any:
         """The loader of one refresh: a file whose timestamp and size are those of the last
-        refresh is not read again; `listed` is told every file the loader is given."""
+        refresh is not read again, nor looked at when the caller named the files that `changed`;
+        `listed` is told every file the loader is given."""
         from generator.model.validate import load_and_validate
 
         def load(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
             listed.add(path)
+            if changed is not None and path not in changed and (cached := self.cache.get(path)) is not None:
+                for problem in cached.problems:
+                    report.add(problem.location, problem.field_path, problem.message, problem.severity)
+                return cached.source, cached.model
             try:
                 stat = path.stat()
             except OSError:  # gone since the folder was listed (an editor's save): the loader says so
@@ -144,7 +156,9 @@ class IncrementalBuilder:
 
         return load
 
-    def refresh(self, pages_written: PagesWritten | None = None, first: str | None = None) -> RefreshResult:
+    def refresh(
+        self, pages_written: PagesWritten | None = None, first: str | None = None, changed_files: Iterable[str] | None = None
+    ) -> RefreshResult:
         """Bring the staging docs up to date with the data, language `first` first. `pages_written`,
         if given, is called once the changed pages of a language are written, with the language,
         how many of its page files changed and False, before the next language's pages and the
@@ -154,20 +168,55 @@ class IncrementalBuilder:
         In language `first` the pages of the files edited since the last refresh (a finding's own
         page, when its file was saved) are written before its other pages, and `pages_written` is
         called after them too, with True (more pages of the language follow): the editor's page is
-        built and on the screen while the pages that list the finding are still being made. The collector's pass over everything waits until
+        built and on the screen while the pages that list the finding are still being made.
+
+        `changed_files`: the paths (any file of the project) that changed since the last refresh,
+        as the caller saw them (the preview's watcher); None when it cannot say. When every one
+        under data/ is a plain file the last refresh listed, data/ is not listed again and the
+        other files are not looked at (at 10,000 studies, 18,500 files: a quarter of a second). The collector's pass over everything waits until
         the end (`collect.one_full_collection_after`)."""
         started = time.perf_counter()
         with one_full_collection_after():
-            result = self._refresh(pages_written, first, started)
+            result = self._refresh(pages_written, first, started, self._data_changes(changed_files))
         result.seconds = time.perf_counter() - started  # the collection included
         return result
 
-    def _refresh(self, pages_written: PagesWritten | None, first: str | None, started: float) -> RefreshResult:
+    def _data_changes(self, changed_files: Iterable[str] | None) -> set[Path] | None:
+        """The data files among `changed_files`, when each is a plain file the last refresh listed
+        (an edit); None when data/ must be listed and looked at again (a file came, went, or is
+        or became a link, which the listing judges; no list given)."""
+        if changed_files is None or self.listing is None:
+            return None
+        prefix = str(self.project.data_dir) + os.sep
+        changed = {Path(path) for path in changed_files if path.startswith(prefix)}
+        known = {path for paths in self.listing.values() for path in paths}
+        if all(path in known and not path.is_symlink() and path.is_file() for path in changed):
+            return changed
+        return None
+
+    def _listing(self, report: Report) -> dict[str, list[Path]]:
+        """The last refresh's listing of data/, and what it reported, again."""
+        assert self.listing is not None
+        report.extend(self.listing_report)
+        return self.listing
+
+    def _list_anew(self, report: Report) -> dict[str, list[Path]]:
+        own = Report()
+        self.listing = data_files(self.project.data_dir, self.project.root, own)
+        self.listing_report = own
+        report.extend(own)
+        return self.listing
+
+    def _refresh(
+        self, pages_written: PagesWritten | None, first: str | None, started: float, data_changes: set[Path] | None
+    ) -> RefreshResult:
         report = Report()
         touched = self.pending
         listed: set[Path] = set()
+        loader = self._loader(touched, listed, data_changes)
+        listing = self._listing if data_changes is not None else self._list_anew
         with fewer_collections(LOADING_GC_THRESHOLD):
-            data = load_data(self.project.data_dir, self.project.root, report, self._loader(touched, listed))
+            data = load_data(self.project.data_dir, self.project.root, report, loader, listing)
         check_links(self.project, report)  # content/ is copied below: a link out of the project stops the refresh
         report.extend(ui_problems())  # as in `check`: pages are rendered with these strings
         site = load_site_config(self.project.root, report)  # as in `check`: read on every refresh

@@ -293,13 +293,15 @@ class Preview:
         """Whether a good version has been built: until then every page is the placeholder."""
         return self._built_with is not None
 
-    def regenerate(self) -> bool:
-        """Refresh the staging docs. Never raises: whatever goes wrong is printed and shown."""
+    def regenerate(self, changed_files: Iterable[str] | None = None) -> bool:
+        """Refresh the staging docs. Never raises: whatever goes wrong is printed and shown.
+        `changed_files`: what the watcher saw change since the last refresh (`IncrementalBuilder.refresh`)."""
         overrides = self.overrides
         shown = "the last good version" if self.built else "the problems until they are fixed"
         self._set_writing(True)
         try:
-            ok = _announce(result := self.builder.refresh(self._pages_written, first=self.lang), shown)
+            result = self.builder.refresh(self._pages_written, first=self.lang, changed_files=changed_files)
+            ok = _announce(result, shown)
             problems = () if ok else tuple(result.report.errors())
             if ok:
                 assert self.builder.index is not None
@@ -548,8 +550,9 @@ def _watch(preview: Preview, stop: threading.Event, before: dict[str, Stamp], wa
         try:
             now = _snapshot(folders)
             if now != before:
+                changed = {path for path in now.keys() | before.keys() if now.get(path) != before.get(path)}
                 before = now
-                preview.regenerate()
+                preview.regenerate(changed)
         except Exception:  # never stop watching
             traceback.print_exc()
 
