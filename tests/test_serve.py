@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -399,28 +400,79 @@ def test_a_change_the_system_notifies_is_regenerated_at_once(
     fixture_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where the system says when a file changes (inotify), the watcher looks when it is told, not
-    five times a second (at 10,000 studies each look lists 18,500 files): here it would not look
-    on its own for an hour, and the edit is regenerated all the same."""
+    five times a second, and only at the files it was told of (at 10,000 studies a look at every
+    file lists 18,500 of them): here it would not look at every file for an hour, and the edit is
+    regenerated all the same, the refresh told which file changed."""
     monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 3600)
     preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
     folders = serve_module.watched_sources(fixture_project)
     sources = serve_module._snapshot(folders)
     assert preview.regenerate()
-    stop, wake = threading.Event(), threading.Event()
-    notifier = serve_module.notify_changes(folders, wake)
+    looks_at_all: list[int] = []
+    snapshot = serve_module._snapshot
+    monkeypatch.setattr(serve_module, "_snapshot", lambda folders: looks_at_all.append(1) or snapshot(folders))
+    told: list[set[str] | None] = []
+    regenerate = preview.regenerate
+    monkeypatch.setattr(preview, "regenerate", lambda changed=None: told.append(changed) or regenerate(changed))
+    stop, notified = threading.Event(), serve_module.Notifications()
+    notifier = serve_module.notify_changes(folders, notified)
     assert notifier is not None, "this machine's file notifications work (inotify)"
-    watcher = threading.Thread(target=serve_module._watch, args=(preview, stop, sources, wake), daemon=True)
+    watcher = threading.Thread(target=serve_module._watch, args=(preview, stop, sources, notified), daemon=True)
     watcher.start()
+    theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
     try:
-        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
+        _edit(theme, "Forebygging", "Forebygging i skolen")
         staged = fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "findings.md"
         _until(lambda: "Forebygging i skolen" in staged.read_text(encoding="utf-8"))
+        # A note taken out, then a folder holding it moved in: the folder is reported as a whole
+        # (its files are not named), and every file is looked at.
+        notes = fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "notes.md"
+        note = fixture_project.data_dir / "notes" / "note-demo-count.yaml"
+        away = tmp_path / "flyttet"
+        away.mkdir()
+        shutil.copy(note, away / note.name)
+        note.unlink()
+        _until(lambda: "Teksten sier 2 funn" not in notes.read_text(encoding="utf-8"))
+        looks_at_all.clear()
+        away.rename(note.parent / "flyttet")
+        _until(lambda: "Teksten sier 2 funn" in notes.read_text(encoding="utf-8"))
     finally:
         stop.set()
-        wake.set()
+        notified.wake.set()
         notifier.stop()
         watcher.join(timeout=10)
     assert not watcher.is_alive()
+    assert told[:2] == [{str(theme)}, {str(note)}]
+    assert looks_at_all, "a folder reported: every file looked at"
+    assert told[-1] == {str(note.parent / "flyttet" / note.name)}
+
+
+def test_notifications_name_the_files_changed_and_ignore_files_read() -> None:
+    """Every refresh reads the files it parses: a file opened and closed unwritten is no change
+    and wakes nobody. A move names both paths (an editor saves by renaming a new file over the
+    old); a folder created, moved or deleted cannot be answered file by file."""
+    import watchdog.events as events
+
+    notified = serve_module.Notifications()
+    notified.report(events.FileOpenedEvent("/kb/data/a.yaml"))
+    notified.report(events.FileClosedNoWriteEvent("/kb/data/a.yaml"))
+    assert not notified.wake.is_set()
+    assert notified.take() == set()
+    notified.report(events.FileModifiedEvent("/kb/data/a.yaml"))
+    notified.report(events.FileMovedEvent("/kb/data/.a.yaml.tmp", "/kb/data/b.yaml"))
+    notified.report(events.DirModifiedEvent("/kb/data"))  # comes with a file created or deleted in it
+    assert notified.wake.is_set()
+    assert notified.take() == {"/kb/data/a.yaml", "/kb/data/.a.yaml.tmp", "/kb/data/b.yaml"}
+    assert notified.take() == set(), "taken once"
+    for folder_event in (
+        events.DirCreatedEvent("/kb/data/x"),
+        events.DirMovedEvent("/kb/a", "/kb/b"),
+        events.DirDeletedEvent("/kb/c"),
+    ):
+        notified.report(events.FileModifiedEvent("/kb/data/a.yaml"))
+        notified.report(folder_event)
+        assert notified.take() is None, folder_event
+        assert notified.take() == set()
 
 
 def test_a_failed_site_build_is_shown_and_cleared(
