@@ -53,3 +53,18 @@ def test_the_caller_is_told_of_each_file_changed_once_it_is_in_place(tmp_path: P
     writer.keep("kept.md")
     writer.remove_stale()
     assert told == [("new/page.md", True), ("stale.md", False)]
+
+
+def test_stale_files_go_in_reverse_path_order_and_every_folder_left_empty_goes(tmp_path: Path) -> None:
+    old = StagingWriter(tmp_path)
+    for path in ("a/b/c/x.md", "a/b/y.md", "a/z.md", "a-b/w.md", "keep/k.md", "keep/gone.md", "top.md"):
+        old.write(path, path)
+    writer = StagingWriter(tmp_path)
+    writer.keep("keep/k.md")
+    told: list[str] = []
+    writer.on_change = told.append
+    removed = writer.remove_stale()
+    assert removed == ["top.md", "keep/gone.md", "a-b/w.md", "a/z.md", "a/b/y.md", "a/b/c/x.md"]
+    assert removed == [p.relative_to(tmp_path).as_posix() for p in sorted(map(tmp_path.joinpath, removed), reverse=True)]
+    assert told == removed
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["keep", "keep/k.md"]

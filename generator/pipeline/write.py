@@ -59,17 +59,33 @@ class StagingWriter:
         return True
 
     def remove_stale(self) -> list[str]:
-        """Delete files from earlier runs that this run did not write."""
+        """Delete files from earlier runs that this run did not write, in reverse order of their
+        paths, then the folders left empty; the removed files' paths, in that order.
+
+        One walk of the folder: only a file this run did not claim is looked at again (at 10,000
+        studies 21,000 files a language: asking every path whether it is a file and a folder was
+        1.5 s of a warm build's language, cProfile)."""
         removed: list[str] = []
         if not self.root.is_dir():
             return removed
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            rel = path.relative_to(self.root).as_posix()
-            if path.is_file() and rel not in self.written:
-                path.unlink()
-                removed.append(rel)
+        root = str(self.root)
+        stale: list[str] = []
+        folders: list[str] = []
+        for directory, _, names in os.walk(root):
+            prefix = "" if directory == root else os.path.relpath(directory, root).replace(os.sep, "/") + "/"
+            if prefix:
+                folders.append(directory)
+            stale += (prefix + name for name in names if prefix + name not in self.written)
+        for relative_path in sorted(stale, key=lambda path: path.split("/"), reverse=True):
+            path = os.path.join(root, relative_path)
+            if os.path.isfile(path):
+                os.unlink(path)
+                removed.append(relative_path)
                 if self.on_change is not None:
-                    self.on_change(rel)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+                    self.on_change(relative_path)
+        for folder in sorted(folders, reverse=True):  # a folder after the folders in it
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty
+                pass
         return removed
