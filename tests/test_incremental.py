@@ -139,6 +139,43 @@ def test_a_term_taken_out_of_a_vocabulary_is_found_missing_in_files_that_did_not
     )
 
 
+def test_each_refresh_reports_what_a_fresh_check_of_the_same_files_reports(fixture_project: Project) -> None:
+    """What the checks derive from one model (a text without English, a title's length, a
+    confidence its components cannot explain) is kept per model between refreshes: the edited
+    file's is derived anew, and every unchanged file's is reported again as before."""
+    from generator.model.errors import Report
+    from generator.model.index import build_index
+    from generator.model.validate import load_data
+
+    def fresh_check() -> list[str]:
+        report = Report()
+        build_index(load_data(fixture_project.data_dir, fixture_project.root, report), report)
+        return sorted(map(str, report.problems))
+
+    builder = IncrementalBuilder(fixture_project)
+    first = builder.refresh()
+    assert sorted(map(str, first.report.problems)) == fresh_check()
+    assert any("demo-2025-f02.yaml" in p and "missing English" in p for p in fresh_check())  # one kept from the start
+    finding = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    original = finding.read_text(encoding="utf-8")
+    edits = [
+        original.replace(', en: "Trust was built by listening"', ""),  # a text without English
+        original.replace('nb: "Tillit ble bygget gjennom lytting"', 'nb: "Tillit"'),  # a title too short
+        original.replace("confidence: high", "confidence: very-low"),  # components that do not explain it
+        original,
+    ]
+    seen: set[str] = set()
+    for text in edits:
+        finding.write_text(text, encoding="utf-8")
+        result = builder.refresh(changed_files=[str(finding)])
+        problems = sorted(map(str, result.report.problems))
+        assert problems == fresh_check()
+        seen.update(p for p in problems if "demo-2025-f03.yaml" in p)
+    for words in ("missing English", "title has 1 word", "record it in a data note"):
+        assert any(words in p for p in seen), words
+    assert not any("demo-2025-f03.yaml" in p for p in problems), "the file as it was: its warnings gone again"
+
+
 def test_adding_a_study_to_a_finding_updates_the_new_backlink(fixture_project: Project, tmp_path: Path) -> None:
     builder = IncrementalBuilder(fixture_project)
     builder.refresh()

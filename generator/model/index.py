@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
@@ -348,6 +349,7 @@ class Walks:
     def __init__(self) -> None:
         self._occurrences: dict[int, tuple[BaseModel, tuple[Occurrence, ...]]] = {}
         self._texts: dict[int, tuple[BaseModel, tuple[tuple[tuple[str | int, ...], Text], ...]]] = {}
+        self._derived: dict[tuple[str, int], tuple[BaseModel, Any]] = {}
         self._found: dict[int, tuple[BaseModel, object]] = {}
         """Models each of whose marked values was found, and in which `universe`."""
         self._universe: tuple[dict[str, frozenset[str]], tuple[BaseModel, ...], object] | None = None
@@ -367,6 +369,16 @@ class Walks:
         found = tuple(iter_texts(model))
         self._texts[id(model)] = (model, found)
         return found
+
+    def derived(self, name: str, model: BaseModel, compute: Callable[[], T]) -> T:
+        """What a check derives from `model` alone (the texts it lacks in a language, a title's
+        length), computed once per model object and `name`."""
+        kept = self._derived.get((name, id(model)))
+        if kept is not None and kept[0] is model:
+            return cast(T, kept[1])
+        value = compute()
+        self._derived[(name, id(model))] = (model, value)
+        return value
 
     def universe(self, data: DataSet) -> object | None:
         """A token for what finding a marked value reads beyond its own model: the ids of every
@@ -403,6 +415,7 @@ class Walks:
         self._occurrences = {k: v for k, v in self._occurrences.items() if k in live}
         self._texts = {k: v for k, v in self._texts.items() if k in live}
         self._found = {k: v for k, v in self._found.items() if k in live}
+        self._derived = {k: v for k, v in self._derived.items() if k[1] in live}
 
 
 def _suggest(value: str, candidates: list[str], aliases: dict[str, str] | None = None) -> str:
@@ -422,6 +435,8 @@ class _Checker:
         self.index = Index(data)
         self.resolved: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
         """Per entity (kind, id): the marked values that were found, in field order."""
+        self.universe: object | None = None
+        """What finding a marked value reads beyond its model, as `references` found it (`Walks.universe`)."""
 
     # helpers ------------------------------------------------------------------------
     def problem(self, entity: Loaded[Any], path: tuple[str | int, ...], message: str, *, warning: bool = False) -> None:
@@ -564,7 +579,7 @@ class _Checker:
     def references(self) -> None:
         # A model whose every value was found in the same universe is found again without looking
         # (the live preview's next index after an edit: at 10,000 studies, 160,000 values).
-        universe = self.walks.universe(self.data)
+        universe = self.universe = self.walks.universe(self.data)
         for kind, entities in self.data.entities.items():
             for entity_id, entity in entities.items():
                 occurrences = self.walks.occurrences(entity.model)
@@ -773,16 +788,12 @@ class _Checker:
         findings = sorted(self.data.entities["finding"].items(), key=lambda item: (item[1].model.number, item[0]))
         for finding_id, entity in findings:
             pub_id = self.index.publication_of.get(("finding", finding_id))
-            for lang in LANGUAGES:
-                title = entity.model.title.get(lang)
-                if title is None:
-                    continue  # a missing language is reported by `translations`
-                too_long_or_short = title_length(title)
+            for lang, too_long_or_short, same in self.walks.derived("titles", entity.model, partial(_titles, entity.model)):
                 if too_long_or_short:
                     self.problem(entity, ("title", lang), too_long_or_short, warning=True)
                 if pub_id is None:
                     continue
-                key = (pub_id, lang, " ".join(title.casefold().split()))
+                key = (pub_id, lang, same)
                 other = seen.setdefault(key, finding_id)
                 if other != finding_id:
                     self.problem(
@@ -810,9 +821,10 @@ class _Checker:
             components = entity.model.components
             if components is None:
                 continue
+            every_value_found = self.walks.all_found(entity.model, self.universe)
             for name in COMPONENT_FIELDS:
                 component = getattr(components, name)
-                known = self.found("finding", finding_id, ("components", name, "level"))
+                known = every_value_found or self.found("finding", finding_id, ("components", name, "level"))
                 if known and component.level != NO_CONCERN and component.explanation is None:
                     self.problem(
                         entity,
@@ -904,7 +916,7 @@ class _Checker:
             finding: Finding = entity.model
             if finding.components is None or finding.confidence is None:
                 continue
-            reason = unreconciled(levels(finding.components), finding.confidence)
+            reason = self.walks.derived("unreconciled", finding, partial(_unreconciled, finding))
             notes = [self.index.note(n) for n in self.index.notes_for.get(("finding", finding_id), [])]
             if reason is None or any(note.category == "discrepancy" and "confidence" in note.fields for note in notes):
                 continue
@@ -918,10 +930,12 @@ class _Checker:
     def translations(self) -> None:
         for entities in self.data.entities.values():
             for _, entity in sorted(entities.items()):
-                for path, text in self.walks.texts(entity.model):
-                    for lang in LANGUAGES:
-                        if text.get(lang) is None:
-                            self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+                for path, lang in self.walks.derived("missing", entity.model, partial(self._missing, entity.model)):
+                    self.problem(entity, path, f"missing {LANGUAGE_NAMES[lang]} text", warning=True)
+
+    def _missing(self, model: BaseModel) -> tuple[tuple[tuple[str | int, ...], str], ...]:
+        """The texts of `model` without one of the languages, and which."""
+        return tuple((path, lang) for path, text in self.walks.texts(model) for lang in LANGUAGES if text.get(lang) is None)
 
     # --- the glossary: one vocabulary in both languages (glossary.py) -------------------------
     def glossary(self) -> None:
@@ -959,6 +973,21 @@ class _Checker:
                             f"({self.index.source_path('term', name.term_id)})",
                             warning=True,
                         )
+
+
+def _unreconciled(finding: Finding) -> str | None:
+    assert finding.components is not None and finding.confidence is not None
+    return unreconciled(levels(finding.components), finding.confidence)
+
+
+def _titles(finding: Finding) -> tuple[tuple[str, str | None, str], ...]:
+    """Per language of a finding's title: what is wrong with its length, and the title as two
+    titles that read the same compare (`_Checker.titles`). A missing language is `translations`'."""
+    return tuple(
+        (lang, title_length(title), " ".join(title.casefold().split()))
+        for lang in LANGUAGES
+        if (title := finding.title.get(lang)) is not None
+    )
 
 
 def title_length(title: str) -> str | None:
