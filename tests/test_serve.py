@@ -447,6 +447,47 @@ def test_a_change_the_system_notifies_is_regenerated_at_once(
     assert told[-1] == {str(note.parent / "flyttet" / note.name)}
 
 
+def test_a_save_reported_during_a_refresh_comes_before_the_look_at_every_file(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10,000 studies a refresh takes seconds, so the look at every file is due when it ends;
+    a save reported meanwhile is refreshed first (the look takes 0.15 s at that size)."""
+    import watchdog.events as events
+
+    monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 0.05)
+    folders = serve_module.watched_sources(fixture_project)
+    sources = serve_module._snapshot(folders)
+    first, second = (fixture_project.data_dir / "themes" / name for name in ("tema-a.yaml", "tema-b.yaml"))
+    notified = serve_module.Notifications()
+    happened: list[object] = []
+    snapshot = serve_module._snapshot
+    monkeypatch.setattr(serve_module, "_snapshot", lambda folders: happened.append("every file") or snapshot(folders))
+
+    class Refreshing:
+        project = fixture_project
+
+        def regenerate(self, changed: set[str] | None = None) -> bool:
+            happened.append(changed)
+            if changed == {str(first)}:  # the second save comes while the first is refreshed
+                second.write_text(second.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+                notified.report(events.FileModifiedEvent(str(second)))
+                time.sleep(0.2)
+            return True
+
+    stop = threading.Event()
+    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    notified.report(events.FileModifiedEvent(str(first)))
+    watcher = threading.Thread(target=serve_module._watch, args=(Refreshing(), stop, sources, notified), daemon=True)
+    watcher.start()
+    try:
+        _until(lambda: {str(second)} in happened)
+    finally:
+        stop.set()
+        notified.wake.set()
+        watcher.join(timeout=10)
+    assert happened[:2] == [{str(first)}, {str(second)}]
+
+
 def test_notifications_name_the_files_changed_and_ignore_files_read() -> None:
     """Every refresh reads the files it parses: a file opened and closed unwritten is no change
     and wakes nobody. A move names both paths (an editor saves by renaming a new file over the

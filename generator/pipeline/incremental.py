@@ -36,6 +36,7 @@ from generator.pipeline.build import (
     copy_content,
     hand_written_docs,
     public_url,
+    search_folders,
     write_citations,
     write_exports,
 )
@@ -238,6 +239,7 @@ class IncrementalBuilder:
         self.index = index
         result = RefreshResult(True, report)
         pages = plan(index)
+        search_folders(index, pages)  # read again by the preview's MkDocs overrides once the refresh is done
         layout = (frozenset(p.doc for p in pages), self._content_files())
         same_layout = layout == self.layout
         languages = sorted(LANGUAGES, key=lambda lang: lang != first)

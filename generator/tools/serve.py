@@ -573,41 +573,54 @@ class Notifications:
 def _watch(preview: Preview, stop: threading.Event, before: dict[str, Stamp], notified: Notifications | None = None) -> None:
     """Regenerate whenever the sources differ from `before`, taken before the last regeneration
     began, so that a save made while it ran is not missed. `notified`: what the system reports
-    (`notify_changes`). A look then reads the stamps of the files it named (at 10,000 studies, a
-    look at every file lists 18,500 of them: 0.15 s between a save and its refresh), and every
-    file at least every `NOTIFIED_POLL_SECONDS`, for what no notification reports (a file saved
-    through a link to elsewhere in the project). Without it every file is looked at every
-    `POLL_SECONDS`."""
+    (`notify_changes`). The files a report names are looked at when it comes (at 10,000 studies a
+    look at every file lists 18,500 of them: 0.15 s between a save and its refresh), and every file
+    at least every `NOTIFIED_POLL_SECONDS`, for what no report names (a file saved through a link to
+    elsewhere in the project), after the named files' refresh and unless another report waits: a
+    refresh takes seconds at that size, and the look at every file that fell due meanwhile must not
+    hold up the next edit (while reports keep coming, it waits for a pause).
+    Without reports, every file is looked at every `POLL_SECONDS`."""
     folders = watched_sources(preview.project)
     looked_at_all = time.monotonic()
+
+    def look(now: dict[str, Stamp]) -> None:
+        nonlocal before
+        if now != before:
+            changed = {path for path in now.keys() | before.keys() if now.get(path) != before.get(path)}
+            before = now
+            preview.regenerate(changed)
+
     while not stop.is_set():
         reported: set[str] | None = None
         if notified is None:
             stop.wait(POLL_SECONDS)
         else:
-            notified.wake.wait(NOTIFIED_POLL_SECONDS)
-            notified.wake.clear()  # a report after this is for a change the look below may miss
+            notified.wake.wait(max(0.0, looked_at_all + NOTIFIED_POLL_SECONDS - time.monotonic()))
+            notified.wake.clear()  # a report after this is for a change the looks below may miss
             reported = notified.take()
         if stop.is_set():
             break
         try:
-            if reported is None or time.monotonic() - looked_at_all >= NOTIFIED_POLL_SECONDS:
-                now = _snapshot(folders)
+            if reported:
+                look(_restamped(before, reported))
+            due = time.monotonic() - looked_at_all >= NOTIFIED_POLL_SECONDS
+            if reported is None or (due and not (notified is not None and notified.wake.is_set())):
+                look(_snapshot(folders))
                 looked_at_all = time.monotonic()
-            else:
-                now = dict(before)
-                for path in reported:
-                    stamp = _stamp(path)
-                    if stamp is None:
-                        now.pop(path, None)
-                    else:
-                        now[path] = stamp
-            if now != before:
-                changed = {path for path in now.keys() | before.keys() if now.get(path) != before.get(path)}
-                before = now
-                preview.regenerate(changed)
         except Exception:  # never stop watching
             traceback.print_exc()
+
+
+def _restamped(before: dict[str, Stamp], paths: set[str]) -> dict[str, Stamp]:
+    """`before` with the stamps of `paths` read again (a path gone is left out)."""
+    now = dict(before)
+    for path in paths:
+        stamp = _stamp(path)
+        if stamp is None:
+            now.pop(path, None)
+        else:
+            now[path] = stamp
+    return now
 
 
 def notify_changes(folders: list[Path], notified: Notifications) -> Any:
