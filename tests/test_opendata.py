@@ -169,3 +169,23 @@ def test_no_cell_from_the_data_starts_a_formula(fixture_project: Project, formul
     year_column = _rows(files[urls.studies_data("demo-2025")])
     assert [r["year"] for r in year_column] == ["2020", "2021", "2022"]  # numbers are not text: never guarded
     _valid(_files(index, fixture_project.root / "out"))
+
+
+def test_the_knowledge_base_is_what_one_json_dump_of_the_whole_writes(fixture_project: Project) -> None:
+    """Written entity by entity (a bounded part in memory at a time), it is byte for byte the one
+    dump of the whole: kinds with no entity (`[]`), texts with line breaks and quotes included."""
+    finding = fixture_project.data_dir / "findings" / "demo-2025-f03.yaml"
+    finding.write_text(
+        finding.read_text(encoding="utf-8").replace(
+            'en: "Trust was built by listening."', 'en: "Trust was \\"built\\".\\nBy listening."'
+        ),
+        encoding="utf-8",
+    )
+    index = load_or_fail(fixture_project)
+    whole = {
+        name: [entities[entity_id].model.model_dump(mode="json") for entity_id in sorted(entities)]
+        for name, entities in index.data.entities.items()
+    }
+    assert any(not entities for entities in whole.values()), "a kind with no entity in the fixture"
+    assert "\n" in whole["finding"][[f["id"] for f in whole["finding"]].index("demo-2025-f03")]["statement"]["en"]
+    assert opendata.knowledge_base(index) == json.dumps({"kinds": whole}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"

@@ -488,6 +488,48 @@ def test_a_save_reported_during_a_refresh_comes_before_the_look_at_every_file(
     assert happened[:2] == [{str(first)}, {str(second)}]
 
 
+def test_a_save_reported_in_several_steps_is_looked_at_once_it_is_whole(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save is reported several times (the file emptied, written, closed): the watcher looks once
+    the reports pause, not at the first, whose stamp the next steps change (a second refresh)."""
+    import watchdog.events as events
+
+    monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 3600)
+    folders = serve_module.watched_sources(fixture_project)
+    sources = serve_module._snapshot(folders)
+    theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
+    whole = theme.read_text(encoding="utf-8") + "\n# saved\n"
+    notified = serve_module.Notifications()
+    told: list[tuple[set[str] | None, str]] = []
+
+    class Refreshing:
+        project = fixture_project
+
+        def regenerate(self, changed: set[str] | None = None) -> bool:
+            told.append((changed, theme.read_text(encoding="utf-8")))
+            return True
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve_module._watch, args=(Refreshing(), stop, sources, notified), daemon=True)
+    watcher.start()
+    try:
+        with theme.open("w", encoding="utf-8") as file:
+            for part in (whole[:20], whole[20:60], whole[60:]):
+                file.write(part)
+                file.flush()
+                notified.report(events.FileModifiedEvent(str(theme)))
+                time.sleep(serve_module.SETTLE_SECONDS / 3)
+        notified.report(events.FileClosedEvent(str(theme)))
+        _until(lambda: bool(told))
+        time.sleep(serve_module.SETTLE_SECONDS * 5)  # nothing more comes
+    finally:
+        stop.set()
+        notified.wake.set()
+        watcher.join(timeout=10)
+    assert told == [({str(theme)}, whole)]
+
+
 def test_notifications_name_the_files_changed_and_ignore_files_read() -> None:
     """Every refresh reads the files it parses: a file opened and closed unwritten is no change
     and wakes nobody. A move names both paths (an editor saves by renaming a new file over the
@@ -514,6 +556,30 @@ def test_notifications_name_the_files_changed_and_ignore_files_read() -> None:
         notified.report(folder_event)
         assert notified.take() is None, folder_event
         assert notified.take() == set()
+
+
+def test_the_refreshes_run_in_a_process_of_their_own_started_again_when_it_is_gone(
+    fixture_project: Project, tmp_path: Path
+) -> None:
+    """The builder (the index, every file's model, every page's reads) is held by a child process,
+    not by the process that serves and has MkDocs build; one that died is replaced on the next
+    refresh, which then reads everything afresh."""
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    try:
+        assert preview.regenerate()
+        child = preview.builder._process
+        assert child is not None and child.is_alive() and child.pid != os.getpid()
+        child.kill()
+        child.join()
+        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
+        assert preview.regenerate()
+        again = preview.builder._process
+        assert again is not None and again.is_alive() and again.pid != child.pid
+        staged = fixture_project.staging_docs("nb") / "publications" / "demo-2025" / "findings.md"
+        assert "Forebygging i skolen" in staged.read_text(encoding="utf-8")
+    finally:
+        preview.close()
+    assert preview.builder._process is None
 
 
 def test_a_failed_site_build_is_shown_and_cleared(
