@@ -488,6 +488,48 @@ def test_a_save_reported_during_a_refresh_comes_before_the_look_at_every_file(
     assert happened[:2] == [{str(first)}, {str(second)}]
 
 
+def test_the_look_at_every_file_waits_for_a_pause_after_a_refresh(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor who waited for the page saves again soon after: the look at every file, due long
+    since at 10,000 studies (a refresh takes seconds), waits for a pause after the refresh."""
+    import watchdog.events as events
+
+    monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(serve_module, "PAUSE_AFTER_REFRESH_SECONDS", 0.5)
+    folders = serve_module.watched_sources(fixture_project)
+    sources = serve_module._snapshot(folders)
+    first, second = (fixture_project.data_dir / "themes" / name for name in ("tema-a.yaml", "tema-b.yaml"))
+    notified = serve_module.Notifications()
+    happened: list[object] = []
+    snapshot = serve_module._snapshot
+    monkeypatch.setattr(serve_module, "_snapshot", lambda folders: happened.append("every file") or snapshot(folders))
+
+    class Refreshing:
+        project = fixture_project
+
+        def regenerate(self, changed: set[str] | None = None) -> bool:
+            happened.append(changed)
+            return True
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve_module._watch, args=(Refreshing(), stop, sources, notified), daemon=True)
+    watcher.start()
+    try:
+        for path in (first, second):
+            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            notified.report(events.FileModifiedEvent(str(path)))
+            _until(lambda path=path: {str(path)} in happened)
+            time.sleep(0.1)  # the editor looks at the page, then saves again
+        _until(lambda: happened[-1] == "every file")  # once the pause is over
+    finally:
+        stop.set()
+        notified.wake.set()
+        watcher.join(timeout=10)
+    refreshes = [i for i, what in enumerate(happened) if what != "every file"]
+    assert happened[refreshes[0] : refreshes[1] + 1] == [{str(first)}, {str(second)}]
+
+
 def test_a_save_reported_in_several_steps_is_looked_at_once_it_is_whole(
     fixture_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

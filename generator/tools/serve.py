@@ -52,6 +52,8 @@ NOTIFIED_POLL_SECONDS = 2.0
 and every file this often besides, for what no notification reports (a file saved through a link
 to elsewhere in the project). A look at every file lists 18,500 of them at 10,000 studies in about
 0.1 s: five times a second, half a core when idle."""
+PAUSE_AFTER_REFRESH_SECONDS = 1.0
+"""Where the system reports changes: how long after a refresh the look at every file waits."""
 SETTLE_SECONDS = 0.03
 """How long the reports of a change must pause before the watcher looks (`Notifications.settle`)."""
 SETTLE_AT_MOST_SECONDS = 0.5
@@ -589,26 +591,33 @@ def _watch(preview: Preview, stop: threading.Event, before: dict[str, Stamp], no
     (`notify_changes`). The files a report names are looked at when it comes (at 10,000 studies a
     look at every file lists 18,500 of them: 0.15 s between a save and its refresh), and every file
     at least every `NOTIFIED_POLL_SECONDS`, for what no report names (a file saved through a link to
-    elsewhere in the project), after the named files' refresh and unless another report waits: a
-    refresh takes seconds at that size, and the look at every file that fell due meanwhile must not
-    hold up the next edit (while reports keep coming, it waits for a pause).
+    elsewhere in the project), after the named files' refresh, `PAUSE_AFTER_REFRESH_SECONDS` after
+    any refresh and unless another report waits: a refresh takes seconds at that size, and the
+    look at every file that fell due meanwhile must not hold up the next edit (while reports keep
+    coming, it waits for a pause).
     Without reports, every file is looked at every `POLL_SECONDS`."""
     folders = watched_sources(preview.project)
-    looked_at_all = time.monotonic()
+    looked_at_all = refreshed = time.monotonic()
 
     def look(now: dict[str, Stamp]) -> None:
-        nonlocal before
+        nonlocal before, refreshed
         if now != before:
             changed = {path for path in now.keys() | before.keys() if now.get(path) != before.get(path)}
             before = now
             preview.regenerate(changed)
+            refreshed = time.monotonic()
+
+    def next_look_at_all() -> float:
+        # Due every NOTIFIED_POLL_SECONDS, and not before a pause after a refresh: an editor who
+        # waited for the page saves again then, and the look (0.15 s at 10,000 studies) would hold it.
+        return max(looked_at_all + NOTIFIED_POLL_SECONDS, refreshed + PAUSE_AFTER_REFRESH_SECONDS)
 
     while not stop.is_set():
         reported: set[str] | None = None
         if notified is None:
             stop.wait(POLL_SECONDS)
         else:
-            if notified.wake.wait(max(0.0, looked_at_all + NOTIFIED_POLL_SECONDS - time.monotonic())):
+            if notified.wake.wait(max(0.0, next_look_at_all() - time.monotonic())):
                 notified.settle()
             notified.wake.clear()  # a report after this is for a change the looks below may miss
             reported = notified.take()
@@ -617,7 +626,7 @@ def _watch(preview: Preview, stop: threading.Event, before: dict[str, Stamp], no
         try:
             if reported:
                 look(_restamped(before, reported))
-            due = time.monotonic() - looked_at_all >= NOTIFIED_POLL_SECONDS
+            due = time.monotonic() >= next_look_at_all()
             if reported is None or (due and not (notified is not None and notified.wake.is_set())):
                 look(_snapshot(folders))
                 looked_at_all = time.monotonic()
