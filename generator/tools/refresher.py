@@ -2,7 +2,7 @@
 
 The preview's process serves pages and has MkDocs build them; the incremental builder (its index,
 its cache of every data file, the recorded reads of every page) lives in a child process that does
-nothing else. At 10,000 studies one process holding both peaked at 1.3 GB; apart, each stays under
+nothing else. At 10,000 studies one process holding both peaked at 1.38 GB; apart, each stays under
 1 GB (README, issue 16's memory row). It also spares the server the interpreter lock while a
 refresh makes the other language's pages and the downloads.
 
