@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -447,44 +448,59 @@ def test_a_change_the_system_notifies_is_regenerated_at_once(
     assert told[-1] == {str(note.parent / "flyttet" / note.name)}
 
 
+@contextmanager
+def _watching(
+    project: Project,
+    notified: serve_module.Notifications,
+    regenerate: Callable[[set[str] | None], object],
+    monkeypatch: pytest.MonkeyPatch,
+    looks: list[object],
+) -> Iterator[None]:
+    """The watcher over `project`, told of changes by the test (`notified.report`), refreshing a
+    stand-in preview with `regenerate`; each look at every file is put in `looks` as "every file"."""
+    sources = serve_module._snapshot(serve_module.watched_sources(project))
+    snapshot = serve_module._snapshot
+    monkeypatch.setattr(serve_module, "_snapshot", lambda folders: looks.append("every file") or snapshot(folders))
+    stand_in = SimpleNamespace(project=project, regenerate=regenerate)
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve_module._watch, args=(stand_in, stop, sources, notified), daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        notified.wake.set()
+        watcher.join(timeout=10)
+
+
+def _saved(path: Path, notified: serve_module.Notifications) -> None:
+    """One more line at the end of `path`, and the system's report of it."""
+    import watchdog.events as events
+
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    notified.report(events.FileModifiedEvent(str(path)))
+
+
 def test_a_save_reported_during_a_refresh_comes_before_the_look_at_every_file(
     fixture_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At 10,000 studies a refresh takes seconds, so the look at every file is due when it ends;
     a save reported meanwhile is refreshed first (the look takes 0.15 s at that size)."""
-    import watchdog.events as events
-
     monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 0.05)
-    folders = serve_module.watched_sources(fixture_project)
-    sources = serve_module._snapshot(folders)
     first, second = (fixture_project.data_dir / "themes" / name for name in ("tema-a.yaml", "tema-b.yaml"))
     notified = serve_module.Notifications()
     happened: list[object] = []
-    snapshot = serve_module._snapshot
-    monkeypatch.setattr(serve_module, "_snapshot", lambda folders: happened.append("every file") or snapshot(folders))
 
-    class Refreshing:
-        project = fixture_project
+    def regenerate(changed: set[str] | None) -> bool:
+        happened.append(changed)
+        if changed == {str(first)}:  # the second save comes while the first is refreshed
+            _saved(second, notified)
+            time.sleep(0.2)
+        return True
 
-        def regenerate(self, changed: set[str] | None = None) -> bool:
-            happened.append(changed)
-            if changed == {str(first)}:  # the second save comes while the first is refreshed
-                second.write_text(second.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-                notified.report(events.FileModifiedEvent(str(second)))
-                time.sleep(0.2)
-            return True
-
-    stop = threading.Event()
-    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    notified.report(events.FileModifiedEvent(str(first)))
-    watcher = threading.Thread(target=serve_module._watch, args=(Refreshing(), stop, sources, notified), daemon=True)
-    watcher.start()
-    try:
+    with _watching(fixture_project, notified, regenerate, monkeypatch, happened):
+        _saved(first, notified)
         _until(lambda: {str(second)} in happened)
-    finally:
-        stop.set()
-        notified.wake.set()
-        watcher.join(timeout=10)
     assert happened[:2] == [{str(first)}, {str(second)}]
 
 
@@ -493,39 +509,17 @@ def test_the_look_at_every_file_waits_for_a_pause_after_a_refresh(
 ) -> None:
     """An editor who waited for the page saves again soon after: the look at every file, due long
     since at 10,000 studies (a refresh takes seconds), waits for a pause after the refresh."""
-    import watchdog.events as events
-
     monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 0.01)
     monkeypatch.setattr(serve_module, "PAUSE_AFTER_REFRESH_SECONDS", 0.5)
-    folders = serve_module.watched_sources(fixture_project)
-    sources = serve_module._snapshot(folders)
     first, second = (fixture_project.data_dir / "themes" / name for name in ("tema-a.yaml", "tema-b.yaml"))
     notified = serve_module.Notifications()
     happened: list[object] = []
-    snapshot = serve_module._snapshot
-    monkeypatch.setattr(serve_module, "_snapshot", lambda folders: happened.append("every file") or snapshot(folders))
-
-    class Refreshing:
-        project = fixture_project
-
-        def regenerate(self, changed: set[str] | None = None) -> bool:
-            happened.append(changed)
-            return True
-
-    stop = threading.Event()
-    watcher = threading.Thread(target=serve_module._watch, args=(Refreshing(), stop, sources, notified), daemon=True)
-    watcher.start()
-    try:
+    with _watching(fixture_project, notified, lambda changed: happened.append(changed), monkeypatch, happened):
         for path in (first, second):
-            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-            notified.report(events.FileModifiedEvent(str(path)))
+            _saved(path, notified)
             _until(lambda path=path: {str(path)} in happened)
             time.sleep(0.1)  # the editor looks at the page, then saves again
         _until(lambda: happened[-1] == "every file")  # once the pause is over
-    finally:
-        stop.set()
-        notified.wake.set()
-        watcher.join(timeout=10)
     refreshes = [i for i, what in enumerate(happened) if what != "every file"]
     assert happened[refreshes[0] : refreshes[1] + 1] == [{str(first)}, {str(second)}]
 
@@ -538,24 +532,14 @@ def test_a_save_reported_in_several_steps_is_looked_at_once_it_is_whole(
     import watchdog.events as events
 
     monkeypatch.setattr(serve_module, "NOTIFIED_POLL_SECONDS", 3600)
-    folders = serve_module.watched_sources(fixture_project)
-    sources = serve_module._snapshot(folders)
     theme = fixture_project.data_dir / "themes" / "tema-a.yaml"
     whole = theme.read_text(encoding="utf-8") + "\n# saved\n"
     notified = serve_module.Notifications()
     told: list[tuple[set[str] | None, str]] = []
-
-    class Refreshing:
-        project = fixture_project
-
-        def regenerate(self, changed: set[str] | None = None) -> bool:
-            told.append((changed, theme.read_text(encoding="utf-8")))
-            return True
-
-    stop = threading.Event()
-    watcher = threading.Thread(target=serve_module._watch, args=(Refreshing(), stop, sources, notified), daemon=True)
-    watcher.start()
-    try:
+    looks: list[object] = []
+    with _watching(
+        fixture_project, notified, lambda changed: told.append((changed, theme.read_text(encoding="utf-8"))), monkeypatch, looks
+    ):
         with theme.open("w", encoding="utf-8") as file:
             for part in (whole[:20], whole[20:60], whole[60:]):
                 file.write(part)
@@ -565,10 +549,6 @@ def test_a_save_reported_in_several_steps_is_looked_at_once_it_is_whole(
         notified.report(events.FileClosedEvent(str(theme)))
         _until(lambda: bool(told))
         time.sleep(serve_module.SETTLE_SECONDS * 5)  # nothing more comes
-    finally:
-        stop.set()
-        notified.wake.set()
-        watcher.join(timeout=10)
     assert told == [({str(theme)}, whole)]
 
 

@@ -174,8 +174,9 @@ class IncrementalBuilder:
         `changed_files`: the paths (any file of the project) that changed since the last refresh,
         as the caller saw them (the preview's watcher); None when it cannot say. When every one
         under data/ is a plain file the last refresh listed, data/ is not listed again and the
-        other files are not looked at (at 10,000 studies, 18,500 files: a quarter of a second). The collector's pass over everything waits until
-        the end (`collect.one_full_collection_after`)."""
+        other files are not looked at (at 10,000 studies, 18,500 files: a quarter of a second).
+
+        The collector's pass over everything waits until the end (`collect.one_full_collection_after`)."""
         started = time.perf_counter()
         with one_full_collection_after():
             result = self._refresh(pages_written, first, started, self._data_changes(changed_files))

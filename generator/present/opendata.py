@@ -298,27 +298,24 @@ def knowledge_base(index: Index) -> str:
 
     Written entity by entity, each indented to its depth, which is what `json.dumps` makes of the
     whole (its indent depends on the depth alone, and a string's line breaks are escaped): the
-    whole at once held every entity's dictionary and millions of pieces of text at the same time
-    (at 10,000 studies the largest part of the live preview's peak memory after its pages)."""
-    kinds = [
-        f"  {_json(name)}: "
-        + (
-            "[\n" + ",\n".join(_entity_at_depth_3(index, name, entity_id) for entity_id in sorted(entities)) + "\n  ]"
-            if entities
-            else "[]"
-        )
-        for name in sorted(KINDS)
-        if (entities := index.data.entities[name]) is not None
-    ]
-    return '{\n "kinds": {\n' + ",\n".join(kinds) + "\n }\n}\n"
+    whole at once held every entity's dictionary and the pieces of its text at the same time. At
+    10,000 studies the preview's builder then peaked at 948 MB, now 942 MB (`VmHWM`, one run each)."""
+    kinds = ",\n".join(_kind_at_depth_2(index, name) for name in sorted(KINDS))
+    return '{\n "kinds": {\n' + kinds + "\n }\n}\n"
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
 
 
-def _entity_at_depth_3(index: Index, kind: str, entity_id: str) -> str:
-    return "   " + _json(index.data.entities[kind][entity_id].model.model_dump(mode="json")).replace("\n", "\n   ")
+def _kind_at_depth_2(index: Index, kind: str) -> str:
+    entities = index.data.entities[kind]
+    if not entities:
+        return f"  {_json(kind)}: []"
+    listed = ",\n".join(
+        "   " + _json(entities[entity_id].model.model_dump(mode="json")).replace("\n", "\n   ") for entity_id in sorted(entities)
+    )
+    return f"  {_json(kind)}: [\n{listed}\n  ]"
 
 
 def _licence(index: Index, pub: Publication) -> list[dict[str, str]]:
