@@ -88,7 +88,9 @@ def _no_banner(status: int, html: str) -> bool:
 @contextmanager
 def _serving(project: Project, lang: str = "nb") -> Iterator[str]:
     port = _free_port()
-    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    scratch = project.root.parent / "preview-tmp"  # where the preview makes its working folder
+    scratch.mkdir()
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "TMPDIR": str(scratch)}
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port), "--lang", lang],
         cwd=REPO,
@@ -104,6 +106,9 @@ def _serving(project: Project, lang: str = "nb") -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # Stopped as a process manager stops it, the preview ends well and takes its working folder along.
+    assert server.returncode == 0, f"the preview ended with exit code {server.returncode} when told to stop"
+    assert list(scratch.iterdir()) == [], "the preview left its working folder behind"
 
 
 def _edit(path: Path, old: str, new: str) -> None:

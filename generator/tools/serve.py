@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -670,7 +671,9 @@ def serve(project: Project, lang: str, port: int) -> int:
     import watchdog.observers
     from mkdocs.livereload import LiveReloadServer
 
+    _stop_on_terminate()
     workdir = Path(tempfile.mkdtemp(prefix="kb-preview-"))
+    preview: Preview | None = None
     try:
         preview = Preview(project, lang, port, workdir)
         started = time.perf_counter()
@@ -712,7 +715,22 @@ def serve(project: Project, lang: str, port: int) -> int:
             if notifier is not None:
                 notifier.stop()
             server.shutdown()
-            preview.close()
+    except KeyboardInterrupt:  # stopped while it was starting
+        pass
     finally:
+        if preview is not None:
+            preview.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def _stop_on_terminate() -> None:
+    """A termination signal (a process manager, a test, `kill`) stops the preview as Ctrl+C does:
+    its builder process is ended and its working folder (a copy of the site) removed, where the
+    default action would end the process on the spot and leave them behind."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
