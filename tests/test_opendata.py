@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,35 @@ def test_the_knowledge_base_is_what_one_json_dump_of_the_whole_writes(fixture_pr
     assert any(not entities for entities in whole.values()), "a kind with no entity in the fixture"
     assert "\n" in whole["finding"][[f["id"] for f in whole["finding"]].index("demo-2025-f03")]["statement"]["en"]
     assert opendata.knowledge_base(index) == json.dumps({"kinds": whole}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def test_the_real_knowledge_base_is_what_one_json_dump_of_the_whole_writes(repo_index: Index) -> None:
+    """Every kind and every value the real data holds (numbers with decimals, Norwegian letters,
+    quotation marks) comes out as the standard library's encoder writes it."""
+    studies = [repo_index.study(study_id) for study_id in repo_index.ids("study")]
+    assert any(isinstance(result.value, float) and not result.value.is_integer() for study in studies for result in study.results)
+    assert opendata.knowledge_base(repo_index) == _json_of_the_whole(repo_index) + "\n"
+
+
+@pytest.mark.parametrize("value", [1e-05, 1e-07, 1e-10, 5e-324, 0.0001, 1 / 3, 12.5, -0.0, 1e22, 2.0**53])
+def test_every_number_reads_back_as_the_number_the_data_holds(fixture_project: Project, value: float) -> None:
+    """Numbers below 0.0001 are written as orjson writes them (0.00001, 1e-7), all others as the
+    standard library does: each reads back as the same number."""
+    study = fixture_project.data_dir / "studies" / "alpha-2020.yaml"
+    text = study.read_text(encoding="utf-8")
+    assert "value: " in text, "the fixture study reports a result with a value"
+    written_value = yaml.safe_dump(value).split("\n")[0]  # YAML 1.1: an exponent needs a point (1.0e-05)
+    study.write_text(re.sub(r"value: [-0-9.]+", f"value: {written_value}", text, count=1), encoding="utf-8")
+    index = load_or_fail(fixture_project)
+    written = json.loads(opendata.knowledge_base(index))
+    (study_written,) = [s for s in written["kinds"]["study"] if s["id"] == "alpha-2020"]
+    assert value in [result["value"] for result in study_written["results"]]
+    assert written == json.loads(_json_of_the_whole(index))
+
+
+def _json_of_the_whole(index: Index) -> str:
+    whole = {
+        name: [entities[entity_id].model.model_dump(mode="json") for entity_id in sorted(entities)]
+        for name, entities in index.data.entities.items()
+    }
+    return json.dumps({"kinds": whole}, ensure_ascii=False, sort_keys=True, indent=1)

