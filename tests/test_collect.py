@@ -79,3 +79,39 @@ def test_the_full_collection_comes_even_when_the_block_fails(monkeypatch: pytest
     with pytest.raises(RuntimeError), collect.one_full_collection_after():
         raise RuntimeError("a refresh that fails")
     assert collected == [1] and gc.get_threshold() == before
+
+
+def test_a_full_generate_renders_with_the_index_out_of_the_collector_s_passes(
+    fixture_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each language renders with the loaded index frozen (`gc.freeze`), in its own process or
+    here; once the pages and the cache are written, and when a language fails, nothing is frozen."""
+    frozen: list[int] = []
+    render = build._generate_language
+
+    def rendering(*args, **kwargs):  # type: ignore[no-untyped-def]
+        frozen.append(gc.get_freeze_count())
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(build, "_generate_language", rendering)
+    index = build.load_or_fail(fixture_project)
+    assert gc.get_freeze_count() == 0
+    build.generate(fixture_project, index, processes=1)
+    assert len(frozen) == len(LANGUAGES) and all(count > 0 for count in frozen)
+    assert gc.get_freeze_count() == 0
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a language that fails")
+
+    monkeypatch.setattr(build, "_generate_language", failing)
+    with pytest.raises(RuntimeError):
+        build.generate(fixture_project, index, processes=1)
+    assert gc.get_freeze_count() == 0
+
+
+def test_frozen_objects_are_put_back_even_when_the_block_fails() -> None:
+    made_before = [object()]
+    with pytest.raises(RuntimeError), collect.left_out_of_collections():
+        assert gc.get_freeze_count() > 0
+        raise RuntimeError("a stage that fails")
+    assert gc.get_freeze_count() == 0 and made_before

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
+from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections, left_out_of_collections
 from generator.model.errors import DataError, Location, Report
 from generator.model.i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_problems
 from generator.model.index import Index, build_index
@@ -193,13 +193,14 @@ def generate(
     if processes is None:
         processes = pdf.default_processes() if len(pages) >= SIDE_BY_SIDE_FROM else 1
     side_by_side = min(processes, len(languages))
-    if side_by_side > 1 and "fork" in multiprocessing.get_all_start_methods():
-        changed = _generate_side_by_side(project, index, env, pages, languages, pdfs, cache)
-    else:
-        changed = {lang: _generate_language(project, index, env, pages, lang, pdfs, cache) for lang in languages}
-    index.references.save()
-    if cache is not None:
-        cache.save()
+    with left_out_of_collections():
+        if side_by_side > 1 and "fork" in multiprocessing.get_all_start_methods():
+            changed = _generate_side_by_side(project, index, env, pages, languages, pdfs, cache)
+        else:
+            changed = {lang: _generate_language(project, index, env, pages, lang, pdfs, cache) for lang in languages}
+        index.references.save()
+        if cache is not None:
+            cache.save()
     return changed
 
 
