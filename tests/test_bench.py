@@ -62,6 +62,8 @@ def test_make_bench_measures_the_engines_the_warm_rebuild_and_the_preview(tmp_pa
     assert any(doc.startswith("nb/findings/") for doc in run["warm"]["written"])
     warm_site = run["warm_site"]
     assert 0 < run["warm_site_generate_s"] and 0 < warm_site["pages_rendered"] < warm_site["pages_rendered_cold"]
+    ratio = run["warm_site_generate_s"] / run["warm_site_floor_s"]
+    assert run["warm_site_floor_s"] > 0 and run["warm_site_over_floor"] == pytest.approx(ratio, rel=0.05)
     assert warm_site["pages_rendered"] + warm_site["pages_kept"] == warm_site["pages_rendered_cold"]
     from generator.tools.bench import EDITS_ON_SCREEN
 
