@@ -91,13 +91,15 @@ def _serving(project: Project, lang: str = "nb") -> Iterator[str]:
     scratch = project.root.parent / "preview-tmp"  # where the preview makes its working folder
     scratch.mkdir()
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "TMPDIR": str(scratch)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port), "--lang", lang],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = project.root.parent / "preview.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port), "--lang", lang],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         base = f"http://127.0.0.1:{port}/"
         _wait_until(base, lambda status, html: status == 200, STARTUP_SECONDS, server)
@@ -107,7 +109,8 @@ def _serving(project: Project, lang: str = "nb") -> Iterator[str]:
         server.terminate()
         server.wait(timeout=30)
     # Stopped as a process manager stops it, the preview ends well and takes its working folder along.
-    assert server.returncode == 0, f"the preview ended with exit code {server.returncode} when told to stop"
+    said = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+    assert server.returncode == 0, f"the preview ended with exit code {server.returncode} when told to stop:\n{said}"
     assert list(scratch.iterdir()) == [], "the preview left its working folder behind"
 
 
@@ -123,6 +126,14 @@ def test_edit_shows_in_the_live_preview(fixture_project: Project) -> None:
         _wait_until(url, _shows("Forebygging"), CHANGE_SECONDS)
         _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
         _wait_until(url, _shows("Forebygging i skolen"), CHANGE_SECONDS)
+
+
+def test_stopped_right_after_a_save_it_ends_well(fixture_project: Project) -> None:
+    """Told to stop as a save's refresh begins, the preview lets the refresh end, then its builder's
+    process, exits with 0 and leaves no working folder (`_serving` checks both). Its pipe was once
+    closed under a running refresh: exit code 1 and a traceback."""
+    with _serving(fixture_project):
+        _edit(fixture_project.data_dir / "themes" / "tema-a.yaml", "Forebygging", "Forebygging i skolen")
 
 
 def test_citation_mistakes_show_on_every_page_and_the_preview_keeps_going(fixture_project: Project) -> None:
@@ -583,6 +594,25 @@ def test_notifications_name_the_files_changed_and_ignore_files_read() -> None:
         notified.report(folder_event)
         assert notified.take() is None, folder_event
         assert notified.take() == set()
+
+
+def test_a_refresh_waiting_for_mkdocs_goes_on_once_the_preview_stops(fixture_project: Project, tmp_path: Path) -> None:
+    """A refresh whose pages are written waits for MkDocs to build them; once the preview stops,
+    no build will come, and the refresh goes on (else stopping waited for it for a minute)."""
+    preview = Preview(fixture_project, "nb", 1, _workdir(tmp_path))
+    try:
+        assert preview.regenerate()
+        preview.build()
+        assert preview.built, "a good version is up: a refresh then waits for MkDocs"
+        refresh = threading.Thread(target=preview._pages_written, args=("nb", 1, False))
+        refresh.start()
+        refresh.join(0.5)
+        assert refresh.is_alive(), "the refresh waits for MkDocs to build its pages"
+        preview.stop_waiting()
+        refresh.join(5)
+        assert not refresh.is_alive(), "the refresh still waits for a build after the preview stopped"
+    finally:
+        preview.close()
 
 
 def test_the_refreshes_run_in_a_process_of_their_own_started_again_when_it_is_gone(

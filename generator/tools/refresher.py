@@ -107,14 +107,17 @@ class BuilderProcess:
             raise RefreshFailed(crash(error, "regeneration"), f"the builder's process stopped: {error}") from error
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        if self._process is not None:
-            self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
+        """End the process. Safe to call again, and from another thread while a refresh fails: each
+        caller takes the process and its pipe before it ends them, so only one does."""
+        conn, process = self._conn, self._process
         self._process, self._conn = None, None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def _serve_refreshes(conn: Connection, root: str, lang: str) -> None:

@@ -267,10 +267,18 @@ class Preview:
         self._batches = 0
         """Batches of pages of the language served that refreshes have written."""
         self._batches_built = 0
+        self._stopping = False
+        """Set once the preview stops: a refresh under way no longer waits for MkDocs, whose server is gone."""
         """The batches a finished build had been told of when it began."""
 
     def _incremental_builder(self) -> BuilderProcess:
         return BuilderProcess(self.project, self.lang, self._staged_change)
+
+    def stop_waiting(self) -> None:
+        """The server has stopped: a refresh under way goes on without waiting for builds that will not come."""
+        with self._turns:
+            self._stopping = True
+            self._turns.notify_all()
 
     def close(self) -> None:
         """Stop the builder's process."""
@@ -345,7 +353,8 @@ class Preview:
             batch = self._batches
             self._writing = False
             self._turns.notify_all()
-            if changed and self.built and not self._turns.wait_for(lambda: self._batches_built >= batch, BUILD_WAIT_SECONDS):
+            built = lambda: self._batches_built >= batch or self._stopping  # noqa: E731
+            if changed and self.built and not self._turns.wait_for(built, BUILD_WAIT_SECONDS):
                 print(f"MkDocs did not build within {BUILD_WAIT_SECONDS:.0f} s: the refresh goes on", file=sys.stderr)
             self._writing = more
 
@@ -674,6 +683,8 @@ def serve(project: Project, lang: str, port: int) -> int:
     _stop_on_terminate()
     workdir = Path(tempfile.mkdtemp(prefix="kb-preview-"))
     preview: Preview | None = None
+    stop, notified = threading.Event(), Notifications()
+    watcher: threading.Thread | None = None
     try:
         preview = Preview(project, lang, port, workdir)
         started = time.perf_counter()
@@ -681,7 +692,6 @@ def serve(project: Project, lang: str, port: int) -> int:
         sources = _snapshot(folders)
         # Broken data at the start serves the problems (a placeholder page) until they are fixed.
         preview.regenerate()
-        stop, notified = threading.Event(), Notifications()
         notifier = notify_changes(folders, notified)
         server = LiveReloadServer(builder=preview.build, host="127.0.0.1", port=port, root=str(preview.site_dir))
         if notifier is not None:
@@ -702,26 +712,38 @@ def serve(project: Project, lang: str, port: int) -> int:
         project.staging_docs(lang).mkdir(parents=True, exist_ok=True)  # not yet written when the data is broken
         for watched in (project.staging_docs(lang), project.mkdocs_config, preview.signal):
             server.watch(str(watched))
-        watcher = (preview, stop, sources, notified if notifier is not None else None)
-        threading.Thread(target=_watch, args=watcher, daemon=True, name="preview-watcher").start()
+        watched_by = (preview, stop, sources, notified if notifier is not None else None)
+        watcher = threading.Thread(target=_watch, args=watched_by, daemon=True, name="preview-watcher")
+        watcher.start()
         print(f"preview at {preview.serve_url} (Ctrl+C stops it)", file=sys.stderr)
         try:
             server.serve()
         except KeyboardInterrupt:
             pass
         finally:
-            stop.set()
-            notified.wake.set()
             if notifier is not None:
                 notifier.stop()
             server.shutdown()
     except KeyboardInterrupt:  # stopped while it was starting
         pass
     finally:
+        stop.set()
+        notified.wake.set()
+        if preview is not None:
+            preview.stop_waiting()
+        if watcher is not None:
+            # A refresh under way ends before its builder does: closed under it, the refresh would
+            # fail and the watcher start another builder on the way out.
+            watcher.join(timeout=STOP_WAIT_SECONDS)
         if preview is not None:
             preview.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+STOP_WAIT_SECONDS = 30.0
+"""How long a stopped preview waits for a refresh under way (at 10,000 studies about 5 s) before it
+ends the builder's process anyway."""
 
 
 def _stop_on_terminate() -> None:
