@@ -183,13 +183,10 @@ def test_the_knowledge_base_is_what_one_json_dump_of_the_whole_writes(fixture_pr
         encoding="utf-8",
     )
     index = load_or_fail(fixture_project)
-    whole = {
-        name: [entities[entity_id].model.model_dump(mode="json") for entity_id in sorted(entities)]
-        for name, entities in index.data.entities.items()
-    }
+    whole = _whole(index)
     assert any(not entities for entities in whole.values()), "a kind with no entity in the fixture"
     assert "\n" in whole["finding"][[f["id"] for f in whole["finding"]].index("demo-2025-f03")]["statement"]["en"]
-    assert opendata.knowledge_base(index) == json.dumps({"kinds": whole}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    assert opendata.knowledge_base(index) == _json_of_the_whole(index) + "\n"
 
 
 def test_the_real_knowledge_base_is_what_one_json_dump_of_the_whole_writes(repo_index: Index) -> None:
@@ -216,9 +213,14 @@ def test_every_number_reads_back_as_the_number_the_data_holds(fixture_project: P
     assert written == json.loads(_json_of_the_whole(index))
 
 
-def _json_of_the_whole(index: Index) -> str:
-    whole = {
+def _whole(index: Index) -> dict[str, list[dict[str, object]]]:
+    """Every entity of every kind, as `model_dump` gives it: what the knowledge base's JSON holds."""
+    return {
         name: [entities[entity_id].model.model_dump(mode="json") for entity_id in sorted(entities)]
         for name, entities in index.data.entities.items()
     }
-    return json.dumps({"kinds": whole}, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+def _json_of_the_whole(index: Index) -> str:
+    """The standard library's one dump of the whole, as the knowledge base's JSON was first written."""
+    return json.dumps({"kinds": _whole(index)}, ensure_ascii=False, sort_keys=True, indent=1)

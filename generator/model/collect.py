@@ -62,8 +62,8 @@ def left_out_of_collections() -> Iterator[None]:
     """Everything alive when the block begins is left out of the collector's passes until it ends
     (`gc.freeze`): the loaded index, which lives through the block.
 
-    A full generate renders in a forked process a language. There a pass of the collector over the
-    inherited index finds nothing to free, and writes to every object's header as it goes, so the
+    A full generate renders each language in a forked process. There a pass of the collector over
+    the inherited index finds nothing to free, and writes to every object's header as it goes, so the
     process copies the memory it shared with the build, page by page. At 10,000 studies, a warm
     generate with one finding edited (a script timing its stages, two runs each): the languages'
     processes 5.8 and 7.0 s with the index in the collector's passes, 4.5 and 4.4 s without. Put

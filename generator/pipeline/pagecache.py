@@ -29,7 +29,8 @@ ui.yaml, and the versions of the libraries that format), the site configuration 
 its environment), the hand-written pages a page may link, whether PDFs are linked, the language.
 On the next full build a page is kept when the global digest is the same, its staged file has the
 same stamp, its description is the same, none of its keys hashes differently and none of the
-back-link keys of an entity it read does; every other page renders. A missing, unreadable or foreign cache file renders everything.
+back-link keys of an entity it read does; every other page renders. A missing, unreadable or
+foreign cache file renders everything.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class Digests:
 
     def back_links(self, key: Read) -> Iterable[Read]:
         """The back-links a page that read the entity `key` depends on: who refers to each id its
-        data names (its own id too). None for a key that is not an entity."""
+        data names (its own id too). Nothing for a key that is not an entity."""
         return (("refs", other) for other in self.refers_to.get(key, ()))
 
 

@@ -66,6 +66,9 @@ WRITING_WAIT_SECONDS = 5.0
 """How long a build waits for a refresh to finish writing a batch of pages before it builds what
 is there: the server answers no page while a build is due, and a refresh that re-renders every
 page writes for minutes at 10,000 studies."""
+STOP_WAIT_SECONDS = 30.0
+"""How long a stopped preview waits for a refresh under way (at 10,000 studies about 5 s) before it
+ends the builder's process anyway."""
 BANNER_LIMIT = 50
 """Problems listed in the browser; the terminal has all of them."""
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -353,8 +356,11 @@ class Preview:
             batch = self._batches
             self._writing = False
             self._turns.notify_all()
-            built = lambda: self._batches_built >= batch or self._stopping  # noqa: E731
-            if changed and self.built and not self._turns.wait_for(built, BUILD_WAIT_SECONDS):
+            if (
+                changed
+                and self.built
+                and not self._turns.wait_for(lambda: self._batches_built >= batch or self._stopping, BUILD_WAIT_SECONDS)
+            ):
                 print(f"MkDocs did not build within {BUILD_WAIT_SECONDS:.0f} s: the refresh goes on", file=sys.stderr)
             self._writing = more
 
@@ -739,11 +745,6 @@ def serve(project: Project, lang: str, port: int) -> int:
             preview.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
-
-
-STOP_WAIT_SECONDS = 30.0
-"""How long a stopped preview waits for a refresh under way (at 10,000 studies about 5 s) before it
-ends the builder's process anyway."""
 
 
 def _stop_on_terminate() -> None:
