@@ -39,7 +39,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.pipeline.build import check
 
     project = Project.find(args.root)
-    index, report = check(project, args.strict)
+    index, report = check(project, args.strict, cached=True)
     if args.base is not None:
         from generator.tools.baseline import CompareError
         from generator.tools.history import check_history
@@ -101,7 +101,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     project = Project.find(args.root)
     try:
-        index = load_or_fail(project, args.strict)
+        index = load_or_fail(project, args.strict, cached=True)
     except DataError as exc:
         _print_report(exc.report, args.strict, args.github)
         return 1
@@ -120,7 +120,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
     project = Project.find(args.root)
     try:
-        index = load_or_fail(project)
+        index = load_or_fail(project, cached=True)
     except DataError as exc:
         for problem in exc.report.problems:
             print(problem, file=sys.stderr)

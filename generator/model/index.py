@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from generator.model.cerqual import COMPONENT_FIELDS, NO_CONCERN, levels, unreconciled
 from generator.model.errors import Location, Report, strange_characters
-from generator.model.fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, occurrences, slot
+from generator.model.fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, field_names, occurrences, slot
 from generator.model.glossary import Glossary, conflicts
 from generator.model.kinds import KINDS, chains, folder_of, publication_lists, referring_kinds
 from generator.model.models import (
@@ -326,7 +326,7 @@ def iter_texts(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[t
     if isinstance(value, Text):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in field_names(type(value)):
             yield from iter_texts(getattr(value, name), (*path, name))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):

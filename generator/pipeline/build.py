@@ -34,6 +34,7 @@ from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
 from generator.model.validate import load_data
 from generator.pipeline import mkdocs_run, pagefind_run
+from generator.pipeline.modelcache import ModelCache
 from generator.pipeline.pagecache import PageCache
 from generator.pipeline.stylesheet import Trimmed, trim_theme_stylesheet
 from generator.pipeline.write import StagingWriter
@@ -88,8 +89,11 @@ class Timings:
         return now
 
 
-def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]:
-    """Load, validate and index all data. Returns the index only when nothing blocks a build."""
+def check(project: Project, strict: bool = False, cached: bool = False) -> tuple[Index | None, Report]:
+    """Load, validate and index all data. Returns the index only when nothing blocks a build.
+
+    `cached`: files whose bytes are those of the last cached load are not parsed again
+    (`modelcache.py`), and this load is kept for the next; what is reported is the same."""
     report = Report()
     # The generator's own UI strings (generator/model/ui.yaml) are checked like data: located, same pass.
     report.extend(ui_problems())
@@ -99,9 +103,15 @@ def check(project: Project, strict: bool = False) -> tuple[Index | None, Report]
     # The site's address, repository and publisher: one file, checked in the same pass.
     site = load_site_config(project.root, report)
     check_mkdocs_config(project, report)
+    models = ModelCache.open(project.build_dir) if cached else None
     with fewer_collections(LOADING_GC_THRESHOLD):
-        data = load_data(project.data_dir, project.root, report)
+        if models is None:
+            data = load_data(project.data_dir, project.root, report)
+        else:
+            data = load_data(project.data_dir, project.root, report, models.loader())
         index = build_index(data, report)
+    if models is not None:
+        models.save()
     index.site = site
     # Hand-written pages cite data; a citation of an unknown id is a located error too, reported
     # in the same pass as the data's own problems.
@@ -154,8 +164,8 @@ def check_mkdocs_config(project: Project, report: Report) -> None:
             )
 
 
-def load_or_fail(project: Project, strict: bool = False) -> Index:
-    index, report = check(project, strict)
+def load_or_fail(project: Project, strict: bool = False, cached: bool = False) -> Index:
+    index, report = check(project, strict, cached)
     if index is None:
         raise DataError(report)
     return index
@@ -186,14 +196,14 @@ def generate(
     default one per core, from SIDE_BY_SIDE_FROM pages a language): the languages share nothing
     but the loaded index, which the fork shares.
     """
-    env = environment()
-    pages = plan(index)
-    search_folders(index, pages)  # read again by the MkDocs overrides of each language
-    index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
-    if processes is None:
-        processes = pdf.default_processes() if len(pages) >= SIDE_BY_SIDE_FROM else 1
-    side_by_side = min(processes, len(languages))
     with left_out_of_collections():
+        env = environment()
+        pages = plan(index)
+        search_folders(index, pages)  # read again by the MkDocs overrides of each language
+        index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
+        if processes is None:
+            processes = pdf.default_processes() if len(pages) >= SIDE_BY_SIDE_FROM else 1
+        side_by_side = min(processes, len(languages))
         if side_by_side > 1 and "fork" in multiprocessing.get_all_start_methods():
             changed = _generate_side_by_side(project, index, env, pages, languages, pdfs, cache)
         else:
@@ -554,7 +564,7 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     """Full build into a temporary folder, then an atomic swap into site/."""
     timings = Timings()
     started = time.perf_counter()
-    index = load_or_fail(project, strict)
+    index = load_or_fail(project, strict, cached=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(index))
     started = timings.record("load+validate+index", started)
     staging_site = project.build_dir / "site-new"

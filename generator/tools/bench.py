@@ -425,7 +425,7 @@ def warm_site_generate(project: Project, finding: str) -> dict[str, Any]:
 
     def full_generate() -> tuple[float, PageCache]:
         started = time.perf_counter()
-        index = load_or_fail(project)
+        index = load_or_fail(project, cached=True)
         cache = PageCache.open(project.build_dir, index)
         generate_staging(project, index, pdfs=False, cache=cache)
         return time.perf_counter() - started, cache
