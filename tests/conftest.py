@@ -171,15 +171,6 @@ def _pdfs_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.
     monkeypatch.setattr(pdf, "render_pdf", unmarked)
 
 
-COMPILE_SETTINGS = (
-    # What Jinja's lexer depends on (jinja2.lexer.get_lexer), then what its code generator reads.
-    *("block_start_string", "block_end_string", "variable_start_string", "variable_end_string"),
-    *("comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix"),
-    *("trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline"),
-    *("autoescape", "optimized", "finalize", "is_async", "code_generator_class"),
-)
-
-
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates in memory for the whole session, keyed by the environment's settings,
     the template's path and its source's checksum (an edited template is compiled again)."""
@@ -188,8 +179,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code: dict[str, bytes] = {}
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> jinja2.bccache.Bucket:
-        settings = (*(getattr(environment, option) for option in COMPILE_SETTINGS), sorted(environment.extensions))
-        return super().get_bucket(environment, f"{settings!r}|{name}", filename, source)
+        from generator.web.render import compile_key
+
+        return super().get_bucket(environment, compile_key(environment, name), filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self._code:
@@ -209,8 +201,8 @@ def _templates_compiled_once() -> Iterator[None]:
     make = render.jinja_environment
     cache = _CompiledTemplates()
 
-    def jinja_environment(folder: Path, keep_trailing_newline: bool = False) -> jinja2.Environment:
-        env = make(folder, keep_trailing_newline=keep_trailing_newline)
+    def jinja_environment(folder: Path, keep_trailing_newline: bool = False, compiled: Path | None = None) -> jinja2.Environment:
+        env = make(folder, keep_trailing_newline=keep_trailing_newline)  # not `compiled`: the session's cache instead
         env.bytecode_cache = cache
         return env
 

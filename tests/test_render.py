@@ -8,15 +8,17 @@ from typing import Any
 
 import lxml.html
 import markdown
+import pytest
 import yaml
 
 from generator.model.settings import LANGUAGES, Project
 from generator.pipeline.build import generate, load_or_fail
 from generator.present import search
 from generator.web.pages import plan
+from generator.web.render import jinja_environment as compiling_environment
 from generator.web.render import md_attribute, md_escape, page_title
 
-from .conftest import REPO
+from .conftest import REPO, write
 
 
 def _generate(project: Project) -> Path:
@@ -179,3 +181,34 @@ def test_only_a_single_study_s_page_counts_less_in_search(fixture_project: Proje
             weights = [line for line in front if line.startswith("kb_search_weight:")]
             single_study = page.parent == docs / lang / "studies" and page.name != "index.md"
             assert weights == ([f"kb_search_weight: {search.SINGLE_STUDY_WEIGHT}"] if single_study else []), page
+
+
+# `compiling_environment` is bound when this module is collected, before the session's fixture puts
+# an environment with an in-memory cache of compiled templates in its place (conftest.py).
+
+
+def test_compiled_templates_are_kept_in_their_folder_between_environments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates, compiled = tmp_path / "templates", tmp_path / "compiled"
+    write(templates / "page.md.j2", "one {{ x }}\n")
+    assert compiling_environment(templates, compiled=compiled).get_template("page.md.j2").render(x=1) == "one 1"
+    assert len(list(compiled.iterdir())) == 1
+    again = compiling_environment(templates, compiled=compiled)
+    monkeypatch.setattr(again, "compile", lambda *_, **__: pytest.fail("compiled again, though kept"))
+    assert again.get_template("page.md.j2").render(x=1) == "one 1"
+    write(templates / "page.md.j2", "two {{ x }}\n")
+    assert compiling_environment(templates, compiled=compiled).get_template("page.md.j2").render(x=1) == "two 1"
+    # Other settings compile the same source to other code: kept apart.
+    kept_newline = compiling_environment(templates, keep_trailing_newline=True, compiled=compiled)
+    assert kept_newline.get_template("page.md.j2").render(x=1) == "two 1\n"
+    assert compiling_environment(templates, compiled=compiled).get_template("page.md.j2").render(x=1) == "two 1"
+
+
+def test_a_kept_template_that_cannot_be_read_is_compiled_again(tmp_path: Path) -> None:
+    templates, compiled = tmp_path / "templates", tmp_path / "compiled"
+    write(templates / "page.md.j2", "one {{ x }}\n")
+    compiling_environment(templates, compiled=compiled).get_template("page.md.j2")
+    for kept in compiled.iterdir():
+        kept.write_bytes(b"not compiled code")
+    assert compiling_environment(templates, compiled=compiled).get_template("page.md.j2").render(x=1) == "one 1"

@@ -41,6 +41,11 @@ class Project:
         """Scratch space: staging Markdown and half-built sites. Never committed."""
         return self.root / "build"
 
+    @property
+    def compiled_templates_dir(self) -> Path:
+        """Jinja's compiled templates, kept between builds (`render.CompiledTemplates`)."""
+        return self.build_dir / "cache" / "templates"
+
     def staging_docs(self, lang: str) -> Path:
         return self.build_dir / "docs" / lang
 

@@ -197,7 +197,7 @@ def generate(
     but the loaded index, which the fork shares.
     """
     with left_out_of_collections():
-        env = environment()
+        env = environment(project.compiled_templates_dir)
         pages = plan(index)
         search_folders(index, pages)  # read again by the MkDocs overrides of each language
         index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
@@ -575,7 +575,13 @@ def build_site(project: Project, strict: bool = False, with_pdf: bool = True) ->
     # formatted-citation cache is loaded first, so the reports' colophons find it too.
     index.references = index.references or ReferenceCache(project.build_dir / "cache" / "references.json")
     with contextlib.ExitStack() as stack:
-        reports = stack.enter_context(pdf.PdfRun(index, staging_site, cache=pdf.cache_dir(project))) if with_pdf else None
+        reports = (
+            stack.enter_context(
+                pdf.PdfRun(index, staging_site, cache=pdf.cache_dir(project), compiled=project.compiled_templates_dir)
+            )
+            if with_pdf
+            else None
+        )
         cache = PageCache.open(project.build_dir, index)
         generate(project, index, pdfs=with_pdf, cache=cache)
         timings.pages = cache

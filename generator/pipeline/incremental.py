@@ -100,7 +100,7 @@ class IncrementalBuilder:
         self.project = project
         self.on_change = on_change
         """Told (language, staging path) of every file a refresh writes anew or removes, as it does."""
-        self.env = environment()
+        self.env = environment(project.compiled_templates_dir)
         self.cache: dict[Path, _Cached] = {}
         self.deps: dict[tuple[str, str], set[Key]] = {}
         self.index: Index | None = None

@@ -215,8 +215,9 @@ class PrintView(Presenter):
         return Markup("<!--\n{}\n-->\n").format("\n".join(lines)) + Markup(printed)
 
 
-def environment() -> Environment:
-    return jinja_environment(PRINT_TEMPLATES)
+def environment(compiled: Path | None = None) -> Environment:
+    """The print's templates; `compiled`: where compiled templates are kept (`render.CompiledTemplates`)."""
+    return jinja_environment(PRINT_TEMPLATES, compiled=compiled)
 
 
 def render_html(env: Environment, index: Index, pub: Publication, kind: str, lang: str) -> str:
@@ -314,17 +315,20 @@ def produce_report(env: Environment, index: Index, job: ReportJob, cache: PdfCac
 _worker_index: Index | None = None
 """The index in a rendering process: inherited from the build through fork, never pickled."""
 _worker_cache: PdfCache | None = None
+_worker_environment: Environment | None = None
+"""The print's templates in a rendering process: one environment for all its reports, so that each
+template is compiled (or read compiled) once per process, not once per report."""
 
 
-def _start_worker(index: Index, cache: PdfCache | None) -> None:
-    global _worker_index, _worker_cache
-    _worker_index, _worker_cache = index, cache
+def _start_worker(index: Index, cache: PdfCache | None, compiled: Path | None) -> None:
+    global _worker_index, _worker_cache, _worker_environment
+    _worker_index, _worker_cache, _worker_environment = index, cache, environment(compiled)
 
 
 def _render_job(job: ReportJob) -> PdfResult:
-    index = _worker_index
-    assert index is not None, "a rendering process starts with the build's index"
-    return produce_report(environment(), index, job, _worker_cache)
+    index, env = _worker_index, _worker_environment
+    assert index is not None and env is not None, "a rendering process starts with the build's index"
+    return produce_report(env, index, job, _worker_cache)
 
 
 class PdfRun:
@@ -340,7 +344,7 @@ class PdfRun:
 
     With a `cache` folder (the build's `build/pdf-cache`), a report whose inputs have not changed
     is copied from there instead of rendered (pdfcache.py), and a run that ends well drops the
-    entries it did not use.
+    entries it did not use. With a `compiled` folder, the compiled templates are kept there.
     """
 
     def __init__(
@@ -350,6 +354,7 @@ class PdfRun:
         languages: Iterable[str] = LANGUAGES,
         processes: int | None = None,
         cache: Path | None = None,
+        compiled: Path | None = None,
     ) -> None:
         readable_files(FONTS_DIR, FONTS_DIR.parent)  # embedded in every PDF: refuse a link out of the repository
         self.index = index
@@ -361,12 +366,13 @@ class PdfRun:
         self.finished = self.started
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[ReportJob, Future[PdfResult]] = {}
+        self._compiled = compiled
         if self.processes > 1:
             self._pool = ProcessPoolExecutor(
                 self.processes,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_start_worker,
-                initargs=(index, self.cache),
+                initargs=(index, self.cache, compiled),
             )
             for job in sorted(self.jobs, key=self._size, reverse=True):
                 future = self._pool.submit(_render_job, job)
@@ -383,7 +389,7 @@ class PdfRun:
     def results(self) -> list[PdfResult]:
         """Wait for every report; the first that failed raises here, and the rest are cancelled."""
         if self._pool is None:
-            env = environment()
+            env = environment(self._compiled)
             results = [produce_report(env, self.index, job, self.cache) for job in self.jobs]
             self.finished = time.perf_counter()
         else:
@@ -421,7 +427,9 @@ def build_pdfs(
 ) -> list[PdfResult]:
     """Every report of every publication in every language, under each language's site root;
     `cached`: through the project's cache of rendered reports (`cache_dir`)."""
-    with PdfRun(index, out_dir, languages, processes, cache_dir(project) if cached else None) as run:
+    with PdfRun(
+        index, out_dir, languages, processes, cache_dir(project) if cached else None, project.compiled_templates_dir
+    ) as run:
         return run.results()
 
 
