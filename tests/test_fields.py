@@ -3,23 +3,27 @@ registry (kinds.py): `check`, the schemas and `new` all follow from there."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import pytest
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from generator.model import fields
 from generator.model.errors import Report
 from generator.model.fields import Ref, Vocab
+from generator.model.index import iter_texts
 from generator.model.kinds import KINDS, kind_of_folder, slots
-from generator.model.models import Intervention
+from generator.model.models import Intervention, Text
 from generator.model.settings import Project
+from generator.model.validate import load_data
 from generator.pipeline.build import check
 from generator.tools import scaffold as sc
 from generator.tools import schema
 
-from .conftest import write
+from .conftest import REPO, WHOLE, write
 
 
 class FundedIntervention(Intervention):
@@ -136,3 +140,74 @@ def _catalogue(project: Project) -> schema.Catalogue:
 
 def _with(project: Project, extra: str) -> str:
     return (project.data_dir / "interventions" / "demo-team.yaml").read_text(encoding="utf-8") + extra
+
+
+# --- the walks look only into fields that may hold what they look for ----------------------------
+
+
+def _every_occurrence(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[fields.Occurrence]:
+    """`fields.occurrences` as it was before it skipped fields: every field of every model looked into."""
+    marked = {(s.field, s.part): s for s in fields.slots(type(model))}
+    for name in type(model).model_fields:
+        value, here = getattr(model, name), (*path, name)
+        key_slot, value_slot = marked.get((name, "key")), marked.get((name, "value"))
+        if isinstance(value, str) and value_slot is not None:
+            yield fields.Occurrence(here, "value", value_slot.marker, value, model)
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, str) and value_slot is not None:
+                    yield fields.Occurrence((*here, i), "value", value_slot.marker, item, model)
+                elif isinstance(item, BaseModel):
+                    yield from _every_occurrence(item, (*here, i))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key_slot is not None:
+                    yield fields.Occurrence((*here, key), "key", key_slot.marker, key, model)
+                if isinstance(item, str) and value_slot is not None:
+                    yield fields.Occurrence((*here, key), "value", value_slot.marker, item, model)
+                elif isinstance(item, BaseModel):
+                    yield from _every_occurrence(item, (*here, key))
+        elif isinstance(value, BaseModel):
+            yield from _every_occurrence(value, here)
+
+
+def _every_text(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    """`index.iter_texts` looking into every field."""
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _every_text(getattr(value, name), (*path, name))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _every_text(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _every_text(item, (*path, key))
+
+
+@pytest.mark.parametrize("root", [REPO, WHOLE], ids=["real", "fixture-second-publication"])
+def test_the_walks_find_what_walking_every_field_finds(root: Path) -> None:
+    report = Report()
+    data = load_data(root / "data", root, report)
+    models = [loaded.model for entities in data.entities.values() for loaded in entities.values()]
+    assert len(models) > 10
+    found_texts = found_marks = 0
+    for model in models:
+        marks, texts = list(fields.occurrences(model)), list(iter_texts(model))
+        assert marks == list(_every_occurrence(model)), model
+        assert texts == list(_every_text(model)), model
+        found_texts, found_marks = found_texts + len(texts), found_marks + len(marks)
+    assert found_texts > len(models) and found_marks > len(models)
+
+
+def test_what_a_field_may_hold_is_read_from_its_type() -> None:
+    def is_text(cls: type) -> bool:
+        return issubclass(cls, Text)
+
+    assert fields.may_hold(Text | None, is_text)
+    assert fields.may_hold(list[Annotated[str, Vocab("sector")]] | dict[str, list[Text]], is_text)
+    assert fields.may_hold(Intervention, is_text)  # at depth: its texts
+    assert fields.may_hold(Any, is_text) and fields.may_hold(list, is_text) and fields.may_hold("Text", is_text)
+    assert not fields.may_hold(list[Annotated[str, Vocab("sector")]] | int | None, is_text)
+    assert not fields.may_hold(Literal["a", "b"], is_text)

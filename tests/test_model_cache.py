@@ -31,10 +31,15 @@ def _load(project: Project, cache: ModelCache | None) -> tuple[DataSet, Report]:
     return data, report
 
 
-def _what_loaded(data: DataSet) -> dict[tuple[str, str], tuple[str, str, dict[tuple[str | int, ...], tuple[int, int]]]]:
-    """Every entity as its model's JSON, its file as shown, and where each of its values is."""
+def _what_loaded(data: DataSet, like: DataSet) -> dict[tuple[str, str], tuple[str, str, list[str]]]:
+    """Every entity as its model's JSON, its file as shown, and where each of its values is (each
+    value that `like`, loaded by parsing, has a mark for; and one it has none for)."""
     return {
-        (kind, entity_id): (loaded.model.model_dump_json(), loaded.source.display_path, loaded.source.marks)
+        (kind, entity_id): (
+            loaded.model.model_dump_json(),
+            loaded.source.display_path,
+            [str(loaded.location(*path)) for path in [*like.entities[kind][entity_id].source.marks, ("no", "such", 0)]],
+        )
         for kind, entities in data.entities.items()
         for entity_id, loaded in entities.items()
     }
@@ -64,7 +69,7 @@ def test_a_load_from_the_cache_is_the_load_that_parses(broken_project: Project) 
     warm = ModelCache.open(broken_project.build_dir)
     warm_data, warm_report = _load(broken_project, warm)
     assert (warm.reused, warm.loaded) == (first.loaded, 0)
-    assert _what_loaded(warm_data) == _what_loaded(cold)
+    assert _what_loaded(warm_data, cold) == _what_loaded(cold, cold)
     assert warm_data.invalid == cold.invalid and cold.invalid["theme"] == {"tema-x", "tema-b"}
     assert warm_report.problems == first_report.problems == cold_report.problems
     assert warm_report.held_back == cold_report.held_back

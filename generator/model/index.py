@@ -12,6 +12,7 @@ Nothing here reads or writes files.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 
 from generator.model.cerqual import COMPONENT_FIELDS, NO_CONCERN, levels, unreconciled
 from generator.model.errors import Location, Report, strange_characters
-from generator.model.fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, field_names, occurrences, slot
+from generator.model.fields import KindAndId, Occurrence, Ref, ScaleOf, Vocab, may_hold, occurrences, slot
 from generator.model.glossary import Glossary, conflicts
 from generator.model.kinds import KINDS, chains, folder_of, publication_lists, referring_kinds
 from generator.model.models import (
@@ -321,12 +322,23 @@ class Index:
 # --- walking models ----------------------------------------------------------------------
 
 
+def _is_text(cls: type) -> bool:
+    return issubclass(cls, Text)
+
+
+@functools.cache
+def _fields_with_texts(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of the model whose type may hold a text, in order: the only ones `iter_texts`
+    looks into (most fields hold ids, numbers or plain strings)."""
+    return tuple(name for name, info in model.model_fields.items() if may_hold(info.annotation, _is_text))
+
+
 def iter_texts(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
     """Every bilingual text inside a model, with its field path."""
     if isinstance(value, Text):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name in field_names(type(value)):
+        for name in _fields_with_texts(type(value)):
             yield from iter_texts(getattr(value, name), (*path, name))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):

@@ -163,14 +163,15 @@ def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
     return None if raw is None else parse_source(raw, path, relative(path, root), report)
 
 
-def read_source(path: Path, root: Path, report: Report) -> bytes | None:
+def read_source(path: Path, root: Path, report: Report, folders: dict[str, str] | None = None) -> bytes | None:
     """The bytes of one data file, read only when it is a regular file inside the project and not
-    too large; else the reason goes to `report` and nothing is read."""
+    too large; else the reason goes to `report` and nothing is read. `folders`: where the folders
+    of the files read before in the same pass really are (`_entry_kind`), kept for the next."""
     display = relative(path, root)
     top = Location(display)
     # Checked here too, not only by `walk`: a caller that found the path some other way must not
     # read through a link out of the project, block on a FIFO or trip over a folder.
-    kind = _entry_kind(path, root, report)
+    kind = _entry_kind(path, root, report, folders=folders)
     if kind == "folder":
         report.add(top, "", "cannot read file: a folder, not a regular file")
     if kind != "file":
@@ -315,16 +316,19 @@ def _through_link(path: Path, target: Path, root: Path) -> bool:
     return target != _resolved_root(root) / lexical
 
 
-def _entry_kind(path: Path, root: Path, report: Report, resolved: Path | None = None) -> str | None:
+def _entry_kind(
+    path: Path, root: Path, report: Report, resolved: Path | None = None, folders: dict[str, str] | None = None
+) -> str | None:
     """'file' or 'folder' when `path` may be read: it is a regular file or folder, or a symbolic
     link (or chain of links) that ends at one inside the project, outside its hidden paths.
     Anything else is reported at the path and gives None. `resolved`: the same path under its
     parent's resolved folder, which is quicker to resolve when the path runs through links.
+    `folders`: for one pass over many files, where each folder met so far really is.
 
     On strings, not Paths (`os.path.realpath` is what `Path.resolve` calls): the same answers, and
     pathlib's parsing was half of what judging 18,541 files cost."""
     try:
-        target = os.path.realpath(resolved or path, strict=True)
+        target = _real_path(os.fspath(resolved or path), folders)
     except RuntimeError:  # pragma: no cover - pathlib's way of saying ELOOP, should a caller raise it
         report.add(Location(relative(path, root)), "", LINK_LOOP)
         return None
@@ -350,6 +354,22 @@ def _entry_kind(path: Path, root: Path, report: Report, resolved: Path | None = 
     what = _NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
     report.add(Location(relative(path, root)), "", f"cannot read file: {what}, not a regular file")
     return None
+
+
+def _real_path(path: str, folders: dict[str, str] | None) -> str:
+    """`os.path.realpath(path, strict=True)`. With `folders`: a file that is no link, in a folder
+    resolved before in the same pass, is that folder's real path and its name (one `lstat` where
+    resolving it anew asks one for every part of the path: 0.6 s for 18,541 files); a file that is
+    a link, or in a folder not met yet, is resolved whole, and its folder kept."""
+    if folders is None:
+        return os.path.realpath(path, strict=True)
+    folder, name = os.path.split(os.path.abspath(path))
+    if stat.S_ISREG(os.lstat(path).st_mode):
+        real_folder = folders.get(folder)
+        if real_folder is None:
+            real_folder = folders[folder] = os.path.realpath(folder, strict=True)
+        return os.path.join(real_folder, name)
+    return os.path.realpath(path, strict=True)
 
 
 def _inside(target: str, folder: str) -> str | None:

@@ -2,11 +2,11 @@
 
 Loading a knowledge base is mostly parsing YAML with a mark on every value and validating it with
 pydantic: at 10,000 studies (18,541 files) 6.2 s of a warm `make site`, while reading and hashing
-the same files takes 0.3 s and unpickling their models and marks 0.8 s. So `check` keeps, in
+the same files takes 0.3 s and unpickling their models 0.6 s. So `check` keeps, in
 `build/model-cache.pickle`, for each data file: the digest of its kind, path and bytes, and what
 loading it gave (the model, the marks of its values, and the problems it reported). On the next
 load a file whose digest is the same is not parsed: its model, marks and problems come from the
-cache. Every file is still listed and read through the same checks as before (`sources.read_source`:
+cache (its marks are unpickled only if a location in it is asked for: `KeptSource`). Every file is still listed and read through the same checks as before (`sources.read_source`:
 no link out of the project, no folder, no FIFO, no file too large), so the cache changes what is
 computed, never what is read.
 
@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from generator.model.errors import Problem, Report, relative
+from generator.model.errors import Location, Problem, Report, relative
 from generator.model.models import Strict
 from generator.model.sources import FieldPath, SourceFile, parse_source, read_source
 from generator.model.validate import FileLoader, validate_source
 
 CACHE_FILE = "model-cache.pickle"
-FORMAT = 1
+FORMAT = 2
 """Raised when what the file holds changes shape."""
 
 MODEL_LAYER = Path(__file__).resolve().parent.parent / "model"
@@ -46,13 +46,14 @@ LIBRARIES = ("pydantic", "pydantic-core", "pyyaml")
 
 @cache
 def loader_digest() -> str:
-    """The code that turns a file into a model: the model layer, the libraries that parse and
-    validate, and the Python that pickles."""
+    """The code that turns a file into a model and keeps it: the model layer, this module, the
+    libraries that parse and validate, and the Python that pickles."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT}\0{sys.version}\0".encode())
     for path in sorted(MODEL_LAYER.rglob("*")):
         if path.suffix in (".py", ".yaml") and path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(MODEL_LAYER).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(Path(__file__).read_bytes())  # this module: the shape of what it keeps
     for name in LIBRARIES:
         try:
             version = importlib.metadata.version(name)
@@ -73,11 +74,25 @@ class Loaded:
     """What loading one file gave, as the loader returns it and the report was told."""
 
     model: Strict | None
-    marks: dict[FieldPath, tuple[int, int]] | None
-    """None when the file could not be parsed (no source)."""
-    raw_scalars: dict[FieldPath, str]
+    marks: bytes | None
+    """The marks of its values and its raw scalars, pickled apart: a location is asked for only
+    when something is reported, so they are unpickled then (`KeptSource`). None when the file
+    could not be parsed (no source)."""
     problems: tuple[Problem, ...]
     held_back: int
+
+
+@dataclass
+class KeptSource(SourceFile):
+    """A source whose marks stay pickled until a location is asked for."""
+
+    packed: bytes = b""
+
+    def location(self, field_path: FieldPath) -> Location:
+        if self.packed:
+            self.marks, self.raw_scalars = pickle.loads(self.packed)
+            self.packed = b""
+        return super().location(field_path)
 
 
 class ModelCache:
@@ -107,8 +122,10 @@ class ModelCache:
         """A loader for `validate.load_data`: the same checks and reads as the plain one, and for a
         file whose digest is the one kept, the model, marks and problems kept."""
 
+        folders: dict[str, str] = {}  # where each folder of this load really is (`sources.read_source`)
+
         def load(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
-            raw = read_source(path, root, report)
+            raw = read_source(path, root, report, folders)
             if raw is None:
                 return None, None
             display = relative(path, root)
@@ -127,7 +144,7 @@ class ModelCache:
             report.held_back += loaded.held_back
             if loaded.marks is None:
                 return None, loaded.model
-            return SourceFile(path, display, None, loaded.marks, loaded.raw_scalars), loaded.model
+            return KeptSource(path, display, None, packed=loaded.marks), loaded.model
 
         return load
 
@@ -157,6 +174,5 @@ def _load(kind: str, raw: bytes, path: Path, display: str) -> Loaded:
     report = Report()
     source = parse_source(raw, path, display, report)
     model = validate_source(kind, source, report) if source is not None else None
-    marks = source.marks if source is not None else None
-    raw_scalars = source.raw_scalars if source is not None else {}
-    return Loaded(model, marks, raw_scalars, tuple(report.problems), report.held_back)
+    marks = pickle.dumps((source.marks, source.raw_scalars), protocol=pickle.HIGHEST_PROTOCOL) if source is not None else None
+    return Loaded(model, marks, tuple(report.problems), report.held_back)
