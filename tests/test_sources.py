@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.model.errors import Report
@@ -74,3 +75,41 @@ def test_unquoted_no_is_remembered_as_raw_text(tmp_path: Path) -> None:
     assert source is not None
     assert source.value == {"country": False, "lang": "no"}
     assert source.raw_scalars == {("country",): "no"}
+
+
+def test_a_pass_that_resolves_each_folder_once_finds_where_every_path_really_is(tmp_path: Path) -> None:
+    """`_real_path` with a pass's folders is `os.path.realpath(strict=True)`: for files, links to
+    files, files in linked folders, links to links, broken links and loops, each asked twice."""
+    import errno
+    import os
+
+    from generator.model.sources import _real_path
+
+    real = write(tmp_path / "data" / "a" / "one.yaml", "id: one\n")
+    write(tmp_path / "data" / "b" / "two.yaml", "id: two\n")
+    (tmp_path / "data" / "linked").symlink_to(tmp_path / "data" / "b")
+    (tmp_path / "data" / "a" / "to-two.yaml").symlink_to(tmp_path / "data" / "b" / "two.yaml")
+    (tmp_path / "data" / "a" / "to-link.yaml").symlink_to(tmp_path / "data" / "a" / "to-two.yaml")
+    (tmp_path / "data" / "a" / "broken.yaml").symlink_to(tmp_path / "data" / "gone.yaml")
+    (tmp_path / "data" / "a" / "loop.yaml").symlink_to(tmp_path / "data" / "a" / "loop.yaml")
+    paths = [
+        real,
+        tmp_path / "data" / "linked" / "two.yaml",
+        tmp_path / "data" / "b" / "two.yaml",
+        *(tmp_path / "data" / "a" / name for name in ("to-two.yaml", "to-link.yaml", "broken.yaml", "loop.yaml")),
+    ]
+
+    def outcome(resolve: Callable[[Path], str], path: Path) -> str:
+        try:
+            return resolve(path)
+        except OSError as exc:
+            return f"error {errno.errorcode.get(exc.errno or 0)}"
+
+    folders: dict[str, str] = {}
+    for _ in range(2):
+        for path in paths:
+            expected = outcome(lambda p: os.path.realpath(p, strict=True), path)
+            assert outcome(lambda p: _real_path(str(p), folders), path) == expected, path
+    assert folders  # the folders of the files that are no link were kept
+    assert outcome(lambda p: _real_path(str(p), folders), paths[5]) == "error ENOENT"
+    assert outcome(lambda p: _real_path(str(p), folders), paths[6]) == "error ELOOP"
