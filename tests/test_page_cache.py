@@ -3,6 +3,7 @@ whose reads changed, and its staged tree is byte-identical to a cold generate of
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 from collections.abc import Callable
@@ -274,8 +275,6 @@ def test_an_unlisted_related_finding_edited_leaves_the_page_kept(one_listed: Pro
 
 def _cache_contents(project: Project) -> dict[str, dict[str, tuple[bytes, frozenset[object]]]]:
     """The page cache written back, per language: each page's spec digest and the keys it read."""
-    import pickle
-
     state = pickle.loads((project.build_dir / CACHE_FILE).read_bytes())
     keys = state["keys"]
     return {
@@ -290,7 +289,7 @@ def test_languages_generated_side_by_side_leave_the_cache_one_process_leaves(war
     written back, are those of a generate in one process; and so after a second edit."""
     twin = Project(tmp_path / "twin")
     shutil.copytree(warm.root, twin.root)
-    runs: dict[int, list[tuple[int, int]]] = {}
+    runs: dict[int, list[tuple[int, int, int]]] = {}
     study = (warm.data_dir / "studies" / "alpha-2020.yaml").read_text(encoding="utf-8")
     for project, processes in ((warm, 1), (twin, 2)):
         runs[processes] = []
@@ -310,9 +309,15 @@ def test_languages_generated_side_by_side_leave_the_cache_one_process_leaves(war
             index = load_or_fail(project)
             cache = PageCache.open(project.build_dir, index)
             generate(project, index, cache=cache, processes=processes)
-            runs[processes].append((cache.rendered, cache.kept))
-    assert runs[1] == runs[2] and all(rendered > 0 and kept > 0 for rendered, kept in runs[1]), runs
+            runs[processes].append((cache.rendered, cache.kept, cache.entity_json_made))
+    assert runs[1] == runs[2] and all(rendered > 0 and kept > 0 for rendered, kept, _ in runs[1]), runs
+    # The knowledge base's JSON made anew: the edited finding's; then the new study's, the finding's
+    # and the publication's. Every other entity's was kept from the generate before.
+    assert [made for _, _, made in runs[1]] == [1, 3]
     assert _cache_contents(twin) == _cache_contents(warm)
+    kept_json = [pickle.loads((project.build_dir / CACHE_FILE).read_bytes())["entity_json"] for project in (warm, twin)]
+    every_entity = sum(len(entities) for entities in load_or_fail(warm).data.entities.values())
+    assert kept_json[0] == kept_json[1] and len(kept_json[0][1]) == every_entity
     assert _tree(twin.build_dir / "docs") == _tree(warm.build_dir / "docs")
 
 
@@ -337,6 +342,7 @@ def test_merging_a_language_translates_only_the_reads_of_the_pages_it_rendered(t
         reason="",
         shared_keys=2,
         rendered_docs=["rendered.md"],
+        entity_json={},
     )
     cache.merge("en", part)
     table = list(cache._keys)

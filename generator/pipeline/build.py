@@ -230,7 +230,7 @@ def _generate_language(
             with index.recording() as reads:
                 writer.write(page.doc, render_page(env, index, lang, page, pdfs, hand_written))
             cache.record(page, reads)
-    write_exports(index, writer, lang, public_url(index))
+    write_exports(index, writer, lang, public_url(index), cache.entity_json if cache is not None else None)
     write_citations(index, lang, pages, writer)
     copy_content(project, lang, writer, index)
     writer.remove_stale()
@@ -314,9 +314,12 @@ def public_url(index: Index) -> str | None:
     return index.site.base_url
 
 
-def write_exports(index: Index, writer: StagingWriter, lang: str, site_url: str | None = None) -> None:
+def write_exports(
+    index: Index, writer: StagingWriter, lang: str, site_url: str | None = None, entity: opendata.EntityJson | None = None
+) -> None:
     """RIS and CSL-JSON of every publication's studies and of its reference list, for reference
-    managers (their notes in the site's language), and the open data."""
+    managers (their notes in the site's language), and the open data (`entity`: how an entity's
+    JSON in the knowledge base is made, `opendata.files`)."""
     for pub in index.publications():
         records = study_records(pub, index, lang)
         writer.write(urls.references_path(pub.id, "ris"), ris(records))
@@ -326,7 +329,7 @@ def write_exports(index: Index, writer: StagingWriter, lang: str, site_url: str 
             writer.write(urls.reference_list_path(pub.id, "ris"), ris(entries))
             writer.write(urls.reference_list_path(pub.id, "json"), csl_json(entries))
     # Open data: the tables as CSV, the knowledge base as JSON, the data package (opendata.py).
-    for path, content in index.once("opendata", lambda: opendata.files(index)).items():  # the same in each language
+    for path, content in index.once("opendata", lambda: opendata.files(index, entity)).items():  # the same in each language
         writer.write(path, content)
     # What changed, to follow: the Atom feed of the language (web/feed.py).
     writer.write(urls.FEED, feed.atom(index, lang, site_url))

@@ -27,7 +27,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,7 +297,12 @@ def _cell(value: Any) -> str:
     return guard(str(value))
 
 
-def knowledge_base(index: Index) -> str:
+EntityJson = Callable[[str, str, BaseModel], str]
+"""The knowledge base's JSON of one entity (kind, id, model), three levels down: `entity_json`, or
+what remembers it between builds (the page cache's `PageCache.entity_json`)."""
+
+
+def knowledge_base(index: Index, entity: EntityJson | None = None) -> str:
     """Every entity of every kind, by kind and id, as the data holds it (both languages, term ids):
     `{"kinds": {kind: [entity, ...]}}`, keys sorted, one space of indent a level.
 
@@ -305,7 +310,7 @@ def knowledge_base(index: Index) -> str:
     whole (its indent depends on the depth alone, and a string's line breaks are escaped): the
     whole at once held every entity's dictionary and the pieces of its text at the same time. At
     10,000 studies the preview's builder then peaked at 948 MB, now 942 MB (`VmHWM`, one run each)."""
-    kinds = ",\n".join(_kind_at_depth_2(index, name) for name in sorted(KINDS))
+    kinds = ",\n".join(_kind_at_depth_2(index, name, entity or _any_entity_json) for name in sorted(KINDS))
     return '{\n "kinds": {\n' + kinds + "\n }\n}\n"
 
 
@@ -313,11 +318,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
 
 
-def _kind_at_depth_2(index: Index, kind: str) -> str:
+def _kind_at_depth_2(index: Index, kind: str, entity: EntityJson) -> str:
     entities = index.data.entities[kind]
     if not entities:
         return f"  {_json(kind)}: []"
-    listed = ",\n".join("   " + _entity_at_depth_3(entities[entity_id].model) for entity_id in sorted(entities))
+    listed = ",\n".join("   " + entity(kind, entity_id, entities[entity_id].model) for entity_id in sorted(entities))
     return f"  {_json(kind)}: [\n{listed}\n  ]"
 
 
@@ -330,7 +335,11 @@ def _at_depth_3(indent: str) -> str:
     return "\n   " + " " * (len(indent) // 2)
 
 
-def _entity_at_depth_3(model: BaseModel) -> str:
+def _any_entity_json(kind: str, entity_id: str, model: BaseModel) -> str:
+    return entity_json(model)
+
+
+def entity_json(model: BaseModel) -> str:
     """The entity as `_json(model.model_dump(mode="json"))` indents it three levels down, made
     faster: pydantic's own JSON, its keys sorted and indented by orjson, then two spaces a level
     made one. Written with the standard library's encoder (pure Python when it indents) the
@@ -425,10 +434,11 @@ def datapackage(index: Index, found: list[Table]) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-def files(index: Index) -> dict[str, str]:
-    """Every open-data file, by its path under a language's site root."""
+def files(index: Index, entity: EntityJson | None = None) -> dict[str, str]:
+    """Every open-data file, by its path under a language's site root; `entity`: how an entity's
+    JSON in the knowledge base is made (`knowledge_base`)."""
     found = tables(index)
     written = {table.path: csv_text(table) for table in found}
-    written[urls.KNOWLEDGE_BASE_JSON] = knowledge_base(index)
+    written[urls.KNOWLEDGE_BASE_JSON] = knowledge_base(index, entity)
     written[urls.DATA_PACKAGE] = datapackage(index, found)
     return written
