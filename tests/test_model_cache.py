@@ -130,6 +130,15 @@ def test_a_cache_of_other_code_or_unreadable_is_ignored(whole_project: Project, 
     broken = ModelCache.open(whole_project.build_dir)
     data, report = _load(whole_project, broken)
     assert broken.reused == 0 and not report.failed() and data.entities["finding"]
+    # One entry that cannot be read back: that file is parsed again, the others are taken.
+    path = whole_project.build_dir / CACHE_FILE
+    digest, entries = pickle.loads(path.read_bytes())
+    entries["data/themes/tema-a.yaml"] = (entries["data/themes/tema-a.yaml"][0], b"not a pickle")
+    path.write_bytes(pickle.dumps((digest, entries)))
+    one_broken = ModelCache.open(whole_project.build_dir)
+    data, report = _load(whole_project, one_broken)
+    assert one_broken.loaded == 1 and one_broken.reused == len(entries) - 1
+    assert not report.failed() and "tema-a" in data.entities["theme"]
 
 
 def test_nothing_is_written_when_nothing_changed(whole_project: Project) -> None:

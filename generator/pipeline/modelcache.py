@@ -6,9 +6,10 @@ the same files takes 0.3 s and unpickling their models 0.6 s. So `check` keeps, 
 `build/model-cache.pickle`, for each data file: the digest of its kind, path and bytes, and what
 loading it gave (the model, the marks of its values, and the problems it reported). On the next
 load a file whose digest is the same is not parsed: its model, marks and problems come from the
-cache (its marks are unpickled only if a location in it is asked for: `KeptSource`). Every file is still listed and read through the same checks as before (`sources.read_source`:
-no link out of the project, no folder, no FIFO, no file too large), so the cache changes what is
-computed, never what is read.
+cache (its marks are unpickled only if a location in it is asked for: `KeptSource`). Every file
+is still listed and read through the same checks as before (`sources.read_source`: no link out of
+the project, no folder, no FIFO, no file too large), so the cache changes what is computed, never
+what is read.
 
 What loading one file gives depends on that file alone (a pydantic model validates one file;
 the checks across files are the index's, which always runs), on the code of the model layer and
@@ -98,7 +99,7 @@ class KeptSource(SourceFile):
 class ModelCache:
     """The loaded files of the last load, by path: the digest each had and, pickled, what it gave."""
 
-    def __init__(self, path: Path | None, entries: dict[str, tuple[bytes, bytes]]) -> None:
+    def __init__(self, path: Path, entries: dict[str, tuple[bytes, bytes]]) -> None:
         self.path = path
         self._before = entries
         self._now: dict[str, tuple[bytes, bytes]] = {}
@@ -131,14 +132,14 @@ class ModelCache:
             display = relative(path, root)
             digest = file_digest(kind, display, raw)
             kept = self._before.get(display)
-            if kept is not None and kept[0] == digest:
-                loaded = pickle.loads(kept[1])
+            loaded = _unpickled(kept[1]) if kept is not None and kept[0] == digest else None
+            if loaded is not None and kept is not None:
                 self.reused += 1
+                self._now[display] = kept
             else:
                 loaded = _load(kind, raw, path, display)
-                kept = (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+                self._now[display] = (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
                 self.loaded += 1
-            self._now[display] = kept
             for problem in loaded.problems:
                 report.add(problem.location, problem.field_path, problem.message, problem.severity)
             report.held_back += loaded.held_back
@@ -159,14 +160,27 @@ class ModelCache:
         """Keep what this load gave (only the files it loaded: a file gone is forgotten), written
         whole and then renamed, so a reader never sees half a file. Nothing is written when nothing
         changed."""
-        if self.path is None or not self.changed:
+        if not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
-        with partial.open("wb") as file:
-            pickle.dump((loader_digest(), self._now), file, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(self.path)
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+        try:
+            with partial.open("wb") as file:
+                pickle.dump((loader_digest(), self._now), file, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(self.path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         self._before = dict(self._now)
+
+
+def _unpickled(kept: bytes) -> Loaded | None:
+    """What loading a file gave, as kept; None (so the file is parsed) if it cannot be read back."""
+    try:
+        loaded = pickle.loads(kept)
+    except Exception:
+        return None
+    return loaded if isinstance(loaded, Loaded) else None
 
 
 def _load(kind: str, raw: bytes, path: Path, display: str) -> Loaded:
