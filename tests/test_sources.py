@@ -88,6 +88,8 @@ def test_a_pass_that_resolves_each_folder_once_finds_where_every_path_really_is(
     real = write(tmp_path / "data" / "a" / "one.yaml", "id: one\n")
     write(tmp_path / "data" / "b" / "two.yaml", "id: two\n")
     (tmp_path / "data" / "linked").symlink_to(tmp_path / "data" / "b")
+    (tmp_path / "data" / "b" / "c").mkdir()
+    (tmp_path / "data" / "deep").symlink_to(tmp_path / "data" / "b" / "c")
     (tmp_path / "data" / "a" / "to-two.yaml").symlink_to(tmp_path / "data" / "b" / "two.yaml")
     (tmp_path / "data" / "a" / "to-link.yaml").symlink_to(tmp_path / "data" / "a" / "to-two.yaml")
     (tmp_path / "data" / "a" / "broken.yaml").symlink_to(tmp_path / "data" / "gone.yaml")
@@ -97,6 +99,7 @@ def test_a_pass_that_resolves_each_folder_once_finds_where_every_path_really_is(
         tmp_path / "data" / "linked" / "two.yaml",
         tmp_path / "data" / "b" / "two.yaml",
         *(tmp_path / "data" / "a" / name for name in ("to-two.yaml", "to-link.yaml", "broken.yaml", "loop.yaml")),
+        tmp_path / "data" / "deep" / ".." / "two.yaml",  # '..' after a link: the parent of where it leads
     ]
 
     def outcome(resolve: Callable[[Path], str], path: Path) -> str:
@@ -113,3 +116,4 @@ def test_a_pass_that_resolves_each_folder_once_finds_where_every_path_really_is(
     assert folders  # the folders of the files that are no link were kept
     assert outcome(lambda p: _real_path(str(p), folders), paths[5]) == "error ENOENT"
     assert outcome(lambda p: _real_path(str(p), folders), paths[6]) == "error ELOOP"
+    assert outcome(lambda p: _real_path(str(p), folders), paths[7]) == str(tmp_path / "data" / "b" / "two.yaml")

@@ -361,7 +361,7 @@ def _real_path(path: str, folders: dict[str, str] | None) -> str:
     resolved before in the same pass, is that folder's real path and its name (one `lstat` where
     resolving it anew asks one for every part of the path: 0.6 s for 18,541 files); a file that is
     a link, or in a folder not met yet, is resolved whole, and its folder kept."""
-    if folders is None:
+    if folders is None or ".." in path.split(os.sep):  # `abspath` takes '..' lexically, not after links
         return os.path.realpath(path, strict=True)
     folder, name = os.path.split(os.path.abspath(path))
     if stat.S_ISREG(os.lstat(path).st_mode):
