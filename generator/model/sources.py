@@ -329,10 +329,7 @@ def _entry_kind(
     pathlib's parsing was half of what judging 18,541 files cost."""
     try:
         target = _real_path(os.fspath(resolved or path), folders)
-    except RuntimeError:  # pragma: no cover - pathlib's way of saying ELOOP, should a caller raise it
-        report.add(Location(relative(path, root)), "", LINK_LOOP)
-        return None
-    except OSError as exc:
+    except OSError as exc:  # a loop is ELOOP here (pathlib's `resolve` raised RuntimeError for it)
         report.add(
             Location(relative(path, root)), "", LINK_LOOP if exc.errno == errno.ELOOP else f"cannot read file: {exc.strerror}"
         )
