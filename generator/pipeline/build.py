@@ -32,7 +32,7 @@ from generator.model.index import Index, build_index
 from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
 from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
-from generator.model.validate import load_data
+from generator.model.validate import load_and_validate, load_data
 from generator.pipeline import mkdocs_run, pagefind_run
 from generator.pipeline.modelcache import ModelCache
 from generator.pipeline.pagecache import PageCache
@@ -105,10 +105,7 @@ def check(project: Project, strict: bool = False, cached: bool = False) -> tuple
     check_mkdocs_config(project, report)
     models = ModelCache.open(project.build_dir) if cached else None
     with fewer_collections(LOADING_GC_THRESHOLD):
-        if models is None:
-            data = load_data(project.data_dir, project.root, report)
-        else:
-            data = load_data(project.data_dir, project.root, report, models.loader())
+        data = load_data(project.data_dir, project.root, report, models.loader() if models is not None else load_and_validate)
         index = build_index(data, report)
     if models is not None:
         models.save()

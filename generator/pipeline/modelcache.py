@@ -23,7 +23,6 @@ repository, and a pull request cannot write it.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import sys
@@ -35,6 +34,7 @@ from generator.model.errors import Location, Problem, Report, relative
 from generator.model.models import Strict
 from generator.model.sources import FieldPath, SourceFile, parse_source, read_source
 from generator.model.validate import FileLoader, validate_source
+from generator.pipeline import fingerprint
 
 CACHE_FILE = "model-cache.pickle"
 FORMAT = 2
@@ -51,16 +51,9 @@ def loader_digest() -> str:
     libraries that parse and validate, and the Python that pickles."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT}\0{sys.version}\0".encode())
-    for path in sorted(MODEL_LAYER.rglob("*")):
-        if path.suffix in (".py", ".yaml") and path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(MODEL_LAYER).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    fingerprint.add_files(digest, MODEL_LAYER, (".py", ".yaml"))
     digest.update(Path(__file__).read_bytes())  # this module: the shape of what it keeps
-    for name in LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
+    fingerprint.add_versions(digest, LIBRARIES)
     return digest.hexdigest()
 
 

@@ -40,7 +40,6 @@ foreign cache file renders everything.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import re
@@ -57,6 +56,7 @@ from pydantic import BaseModel
 from generator.model import related
 from generator.model.collect import LOADING_GC_THRESHOLD, fewer_collections
 from generator.model.index import Index, Read
+from generator.pipeline import fingerprint
 from generator.present import opendata
 from generator.present.pagespec import PageSpec
 
@@ -81,15 +81,8 @@ def code_digest() -> str:
     """The generator's own code and templates, and the libraries that format: a page rendered by
     other code is never kept."""
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(GENERATOR.rglob("*")):
-        if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
+    fingerprint.add_files(digest, GENERATOR, CODE_SUFFIXES)
+    fingerprint.add_versions(digest, LIBRARIES)
     return digest.hexdigest()
 
 
