@@ -471,15 +471,23 @@ PAYLOAD_LINK_LABELS = {"md-js", "md-data", "md-vb", "ref-link", "a-href", "a-dat
 REGIONS = ("head", "page chrome", "article")
 """The parts of a page: <head>, the theme's header/navigation/footer, and the generated article."""
 
-_REGION_TAGS: dict[int, tuple[BeautifulSoup, dict[str, list[Tag]]]] = {}
-"""Each page's tags by region, found once for the four region tests (the page is kept with them,
-so its id is never another page's)."""
+RegionTags = dict[int, tuple[BeautifulSoup, dict[str, list[Tag]]]]
+"""Each page's tags by region, by the page's id (the page is kept with them, so its id is never
+another page's)."""
 
 
-def _tags_in(region: str, soup: BeautifulSoup) -> list[Tag]:
+@pytest.fixture(scope="module")
+def region_tags() -> RegionTags:
+    """The tags by region found so far, shared by the region tests of this module and dropped with
+    it: a module-level dict kept 470,000 parsed tags alive for the rest of the test process, and
+    every later garbage collection walked them (the preview's tests after this module ran 3x slower)."""
+    return {}
+
+
+def _tags_in(region: str, soup: BeautifulSoup, found_before: RegionTags) -> list[Tag]:
     """The page's tags in `region`, in document order: in <head> (or <head> itself), in <article>
     (or <article> itself), or in neither (the page chrome)."""
-    if id(soup) not in _REGION_TAGS:
+    if id(soup) not in found_before:
         within: dict[int, tuple[bool, bool]] = {}
         found: dict[str, list[Tag]] = {name: [] for name in REGIONS}
         for tag in soup.find_all(True):  # a parent comes before its children
@@ -489,12 +497,12 @@ def _tags_in(region: str, soup: BeautifulSoup) -> list[Tag]:
             for name, inside in (("head", head), ("article", article), ("page chrome", not head and not article)):
                 if inside:
                     found[name].append(tag)
-        _REGION_TAGS[id(soup)] = (soup, found)
-    return _REGION_TAGS[id(soup)][1][region]
+        found_before[id(soup)] = (soup, found)
+    return found_before[id(soup)][1][region]
 
 
-def _problems(region: str, soup: BeautifulSoup, clean: BeautifulSoup) -> list[str]:
-    tags, clean_tags = _tags_in(region, soup), _tags_in(region, clean)
+def _problems(region: str, soup: BeautifulSoup, clean: BeautifulSoup, found_before: RegionTags) -> list[str]:
+    tags, clean_tags = _tags_in(region, soup, found_before), _tags_in(region, clean, found_before)
     found = []
     scripts, clean_scripts = (
         [_script(t) for t in tags if t.name == "script"],
@@ -538,7 +546,11 @@ def _has_chart(soup: BeautifulSoup) -> bool:
     ],
 )
 def test_no_markup_from_the_data(
-    clean_pages: dict[str, BeautifulSoup], hostile_pages: dict[str, BeautifulSoup], region: str, pages: str
+    clean_pages: dict[str, BeautifulSoup],
+    hostile_pages: dict[str, BeautifulSoup],
+    region_tags: RegionTags,
+    region: str,
+    pages: str,
 ) -> None:
     """No script but the theme's, no on* attribute, no javascript:/data:/vbscript: URL, no extra
     iframe/form/object/embed/base/img/... element, no link made from Markdown in the data."""
@@ -548,7 +560,9 @@ def test_no_markup_from_the_data(
         if pages == "all" or _has_chart(clean_pages[name]) == (pages == "with a chart")
     }
     assert chosen
-    found = {name: problems for name, soup in chosen.items() if (problems := _problems(region, soup, clean_pages[name]))}
+    found = {
+        name: problems for name, soup in chosen.items() if (problems := _problems(region, soup, clean_pages[name], region_tags))
+    }
     assert found == {}, f"{len(found)} of {len(chosen)} page(s), e.g. {next(iter(found.items()))}"
 
 
