@@ -226,3 +226,46 @@ def test_no_test_module_takes_the_guarded_builds_by_name() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "generator.pipeline.build":
                 taken += [f"{path.name}: {alias.name}" for alias in node.names if alias.name in guarded]
     assert taken == []
+
+
+EMPTY_CONTAINERS = {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter"}
+
+
+def _starts_empty(value: object) -> bool:
+    """An empty dict, list or set literal, or a call that makes an empty container."""
+    import ast
+
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    if isinstance(value, (ast.List, ast.Set)):
+        return not value.elts
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in EMPTY_CONTAINERS
+        and not value.args
+        and not value.keywords
+    )
+
+
+def test_no_test_module_keeps_what_it_finds_at_its_top_level() -> None:
+    """What a module's tests find and share (parsed pages, tags by region) lives in a module-scoped
+    fixture, which is dropped when the module's last test ends. An empty container at a test module's
+    top level, filled as the tests run, lives as long as the test process: test_hostile.py kept its
+    pages' 470,000 parsed tags that way, and every later pass of the garbage collector in that
+    worker walked them (the incremental tests after it ran 3x slower)."""
+    import ast
+
+    kept = []
+    for path in sorted((REPO / "tests").glob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # the module's top level only
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _starts_empty(node.value):
+                kept.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert kept == []
+
+
+def test_the_top_level_check_finds_a_container_filled_by_the_tests() -> None:
+    import ast
+
+    module = ast.parse("FOUND: dict[int, str] = {}\nSEEN = set()\nNAMES = ['a']\nCOUNTS = Counter(['a'])\n")
+    assert [_starts_empty(node.value) for node in module.body] == [True, True, False, False]  # type: ignore[attr-defined]
