@@ -866,3 +866,16 @@ def test_a_new_page_or_new_settings_are_a_mkdocs_build(
     preview.build()
     assert len(builds) == 2, "a changed page after them is built alone again"
     assert "særlig" in (preview.site_dir / "findings" / "demo-2025-f03" / "index.html").read_text(encoding="utf-8")
+
+
+def test_mkdocs_server_builds_after_our_quiet_not_its_own(tmp_path: Path) -> None:
+    """`serve` shortens the quiet MkDocs' server waits for before a build by setting its
+    `build_delay`, an attribute its constructor sets (the refresh says itself when its pages are
+    written). Were it renamed by an upgrade of MkDocs, the setting would do nothing, unseen."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.tools import serve
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    assert isinstance(server.build_delay, float)
+    assert server.build_delay > serve.MKDOCS_QUIET_SECONDS

@@ -66,6 +66,11 @@ WRITING_WAIT_SECONDS = 5.0
 """How long a build waits for a refresh to finish writing a batch of pages before it builds what
 is there: the server answers no page while a build is due, and a refresh that re-renders every
 page writes for minutes at 10,000 studies."""
+MKDOCS_QUIET_SECONDS = 0.01
+"""How long MkDocs' server waits for the files it watches to stop changing before it builds (its own
+`build_delay`, 0.1 s). The quiet it waits for is ours to say: the refresh tells the preview when a
+batch of pages is written, every file of it named before (`refresher.py`), and the build waits for
+that (`Preview.build`). Its tenth of a second was in every edit's way to the screen."""
 STOP_WAIT_SECONDS = 30.0
 """How long a stopped preview waits for a refresh under way (at 10,000 studies about 5 s) before it
 ends the builder's process anyway."""
@@ -700,6 +705,7 @@ def serve(project: Project, lang: str, port: int) -> int:
         preview.regenerate()
         notifier = notify_changes(folders, notified)
         server = LiveReloadServer(builder=preview.build, host="127.0.0.1", port=port, root=str(preview.site_dir))
+        server.build_delay = MKDOCS_QUIET_SECONDS
         if notifier is not None:
             # MkDocs' server polls what it watches (every 0.5 s it lists the staging folder: 30,000
             # files a language at 10,000 studies, a third of a second of Python each time, beside
