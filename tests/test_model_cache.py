@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -31,13 +32,16 @@ def _load(project: Project, cache: ModelCache | None) -> tuple[DataSet, Report]:
     return data, report
 
 
-def _what_loaded(data: DataSet, like: DataSet) -> dict[tuple[str, str], tuple[str, str, list[str]]]:
-    """Every entity as its model's JSON, its file as shown, and where each of its values is (each
+def _what_loaded(data: DataSet, like: DataSet) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Every entity as its model's JSON, its file as shown, its source's marks and raw scalars as
+    read straight from it (before any location is asked for), and where each of its values is (each
     value that `like`, loaded by parsing, has a mark for; and one it has none for)."""
     return {
         (kind, entity_id): (
             loaded.model.model_dump_json(),
             loaded.source.display_path,
+            dict(loaded.source.raw_scalars),
+            dict(loaded.source.marks),
             [str(loaded.location(*path)) for path in [*like.entities[kind][entity_id].source.marks, ("no", "such", 0)]],
         )
         for kind, entities in data.entities.items()

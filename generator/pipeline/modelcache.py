@@ -6,7 +6,7 @@ the same files takes 0.3 s and unpickling their models 0.6 s. So `check` keeps, 
 `build/model-cache.pickle`, for each data file: the digest of its kind, path and bytes, and what
 loading it gave (the model, the marks of its values, and the problems it reported). On the next
 load a file whose digest is the same is not parsed: its model, marks and problems come from the
-cache (its marks are unpickled only if a location in it is asked for: `KeptSource`). Every file
+cache (its marks are unpickled when first read, which is when a location in it is asked for: `KeptSource`). Every file
 is still listed and read through the same checks as before (`sources.read_source`: no link out of
 the project, no folder, no FIFO, no file too large), so the cache changes what is computed, never
 what is read.
@@ -29,10 +29,11 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from generator.model.errors import Location, Problem, Report, relative
+from generator.model.errors import Problem, Report, relative
 from generator.model.models import Strict
-from generator.model.sources import FieldPath, SourceFile, parse_source, read_source
+from generator.model.sources import SourceFile, parse_source, read_source
 from generator.model.validate import FileLoader, validate_source
 from generator.pipeline import fingerprint
 
@@ -76,17 +77,20 @@ class Loaded:
     held_back: int
 
 
-@dataclass
 class KeptSource(SourceFile):
-    """A source whose marks stay pickled until a location is asked for."""
+    """A source whose marks and raw scalars stay pickled until either is first read (a location is
+    asked for only when something is reported): read any way, they are those the parse gave."""
 
-    packed: bytes = b""
+    def __init__(self, path: Path, display_path: str, packed: bytes) -> None:
+        super().__init__(path, display_path, None)
+        del self.marks, self.raw_scalars  # read through `__getattr__`, which unpickles them
+        self._packed = packed
 
-    def location(self, field_path: FieldPath) -> Location:
-        if self.packed:
-            self.marks, self.raw_scalars = pickle.loads(self.packed)
-            self.packed = b""
-        return super().location(field_path)
+    def __getattr__(self, name: str) -> Any:
+        if name in ("marks", "raw_scalars"):
+            self.marks, self.raw_scalars = pickle.loads(self._packed)
+            return getattr(self, name)
+        raise AttributeError(name)
 
 
 class ModelCache:
@@ -138,7 +142,7 @@ class ModelCache:
             report.held_back += loaded.held_back
             if loaded.marks is None:
                 return None, loaded.model
-            return KeptSource(path, display, None, packed=loaded.marks), loaded.model
+            return KeptSource(path, display, loaded.marks), loaded.model
 
         return load
 

@@ -347,10 +347,14 @@ class PageCache:
         digest = self.digests.entities.get((kind, entity_id))
         if digest is None:
             return opendata.entity_json(model)
-        made = self._json_before.get(digest) or self._json_made.get(digest)
+        made = self._json_kept(digest)
         if made is None:
             made = self._json_made[digest] = opendata.entity_json(model)
         return made
+
+    def _json_kept(self, digest: bytes) -> str | None:
+        """An entity's JSON by its digest, from the last build or made in this one."""
+        return self._json_before.get(digest) or self._json_made.get(digest)
 
     @property
     def entity_json_made(self) -> int:
@@ -359,12 +363,8 @@ class PageCache:
 
     def _entity_json_now(self) -> dict[bytes, str]:
         """The JSON of every entity there is now whose JSON was kept or made, by its digest."""
-        now: dict[bytes, str] = {}
-        for digest in self.digests.entities.values():
-            made = self._json_before.get(digest) or self._json_made.get(digest)
-            if made is not None:
-                now[digest] = made
-        return now
+        kept = ((digest, self._json_kept(digest)) for digest in self.digests.entities.values())
+        return {digest: made for digest, made in kept if made is not None}
 
     def _intern(self, keys: Iterable[Read]) -> array[int]:
         table = self._keys
