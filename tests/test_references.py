@@ -1,14 +1,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import rispy
+from markupsafe import Markup
 
 from generator.model.index import Index
 from generator.model.settings import Project
-from generator.pipeline.build import check
-from generator.present.references import ReferenceCache, csl_json, list_records, ris, study_records
+from generator.pipeline.build import check, generate, load_or_fail
+from generator.present.references import (
+    STYLE_LOOKUPS,
+    ReferenceCache,
+    _format,
+    csl_json,
+    list_records,
+    ris,
+    study_records,
+)
 
 from .conftest import write
 
@@ -89,35 +100,55 @@ def test_citeproc_formats_and_nothing_else_survives(fixture_project: Project, tm
     assert str(again.get(index.study("gamma-2022"), index, "nb")) == html and not again.dirty
 
 
-def test_macro_memo_gives_the_same_references() -> None:
-    from citeproc import model
+@contextmanager
+def _citeproc_as_published() -> Iterator[None]:
+    """citeproc-py's own methods in place of the remembered ones (`references.STYLE_LOOKUPS`)."""
+    from citeproc import model, source
 
-    from generator.present.references import _format
+    patched = [(getattr(model, cls), name) for cls, name in STYLE_LOOKUPS] + [(source.CitationItem, "reference")]
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, name in patched:
+            remembered = owner.__dict__[name]
+            original = remembered.fget.original if isinstance(remembered, property) else remembered.original
+            patch.setattr(owner, name, original)
+        yield
 
-    items = [
-        {
-            "id": "a",
-            "type": "thesis",
-            "genre": "Masteroppgave",
-            "author": [{"family": "Levik", "given": "E."}],
-            "issued": {"date-parts": [[2023]]},
-            "title": "T",
-        },
-        {
-            "id": "b",
-            "type": "article-journal",
-            "author": [{"family": "Bergman"}, {"family": "Chan"}],
-            "issued": {"date-parts": [[2019]]},
-        },
-    ]
-    memoized = [_format(i, lang) for i in items for lang in ("nb", "en")]
-    patched = model.CitationStylesElement.get_macro
-    model.CitationStylesElement.get_macro = patched.original
-    try:
-        plain = [_format(i, lang) for i in items for lang in ("nb", "en")]
-    finally:
-        model.CitationStylesElement.get_macro = patched
-    assert memoized == plain
+
+def test_remembered_style_lookups_give_citeproc_s_own_references(whole_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reference and page citation a generate of the fixture formats (theses, articles,
+    reports, pages; both languages), and a reference with every kind of field, are the same HTML
+    with citeproc-py's own lookups as with the remembered ones."""
+    formatted: list[tuple[dict[str, object], str]] = []
+    format_ = ReferenceCache.format  # as the session has it (conftest: each reference formatted once)
+
+    def recorded(cache: ReferenceCache, item: dict[str, object], lang: str) -> Markup:
+        formatted.append((item, lang))
+        return format_(cache, item, lang)
+
+    monkeypatch.setattr(ReferenceCache, "format", recorded)
+    index = load_or_fail(whole_project)
+    generate(whole_project, index, pdfs=False, processes=1)
+    monkeypatch.undo()
+    full = {
+        "id": "z",
+        "type": "article-journal",
+        "author": [{"family": "Bergman", "given": "A."}, {"family": "Chan"}, {"family": "Dahl", "given": "K. L."}],
+        "issued": {"date-parts": [[2019, 5]]},
+        "title": "Tittel: en <b>undertittel</b>",
+        "container-title": "Tidsskrift",
+        "volume": "12",
+        "issue": "3",
+        "page": "45-67",
+        "DOI": "10.1000/xyz",
+        "URL": "https://example.org/a",
+    }
+    formatted += [(full, lang) for lang in ("nb", "en")]
+    kinds = {str(item.get("type")) for item, _ in formatted}
+    assert {"article-journal", "thesis", "report", "webpage"} <= kinds, kinds  # the test sees every kind it claims
+    remembered = [_format(item, lang) for item, lang in formatted]
+    with _citeproc_as_published():
+        own = [_format(item, lang) for item, lang in formatted]
+    assert remembered == own
 
 
 @pytest.mark.parametrize(
