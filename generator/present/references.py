@@ -260,8 +260,9 @@ def _style(lang: str) -> CitationStylesStyle:
 
 
 class ReferenceCache:
-    """citeproc-py takes about 14 ms per reference (measured), so formatted references are
-    kept on disk, keyed by the CSL item and language: only new or edited studies pay."""
+    """citeproc-py takes about 3 ms per reference even with its lookups remembered (the real
+    knowledge base's 608 in 2.1 s of CPU, measured), so formatted references are kept on disk,
+    keyed by the CSL item and language: only new or edited studies pay."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
