@@ -215,9 +215,10 @@ def _layout(job: Job) -> Any:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from generator.print import repagination
+    from generator.print import pagerefs, repagination
 
     repagination.install()  # one layout pass less for the "see page N" references inside the chunk
+    pagerefs.install()  # the page references made once per chunk, not once per tagged element
     return HTML(string=job.html, base_url=job.base_url).render(font_config=FontConfiguration(), **job.options)
 
 

@@ -245,9 +245,10 @@ def render_pdf(env: Environment, index: Index, pub: Publication, kind: str, lang
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from generator.print import repagination
+    from generator.print import pagerefs, repagination
 
     repagination.install()  # one layout pass less for the "see page N" references, same bytes
+    pagerefs.install()  # the page references made once per report, not once per tagged element
     reset_peak_rss()
     started = time.perf_counter()
     html = render_html(env, index, pub, kind, lang)

@@ -29,7 +29,7 @@ from typing import Any
 KEY_FORMAT = "3"
 """Changed when what a key covers changes."""
 
-RENDERING_CODE = ("pdf.py", "repagination.py", "chunks.py", "chunked.py", "pdfmerge.py")
+RENDERING_CODE = ("pdf.py", "repagination.py", "pagerefs.py", "chunks.py", "chunked.py", "pdfmerge.py")
 """The modules of this package that call WeasyPrint, change how it lays out a report or cut and join
 a report rendered in chunks. An edit to
 them can change a report's bytes and not its HTML: their bytes are part of the key, so such an edit
