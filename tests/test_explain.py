@@ -13,6 +13,8 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis.strategies import lists, sampled_from, text
 
 from generator.model.glossary import Glossary
 from generator.model.index import Index
@@ -250,3 +252,37 @@ def test_a_long_page_of_the_real_glossary_names_each_term_once(repo_index: Index
     mentions = first_mentions(page, glossary, "nb")
     assert [m.written for m in mentions] == ["Kontaktlæreren"]
     assert page.index("Kontaktlæreren 0") == mentions[0].start
+
+
+MARKDOWN_ALPHABET = "ab1 \n\t`~[]()!<>:/{}#.=-\\@\"'hwtps"
+SKIPPED_SNIPPETS = [
+    "<!-- c -->",
+    "<https://a.no>",
+    "`a`",
+    "[a](b)",
+    "![i](x.png)",
+    "[a][r]",
+    "http://x.no",
+    "https://x.no",
+    "www.x.no",
+    "{: .c}",
+    "\\*",
+    "```\nx\n```",
+    "~~~\nx\n~~~",
+    "\n\n    code",
+    "\n\tcode",
+]
+"""One of each kind of thing `skipped_spans` finds, to be joined with random text between them."""
+
+
+@given(lists(sampled_from(SKIPPED_SNIPPETS) | text(alphabet=MARKDOWN_ALPHABET, max_size=30), max_size=8).map("".join))
+def test_a_page_left_unsearched_for_want_of_a_string_holds_no_match(page: str) -> None:
+    """`skipped_spans` runs a pattern only on a page that holds one of its strings: every match of
+    each pattern holds one, so leaving out a page without them leaves out no match."""
+    for needles, pattern in explain._SKIPPED_INLINE:
+        for match in pattern.finditer(page):
+            assert any(needle in match.group(0) for needle in needles), (pattern.pattern, match.group(0))
+    for match in explain._FENCE.finditer(page):
+        assert "```" in match.group(0) or "~~~" in match.group(0)
+    indented = [line for line in page.split("\n") if line.startswith(("    ", "\t"))]
+    assert bool(explain._indented_code(page)) <= bool(indented)  # no code block without an indented line
