@@ -95,3 +95,101 @@ def test_a_page_is_rendered_from_its_own_held_html(tmp_path: Path) -> None:
     assert mkdocs_hooks.on_post_page("<html>", page=second) == "<html>" and second.content is None
     mkdocs_hooks.on_page_context({}, page=first)
     assert first.content == "<h1>Å</h1>"
+
+
+RAW_HTML = [
+    '<span id="a">x</span> and <p id="b">y</p>',
+    '<!-- <span id="in-comment"> --> <span id="after">',
+    '<A NAME="named"> <b name="not-an-anchor"> <div ID="Upper">',
+    '<p id="a&amp;b">',
+    '<script>var s = \'<span id="in-script">\';</script><span id="past-script">',
+    "<span id=unquoted/>",
+    '`<span id="in-code">`',
+    "no tags at all",
+    "",
+]
+"""Raw HTML as MkDocs' own parse reads it: ids in comments and scripts are not ids, `name` counts
+on `<a>` only, attribute names in any case, entities in values."""
+
+
+def _mkdocs_own(text: str) -> set[str]:
+    from mkdocs.structure.pages import _HTMLHandler
+
+    parser = _HTMLHandler()
+    parser.feed(text)
+    parser.close()
+    return set(parser.present_anchor_ids)
+
+
+@pytest.mark.parametrize("text", RAW_HTML)
+def test_the_ids_in_raw_html_are_mkdocs_own_found_when_first_asked(text: str) -> None:
+    from generator.pipeline.mkdocs_hooks import AnchorIds, IdsInRawHtml
+
+    own = _mkdocs_own(text)
+    ids = IdsInRawHtml(text)
+    assert ids._found is None or "<" not in text  # nothing parsed yet
+    assert set(ids) == own and len(ids) == len(own)
+    assert all(anchor in ids for anchor in own) and "never-there" not in ids
+    union = {"from-markdown"} | ids  # as MkDocs makes `page.present_anchor_ids`
+    assert isinstance(union, AnchorIds)
+    assert set(union) == own | {"from-markdown"} and "from-markdown" in union and "never-there" not in union
+
+
+def test_the_ids_of_every_staged_page_are_mkdocs_own(staged: tuple[Project, Index]) -> None:
+    from generator.pipeline.mkdocs_hooks import IdsInRawHtml
+
+    project, _ = staged
+    pages = sorted(project.staging_docs("nb").rglob("*.md"))
+    assert len(pages) > 30
+    found = {page.name: set(IdsInRawHtml(page.read_text(encoding="utf-8"))) for page in pages}
+    assert found == {page.name: _mkdocs_own(page.read_text(encoding="utf-8")) for page in pages}
+    assert any(found.values())  # the fixture's pages have ids in their raw HTML
+
+
+ANCHOR_LINKS = {
+    "a.md": "# A\n\n[raw](b.md#raw-only) [heading](b.md#a-heading) [comment](b.md#in-comment) [script](b.md#in-script)\n",
+    "b.md": '# B\n\n## A heading\n\n<span id="raw-only">x</span>\n\n<!-- <span id="in-comment"> -->\n\n'
+    "<script>var s = '<span id=\"in-script\">';</script>\n",
+    "c.md": '# C\n\n<span id="never-linked">x</span>\n',
+}
+
+
+def _anchor_warnings(tmp_path: Path, with_ours: bool) -> list[str]:
+    """The warnings of a strict MkDocs build of ANCHOR_LINKS, with our hooks or with MkDocs alone."""
+    import logging
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    root = tmp_path / ("ours" if with_ours else "plain")
+    for name, text in ANCHOR_LINKS.items():
+        (root / "docs").mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: t\nvalidation:\n  links:\n    anchors: warn\n", encoding="utf-8")
+    warnings: list[str] = []
+    if with_ours:
+        with pytest.raises(Abort):
+            mkdocs_run.build_with(config, root / "site", {}, warnings)
+        return warnings
+    handler = mkdocs_run._WarningCounter()
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        with pytest.raises(Abort):
+            mkdocs_build(load_config(config_file=str(config), site_dir=str(root / "site"), strict=True))
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    return handler.messages
+
+
+def test_a_link_to_an_anchor_is_checked_as_mkdocs_checks_it(tmp_path: Path, site_building: None) -> None:
+    """An id in raw HTML is found when a link names it; one in a comment or a script is not an id,
+    and the strict build fails on the links to them, with MkDocs' own words, as without our hooks."""
+    from mkdocs.structure import pages as mkdocs_pages
+
+    stock = mkdocs_pages._RawHTMLPreprocessor.run
+    ours = _anchor_warnings(tmp_path, with_ours=True)
+    assert mkdocs_pages._RawHTMLPreprocessor.run is stock  # MkDocs' own again after our build
+    assert ours == _anchor_warnings(tmp_path, with_ours=False)
+    assert len(ours) == 2 and "'#in-comment'" in ours[0] and "'#in-script'" in ours[1], ours

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
-"""Our builds' MkDocs hooks: a page's HTML held compressed between MkDocs' two passes (mkdocs_hooks.py)."""
+"""Our builds' MkDocs hooks (mkdocs_hooks.py): a page's HTML held compressed between MkDocs' two
+passes, and the ids in its raw HTML found only when a link asks for one."""
 
 
 class _WarningCounter(logging.Handler):
