@@ -48,16 +48,17 @@ def _remembered(original: Callable[..., object]) -> Callable[..., object]:
     """`original`, remembered per element and arguments. The element is kept with its result, so its
     id is never reused while the entry exists (a style's elements live as long as the style does:
     `_style` keeps one per language)."""
-    found: dict[tuple[object, ...], tuple[object, object]] = {}
+    found: dict[tuple[object, ...], tuple[object, object, bool]] = {}
 
     def remembered(self: object, *args: object) -> object:
         key = (id(self), *args)
         hit = found.get(key)
         if hit is None:
             result = original(self, *args)
-            # An XPath query's list is copied out each time: a caller may change the list it gets.
-            hit = found[key] = (self, tuple(result) if isinstance(result, list) else result)
-        return list(hit[1]) if isinstance(hit[1], tuple) else hit[1]
+            hit = found[key] = (self, tuple(result), True) if isinstance(result, list) else (self, result, False)
+        _, kept, listed = hit
+        # An XPath query's list is copied out each time: a caller may change the list it gets.
+        return list(kept) if listed and isinstance(kept, tuple) else kept
 
     remembered.original = original  # type: ignore[attr-defined]  # a mark on the function: no type declares it
     return remembered
