@@ -363,6 +363,13 @@ def _said(log: Any) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("regenerated:")]
 
 
+def _wait_for_lines(log: Any, lines: int, seconds: float, server: subprocess.Popen[bytes]) -> None:
+    """Until the preview has said `lines` "regenerated: ..." lines (or `seconds` passed, or it stopped)."""
+    deadline = time.perf_counter() + seconds
+    while len(_said(log)) < lines and time.perf_counter() < deadline and server.poll() is None:
+        time.sleep(0.1)
+
+
 EDITS_ON_SCREEN = 5
 """Findings edited one after another in one preview session: the first edit is not the typical one
 (which pages it reaches depends on the finding), so the bench reports the median and each."""
@@ -386,6 +393,10 @@ def edit_to_screen(project: Project, findings: list[str]) -> dict[str, Any]:
                 if not seconds:
                     _wait_for(url, "<html", PREVIEW_START_S, server, 0.5)
                     start_s = time.perf_counter() - started
+                    # The start's own report line too: read before it was written, the count below
+                    # would take it for the first edit's, and every edit after would wait for the
+                    # line of the one before (the last edit's never waited for).
+                    _wait_for_lines(log, 1, PREVIEW_START_S, server)
                 reported = len(_said(log))
                 words = f"Redigert{time.time_ns()}"
                 edit_finding(project, finding, words)  # the clock starts when the file is written
@@ -393,9 +404,7 @@ def edit_to_screen(project: Project, findings: list[str]) -> dict[str, Any]:
                 # The page is served before the regeneration has finished (the other language, the
                 # downloads): its report line is waited for, so that the result says what it
                 # re-rendered, and the next edit does not fall into this one's refresh.
-                deadline = time.perf_counter() + PREVIEW_EDIT_S
-                while len(_said(log)) <= reported and time.perf_counter() < deadline and server.poll() is None:
-                    time.sleep(0.1)
+                _wait_for_lines(log, reported + 1, PREVIEW_EDIT_S, server)
         finally:
             server.terminate()
             try:
