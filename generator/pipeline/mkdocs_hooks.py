@@ -10,9 +10,10 @@ written its HTML is dropped too.
 
 MkDocs also parses the Markdown of every page a second time with `html.parser` (Python-Markdown's
 own parse is the first), only to collect the ids in its raw HTML that a link's `#anchor` may name
-(`validation: anchors`; `_RawHTMLPreprocessor`): 5.2 s of CPU for the real knowledge base's 519
-pages of one language, and 7.2 s of a 31-s build under cProfile. `on_config` makes those ids found
-when a link first asks whether one is there (`IdsInRawHtml`): the same text, held compressed, parsed
+(`validation: anchors`; `_RawHTMLPreprocessor`): 5.2 s for the real knowledge base's 519 pages of
+one language (MkDocs' handler fed them in a script, a test run beside it), and 7.2 s of a 31-s
+build under cProfile. `on_config` makes those ids found when a link first asks whether one is
+there (`IdsInRawHtml`): the same text, held compressed, parsed
 by MkDocs' own `_HTMLHandler`, so every answer is the one MkDocs gives, and a page no link points
 into with an anchor is never parsed a second time. In the real knowledge base no page is: every
 anchor a link names is an id Markdown made (a heading's), asked first. Its Norwegian build took

@@ -40,8 +40,8 @@ reference). A parsed style is never changed while it renders, so each is remembe
 arguments (`_remembered`). Profiled on the cold generate of 1,000 studies, citeproc-py was half of
 rendering; remembering these (and each citation item's reference, below) formats the same 3,046
 references in 9.0 s of CPU instead of 23.2 s, the real knowledge base's 608 in 2.1 s instead of
-5.7 s, the same HTML (a script timing `_format` over the items a generate formats, each change
-alone; `tests/test_references.py` compares the HTML with citeproc-py's own methods)."""
+5.7 s, the same HTML (a script timing `_format` over the items a generate formats, the changes
+added one at a time; `tests/test_references.py` compares the HTML with citeproc-py's own methods)."""
 
 
 def _remembered(original: Callable[..., object]) -> Callable[..., object]:
