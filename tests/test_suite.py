@@ -269,3 +269,17 @@ def test_the_top_level_check_finds_a_container_filled_by_the_tests() -> None:
 
     module = ast.parse("FOUND: dict[int, str] = {}\nSEEN = set()\nNAMES = ['a']\nCOUNTS = Counter(['a'])\n")
     assert [_starts_empty(node.value) for node in module.body] == [True, True, False, False]  # type: ignore[attr-defined]
+
+
+def test_a_function_the_session_replaces_is_replaced_where_a_module_imported_it_by_name() -> None:
+    """The print imports the template environments' maker by name, the schema tool the plain loader:
+    each module's own binding is the session's (templates compiled once, files loaded once)."""
+    from generator.model import validate
+    from generator.pipeline import modelcache
+    from generator.print import pdf
+    from generator.tools import schema
+
+    assert pdf.jinja_environment is render.jinja_environment
+    assert pdf.environment().bytecode_cache is render.environment().bytecode_cache is not None
+    assert schema.load_and_validate is validate.load_and_validate
+    assert validate.load_and_validate.__module__ == modelcache._load.__module__ == __name__.replace("test_suite", "conftest")

@@ -33,6 +33,11 @@ def read_yaml(text: str) -> object:
     return yaml.load(text, Loader=_Loader)
 
 
+def compose_yaml(text: str) -> yaml.Node | None:
+    """A YAML document's node tree, a mark on every node, read with libyaml (tags are kept, not run)."""
+    return yaml.compose(text, Loader=_Loader)
+
+
 @functools.lru_cache(maxsize=65536)
 def read_scalar(text: str) -> object:
     """What YAML reads `text` as, on its own (`"no"` is False, `"2024"` a number): asked for every id
@@ -214,7 +219,7 @@ def parse_source(raw: bytes, path: Path, display: str, report: Report) -> Source
         if too_deep is not None:
             report.add(Location(display, too_deep[0] + 1, too_deep[1] + 1), "", f"nested more than {MAX_DEPTH} levels deep")
             return None
-        node = yaml.compose(text, Loader=_Loader)
+        node = compose_yaml(text)
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
         report.add(

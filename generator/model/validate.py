@@ -279,13 +279,15 @@ def load_data(
     data_dir: Path,
     root: Path,
     report: Report,
-    loader: FileLoader = load_and_validate,
+    loader: FileLoader | None = None,
     listing: Callable[[Report], dict[str, list[Path]]] | None = None,
 ) -> DataSet:
     """Read and validate every data file. All problems go to `report`; nothing is written.
 
-    `loader` handles one file; the live preview passes one that reuses unchanged files, and a
+    `loader` handles one file (by default `load_and_validate`, looked up when called); the build's
+    model cache and the live preview pass ones that reuse unchanged files, and the preview a
     `listing` that reuses the last listing of the folder when it knows no file came or went."""
+    loader = loader or load_and_validate
     kb = DataSet()
     if not data_dir.is_dir():
         report.add(Location(str(data_dir)), "", "data folder not found")

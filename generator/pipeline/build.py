@@ -31,8 +31,8 @@ from generator.model.i18n import LANGUAGE_LABEL, LUNR_LANGUAGE, resolve, ui, ui_
 from generator.model.index import Index, build_index
 from generator.model.settings import DEFAULT_LANGUAGE, LANGUAGES, Project
 from generator.model.siteconfig import SITE_FILE, SiteConfig, load_site_config
-from generator.model.sources import is_ignored_name, readable_file, readable_files, walk
-from generator.model.validate import load_and_validate, load_data
+from generator.model.sources import compose_yaml, is_ignored_name, readable_file, readable_files, walk
+from generator.model.validate import load_data
 from generator.pipeline import mkdocs_run, pagefind_run
 from generator.pipeline.modelcache import ModelCache
 from generator.pipeline.pagecache import PageCache
@@ -105,7 +105,7 @@ def check(project: Project, strict: bool = False, cached: bool = False) -> tuple
     check_mkdocs_config(project, report)
     models = ModelCache.open(project.build_dir) if cached else None
     with fewer_collections(LOADING_GC_THRESHOLD):
-        data = load_data(project.data_dir, project.root, report, models.loader() if models is not None else load_and_validate)
+        data = load_data(project.data_dir, project.root, report, models.loader() if models is not None else None)
         index = build_index(data, report)
     if models is not None:
         models.save()
@@ -150,7 +150,7 @@ def check_mkdocs_config(project: Project, report: Report) -> None:
     if not path.is_file() or path.is_symlink():
         return
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        node = compose_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError):
         return  # MkDocs itself reports a broken mkdocs.yml
     for key, _value in node.value if isinstance(node, yaml.MappingNode) else []:

@@ -52,8 +52,8 @@ from generator.model.fields import KindAndId, Ref, ScaleOf, Slot, Vocab
 from generator.model.kinds import KINDS, folder_of
 from generator.model.models import Id, Term, Vocabulary
 from generator.model.settings import Project
-from generator.model.sources import discover, load_file
-from generator.model.validate import validate_source
+from generator.model.sources import discover
+from generator.model.validate import load_and_validate
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_FOLDER = "schemas"
@@ -80,8 +80,7 @@ def read_catalogue(project: Project, report: Report) -> Catalogue:
     """
     vocabularies: dict[str, list[Term]] = {}
     for path in discover(project.data_dir / folder_of("vocabulary")):
-        source = load_file(path, project.root, report)
-        model = validate_source("vocabulary", source, report) if source is not None else None
+        _source, model = load_and_validate("vocabulary", path, project.root, report)
         if isinstance(model, Vocabulary):
             vocabularies[model.id] = list(model.terms)
     entity_ids = {kind: _ids_in(project.data_dir / folder_of(kind)) for kind in KINDS}
