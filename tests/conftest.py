@@ -265,6 +265,8 @@ def _data_files_loaded_once() -> Iterator[None]:
     unpickled afresh for each load. Every file is still listed and read through the same checks
     (`sources.read_source`); `modelcache._load` itself runs as it is for each new file."""
     from generator.model import validate
+    from generator.model.errors import relative
+    from generator.model.sources import read_source
     from generator.pipeline import modelcache
 
     load = modelcache._load
@@ -278,9 +280,15 @@ def _data_files_loaded_once() -> Iterator[None]:
         loaded[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         return result
 
-    def load_and_validate(kind: str, path: Path, root: Path, report: Report) -> tuple[Any, Any]:
-        """The plain loader as the model cache's, with nothing kept from a last build."""
-        return modelcache.ModelCache(root / os.devnull, {}).loader()(kind, path, root, report)
+    def load_and_validate(
+        kind: str, path: Path, root: Path, report: Report, folders: dict[str, str] | None = None
+    ) -> tuple[Any, Any]:
+        """The plain loader as the model cache's with nothing kept from a last build."""
+        raw = read_source(path, root, report, folders)
+        if raw is None:
+            return None, None
+        display = relative(path, root)
+        return modelcache.handed_back(load_once(kind, raw, path, display), path, display, report)
 
     with pytest.MonkeyPatch.context() as patch:
         _patch_everywhere(patch, modelcache._load, load_once)

@@ -162,9 +162,10 @@ class _Builder:
         self.report.add(Location(self.source.display_path, mark.line + 1, mark.column + 1), format_field_path(path), message)
 
 
-def load_file(path: Path, root: Path, report: Report) -> SourceFile | None:
-    """Parse one YAML file. Problems go to `report`; returns None when nothing usable was read."""
-    raw = read_source(path, root, report)
+def load_file(path: Path, root: Path, report: Report, folders: dict[str, str] | None = None) -> SourceFile | None:
+    """Parse one YAML file. Problems go to `report`; returns None when nothing usable was read.
+    `folders`: as `read_source`'s, for one pass over many files."""
+    raw = read_source(path, root, report, folders)
     return None if raw is None else parse_source(raw, path, relative(path, root), report)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -269,9 +270,11 @@ def validate_model(model_class: type[M], what: str, source: SourceFile, report: 
 FileLoader = Callable[[str, Path, Path, Report], "tuple[SourceFile | None, Strict | None]"]
 
 
-def load_and_validate(kind: str, path: Path, root: Path, report: Report) -> tuple[SourceFile | None, Strict | None]:
-    """One file: parse, then validate as `kind`."""
-    source = load_file(path, root, report)
+def load_and_validate(
+    kind: str, path: Path, root: Path, report: Report, folders: dict[str, str] | None = None
+) -> tuple[SourceFile | None, Strict | None]:
+    """One file: parse, then validate as `kind`. `folders`: as `sources.read_source`'s, for one pass."""
+    source = load_file(path, root, report, folders)
     return source, (validate_source(kind, source, report) if source is not None else None)
 
 
@@ -284,10 +287,11 @@ def load_data(
 ) -> DataSet:
     """Read and validate every data file. All problems go to `report`; nothing is written.
 
-    `loader` handles one file (by default `load_and_validate`, looked up when called); the build's
-    model cache and the live preview pass ones that reuse unchanged files, and the preview a
-    `listing` that reuses the last listing of the folder when it knows no file came or went."""
-    loader = loader or load_and_validate
+    `loader` handles one file (by default `load_and_validate`, looked up when called, with the real
+    folders of the pass kept for it: `sources.read_source`); the build's model cache and the live
+    preview pass ones that reuse unchanged files, and the preview a `listing` that reuses the last
+    listing of the folder when it knows no file came or went."""
+    loader = loader or functools.partial(load_and_validate, folders={})
     kb = DataSet()
     if not data_dir.is_dir():
         report.add(Location(str(data_dir)), "", "data folder not found")

@@ -137,12 +137,7 @@ class ModelCache:
                 loaded = _load(kind, raw, path, display)
                 self._now[display] = (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
                 self.loaded += 1
-            for problem in loaded.problems:
-                report.add(problem.location, problem.field_path, problem.message, problem.severity)
-            report.held_back += loaded.held_back
-            if loaded.marks is None:
-                return None, loaded.model
-            return KeptSource(path, display, loaded.marks), loaded.model
+            return handed_back(loaded, path, display, report)
 
         return load
 
@@ -169,6 +164,16 @@ class ModelCache:
             partial.unlink(missing_ok=True)
             raise
         self._before = dict(self._now)
+
+
+def handed_back(loaded: Loaded, path: Path, display: str, report: Report) -> tuple[SourceFile | None, Strict | None]:
+    """What a loader returns for a file whose load is `loaded`, its problems told to `report` again."""
+    for problem in loaded.problems:
+        report.add(problem.location, problem.field_path, problem.message, problem.severity)
+    report.held_back += loaded.held_back
+    if loaded.marks is None:
+        return None, loaded.model
+    return KeptSource(path, display, loaded.marks), loaded.model
 
 
 def _unpickled(kept: bytes) -> Loaded | None:
