@@ -271,15 +271,23 @@ def _python_uses() -> tuple[set[str], list[str]]:
     return used, dynamic
 
 
-def test_every_ui_key_is_named_literally() -> None:
+@pytest.fixture(scope="module")
+def uses() -> tuple[tuple[set[str], list[str]], tuple[set[str], list[str]]]:
+    """The generator's templates and modules scanned once for the module: (templates, Python)."""
+    return _template_uses(), _python_uses()
+
+
+def test_every_ui_key_is_named_literally(uses: tuple[tuple[set[str], list[str]], ...]) -> None:
     """Otherwise no test could tell which keys are used: a key built from pieces ('count_' ~ kind)
     is declared once as a literal instead (a list of (value, label) pairs, or a function in Python)."""
-    assert _template_uses()[1] == []
-    assert _python_uses()[1] == []
+    templates, python = uses
+    assert templates[1] == []
+    assert python[1] == []
 
 
-def test_every_declared_ui_key_is_used_and_every_used_key_declared() -> None:
-    used = _template_uses()[0] | _python_uses()[0]
+def test_every_declared_ui_key_is_used_and_every_used_key_declared(uses: tuple[tuple[set[str], list[str]], ...]) -> None:
+    templates, python = uses
+    used = templates[0] | python[0]
     declared = set(ui_strings())
     assert sorted(used - declared) == [], "used but not declared in generator/model/ui.yaml"
     assert sorted(declared - used) == [], "declared in generator/model/ui.yaml but never used"

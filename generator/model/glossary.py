@@ -40,6 +40,9 @@ ENGLISH_ENDING = r"(?:'s|’s|s'|s’|es|s)?"
 NUMBER = r"\d+(?:\.\d+)*"
 """The number of a numbered part: 9, 6.2.2."""
 
+_DIGIT = re.compile(r"\d")
+"""What every NUMBER holds: a digit, any Unicode digit as in NUMBER."""
+
 
 def _nfc(text: str) -> str:
     """One spelling of each letter: 'å' typed as 'a' and a combining ring is 'å'."""
@@ -213,8 +216,8 @@ class Glossary:
 
     def norwegian_names(self, english: str) -> Iterator[NorwegianName]:
         """Each numbered part the English text names in Norwegian only (once per name)."""
-        if self._numbered is None:
-            return
+        if self._numbered is None or not _DIGIT.search(english):
+            return  # every match ends in a number: most texts have none, and a digit is quicker to look for
         english = _nfc(english)
         seen: set[str] = set()
         for match in self._numbered.finditer(english):
