@@ -218,15 +218,19 @@ def _templates_compiled_once() -> Iterator[None]:
         yield
 
 
-def _patch_everywhere(patch: pytest.MonkeyPatch, function: Callable[..., Any], replacement: Callable[..., Any]) -> None:
-    """`function` replaced under its name in every module of the generator that holds it: a module
-    that imports it by name holds a binding of its own (so the package is imported whole first)."""
+def _patch_everywhere(
+    patch: pytest.MonkeyPatch, function: Callable[..., Any], replacement: Callable[..., Any], name: str | None = None
+) -> None:
+    """`function` replaced under its name (`name`, else its own) in every module of the generator
+    that holds it: a module that imports it by name holds a binding of its own (so the package is
+    imported whole first)."""
+    name = name or function.__name__
     for info in pkgutil.walk_packages(generator.__path__, "generator."):
         if not info.name.endswith(".__main__"):  # which would run the command line
             importlib.import_module(info.name)
-    for name, module in list(sys.modules.items()):
-        if name.startswith("generator.") and getattr(module, function.__name__, None) is function:
-            patch.setattr(module, function.__name__, replacement)
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("generator.") and getattr(module, name, None) is function:
+            patch.setattr(module, name, replacement)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -291,9 +295,25 @@ def _data_files_loaded_once() -> Iterator[None]:
         return modelcache.handed_back(load_once(kind, raw, path, display), path, display, report)
 
     with pytest.MonkeyPatch.context() as patch:
+        _UNCACHED_LOADERS.update(_load=modelcache._load, load_and_validate=validate.load_and_validate)
         _patch_everywhere(patch, modelcache._load, load_once)
         _patch_everywhere(patch, validate.load_and_validate, load_and_validate)
         yield
+
+
+_UNCACHED_LOADERS: dict[str, Callable[..., Any]] = {}
+"""The generator's own loaders, which `_data_files_loaded_once` replaces for the session."""
+
+
+@pytest.fixture
+def files_parsed_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For a test of loading itself (the model cache against a load that parses every file): the
+    generator's own loaders, every file parsed and validated as the generator does it."""
+    from generator.model import validate
+    from generator.pipeline import modelcache
+
+    _patch_everywhere(monkeypatch, modelcache._load, _UNCACHED_LOADERS["_load"], "_load")
+    _patch_everywhere(monkeypatch, validate.load_and_validate, _UNCACHED_LOADERS["load_and_validate"], "load_and_validate")
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from generator.pipeline.modelcache import CACHE_FILE, ModelCache
 
 from .conftest import write
 
+# What is compared is the generator's own loading: none of the session's loads kept for the tests.
+pytestmark = pytest.mark.usefixtures("files_parsed_each_time")
+
 
 def _load(project: Project, cache: ModelCache | None) -> tuple[DataSet, Report]:
     report = Report()

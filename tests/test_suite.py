@@ -283,3 +283,13 @@ def test_a_function_the_session_replaces_is_replaced_where_a_module_imported_it_
     assert pdf.environment().bytecode_cache is render.environment().bytecode_cache is not None
     assert schema.load_and_validate is validate.load_and_validate
     assert validate.load_and_validate.__module__ == modelcache._load.__module__ == __name__.replace("test_suite", "conftest")
+
+
+def test_a_test_of_loading_itself_gets_the_generator_s_own_loaders(files_parsed_each_time: None) -> None:
+    from generator.model import validate
+    from generator.pipeline import modelcache
+    from generator.tools import schema
+
+    assert validate.load_and_validate.__module__ == "generator.model.validate"
+    assert modelcache._load.__module__ == "generator.pipeline.modelcache"
+    assert schema.load_and_validate is validate.load_and_validate
