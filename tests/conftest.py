@@ -59,7 +59,7 @@ MARKERS = {
     "long": "a test on the real site that takes seconds (a crawl of every page, every page in a browser): "
     "these start first among the tests on the real site, so that none is left for last while the other workers idle",
     "tool": "runs a tool end to end in processes and git repositories of its own: the live preview, "
-    "make diff, make bench, the YAML language server (marked per module)",
+    "make diff, make bench, the YAML language server, the Nu Html Checker (marked per module)",
 }
 
 

@@ -22,6 +22,8 @@ import pytest
 
 from generator.model.settings import Project
 
+pytestmark = pytest.mark.tool  # runs the Nu Html Checker (Java) end to end: not in make test-fast
+
 REPO = Path(__file__).resolve().parent.parent
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SHOWN = 40
