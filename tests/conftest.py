@@ -295,14 +295,10 @@ def _data_files_loaded_once() -> Iterator[None]:
         return modelcache.handed_back(load_once(kind, raw, path, display), path, display, report)
 
     with pytest.MonkeyPatch.context() as patch:
-        _UNCACHED_LOADERS.update(_load=modelcache._load, load_and_validate=validate.load_and_validate)
-        _patch_everywhere(patch, modelcache._load, load_once)
-        _patch_everywhere(patch, validate.load_and_validate, load_and_validate)
+        for own, replacement in ((modelcache._load, load_once), (validate.load_and_validate, load_and_validate)):
+            replacement.__wrapped__ = own  # type: ignore[attr-defined]  # what it replaces: `files_parsed_each_time` puts it back
+            _patch_everywhere(patch, own, replacement)
         yield
-
-
-_UNCACHED_LOADERS: dict[str, Callable[..., Any]] = {}
-"""The generator's own loaders, which `_data_files_loaded_once` replaces for the session."""
 
 
 @pytest.fixture
@@ -312,8 +308,9 @@ def files_parsed_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.model import validate
     from generator.pipeline import modelcache
 
-    _patch_everywhere(monkeypatch, modelcache._load, _UNCACHED_LOADERS["_load"], "_load")
-    _patch_everywhere(monkeypatch, validate.load_and_validate, _UNCACHED_LOADERS["load_and_validate"], "load_and_validate")
+    for replacement in (modelcache._load, validate.load_and_validate):
+        own = replacement.__wrapped__
+        _patch_everywhere(monkeypatch, replacement, own, own.__name__)
 
 
 @pytest.fixture

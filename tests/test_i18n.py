@@ -271,13 +271,17 @@ def _python_uses() -> tuple[set[str], list[str]]:
     return used, dynamic
 
 
+Scan = tuple[set[str], list[str]]
+"""The keys a scan found named literally, and the uses that name none."""
+
+
 @pytest.fixture(scope="module")
-def uses() -> tuple[tuple[set[str], list[str]], tuple[set[str], list[str]]]:
+def uses() -> tuple[Scan, Scan]:
     """The generator's templates and modules scanned once for the module: (templates, Python)."""
     return _template_uses(), _python_uses()
 
 
-def test_every_ui_key_is_named_literally(uses: tuple[tuple[set[str], list[str]], ...]) -> None:
+def test_every_ui_key_is_named_literally(uses: tuple[Scan, Scan]) -> None:
     """Otherwise no test could tell which keys are used: a key built from pieces ('count_' ~ kind)
     is declared once as a literal instead (a list of (value, label) pairs, or a function in Python)."""
     templates, python = uses
@@ -285,7 +289,7 @@ def test_every_ui_key_is_named_literally(uses: tuple[tuple[set[str], list[str]],
     assert python[1] == []
 
 
-def test_every_declared_ui_key_is_used_and_every_used_key_declared(uses: tuple[tuple[set[str], list[str]], ...]) -> None:
+def test_every_declared_ui_key_is_used_and_every_used_key_declared(uses: tuple[Scan, Scan]) -> None:
     templates, python = uses
     used = templates[0] | python[0]
     declared = set(ui_strings())

@@ -79,8 +79,9 @@ def read_catalogue(project: Project, report: Report) -> Catalogue:
     still offers its id for completion.
     """
     vocabularies: dict[str, list[Term]] = {}
+    folders: dict[str, str] = {}  # the real folders of this pass (`sources.read_source`)
     for path in discover(project.data_dir / folder_of("vocabulary")):
-        _source, model = load_and_validate("vocabulary", path, project.root, report)
+        _source, model = load_and_validate("vocabulary", path, project.root, report, folders)
         if isinstance(model, Vocabulary):
             vocabularies[model.id] = list(model.terms)
     entity_ids = {kind: _ids_in(project.data_dir / folder_of(kind)) for kind in KINDS}
